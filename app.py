@@ -1,0 +1,46 @@
+"""The Flask application factory: ``create_app()`` for gunicorn, the CLI and tests."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings, load_settings
+from bot.db import Database
+from bot.platforms.local import LocalPlatform
+from bot.runtime import EXTENSION_KEY, Runtime
+from bot.workcalendar import WorkCalendar
+
+
+def create_app(config: Settings | Mapping[str, Any] | None = None, *, clock: Clock | None = None) -> Flask:
+    """Build the app. ``config`` is a ``Settings`` or a mapping of overrides on top of the file/env."""
+    settings = config if isinstance(config, Settings) else load_settings(overrides=config or {})
+    app = Flask(__name__, instance_relative_config=True)
+    app.config["SECRET_KEY"] = settings.app.secret_key or None
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # callbacks over 1 MiB get 413
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    db = Database(settings.database.url, echo=settings.database.echo)
+    runtime = Runtime(
+        settings=settings,
+        db=db,
+        clock=clock or SystemClock(),
+        calendar=WorkCalendar(settings.calendar.holiday_file or None),
+    )
+    runtime.platforms["local"] = LocalPlatform(db)
+    app.extensions[EXTENSION_KEY] = runtime
+
+    from handlers import register_blueprints
+
+    register_blueprints(app)
+
+    from bot.cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,1 @@
+"""CareBot core: configuration, database, models, platforms and the care logic."""

@@ -1,0 +1,1 @@
+"""Attendance: punches in, daily facts out, on the Chinese work calendar."""

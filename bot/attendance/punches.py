@@ -1,0 +1,59 @@
+"""Recording punches: idempotent (a re-sent punch changes nothing), unknown users kept for later."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from itertools import islice
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.events import AttendancePunch
+from bot.models import Employee, Punch, utcnow
+from bot.sqlutil import dialect_insert
+
+BATCH = 5000
+
+
+def _batches(items: Iterable[AttendancePunch], size: int) -> Iterator[list[AttendancePunch]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def record_punches(session: Session, punches: Iterable[AttendancePunch]) -> set[tuple[int, date]]:
+    """Store punches, skipping ones already stored; returns the (employee id, UTC date) pairs touched.
+
+    The caller recomputes daily facts for the touched employees and days (the local shift day may
+    differ from the UTC date by one, which the facts step accounts for).
+    """
+    touched: set[tuple[int, date]] = set()
+    ids: dict[str, int | None] = {}
+    now = utcnow()
+    for batch in _batches(punches, BATCH):
+        unknown = {p.userid for p in batch} - ids.keys()
+        if unknown:
+            found = dict(
+                session.execute(select(Employee.userid, Employee.id).where(Employee.userid.in_(unknown))).all()
+            )
+            ids.update({u: found.get(u) for u in unknown})
+        rows = [
+            {
+                "userid": p.userid,
+                "employee_id": ids[p.userid],
+                "punched_at": p.punched_at,
+                "source": p.platform,
+                "check_type": p.check_type,
+                "source_ref": p.source_ref,
+                "received_at": now,
+            }
+            for p in batch
+        ]
+        stmt = dialect_insert(session, Punch).on_conflict_do_nothing(index_elements=["userid", "punched_at"])
+        session.execute(stmt, rows)
+        for p in batch:
+            emp_id = ids[p.userid]
+            if emp_id is not None:
+                touched.add((emp_id, p.punched_at.date()))
+    return touched

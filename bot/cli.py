@@ -1,0 +1,170 @@
+"""The ``carebot`` command line: a Flask/Click group whose commands wrap plain functions."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from bot.errors import ConfigError
+from bot.runtime import get_runtime
+
+
+def _make_app() -> Flask:
+    from app import create_app
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        click.echo(f"carebot: {exc}", err=True)
+        sys.exit(2)
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+DATE = {"callback": _parse_date, "metavar": "YYYY-MM-DD"}
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema commands."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to the newest schema."""
+    from bot.db import mask_url
+    from bot.migrate import upgrade
+
+    runtime = get_runtime()
+    try:
+        upgrade(runtime.settings.database.url, revision)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        click.echo(f"carebot: cannot reach database {mask_url(runtime.settings.database.url)}: {reason}", err=True)
+        sys.exit(1)
+    click.echo(f"database {mask_url(runtime.settings.database.url)} is at {revision}")
+
+
+@db_group.command("downgrade")
+@click.option("--revision", default="-1", show_default=True)
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Undo migrations (default: the last one)."""
+    from bot.migrate import downgrade
+
+    downgrade(get_runtime().settings.database.url, revision)
+    click.echo(f"database downgraded to {revision}")
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Interface to bind (default [server].host).")
+@click.option("--port", default=None, type=int, help="Port (default [server].port).")
+@click.option("--with-scheduler", is_flag=True, help="Also run the scheduler's jobs in this process.")
+@with_appcontext
+def serve(host: str | None, port: int | None, with_scheduler: bool) -> None:
+    """Serve the web app (development server; use gunicorn in production)."""
+    from flask import current_app
+    from werkzeug.serving import run_simple
+
+    runtime = get_runtime()
+    host = host or runtime.settings.server.host
+    port = port or runtime.settings.server.port
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if with_scheduler:
+        from bot.scheduler import build
+
+        runtime.extras["app"] = app
+        build(runtime, blocking=False).start()
+    base = f"http://{host}:{port}"
+    click.echo(f"CareBot is running on {base} (platform: {runtime.settings.platform.default})")
+    click.echo(f"  chat simulator:  {base}/simulator")
+    click.echo(f"  health:          {base}/healthz   readiness: {base}/readyz")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler() -> None:
+    """Run the scheduler (exactly one leader; further instances stand by)."""
+    from flask import current_app
+
+    from bot.scheduler import build, registered_jobs
+
+    runtime = get_runtime()
+    runtime.extras["app"] = current_app._get_current_object()  # type: ignore[attr-defined]
+    sched = build(runtime, blocking=True)
+    click.echo(f"scheduler starting with {len(registered_jobs())} jobs (timezone {runtime.settings.app.timezone})")
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        runtime.extras["leader"].release()
+
+
+@click.command("demo")
+@click.option("--size", type=int, default=None, help="Number of employees (default [demo].employees).")
+@click.option("--seed", type=int, default=None, help="Random seed (default [demo].seed).")
+@click.option("--days", type=int, default=None, help="Days of history (default [demo].days).")
+@click.option("--end", default=None, help="Last day of history (default yesterday).", **DATE)  # type: ignore[arg-type]
+@click.option("--if-empty", is_flag=True, help="Do nothing when employees already exist.")
+@with_appcontext
+def demo(size: int | None, seed: int | None, days: int | None, end: date | None, if_empty: bool) -> None:
+    """Load the demo organisation through the real ingestion paths (idempotent)."""
+    from bot.demo_loader import load_demo
+
+    runtime = get_runtime()
+    cfg = runtime.settings.demo
+    try:
+        result = load_demo(
+            runtime,
+            size=size or cfg.employees,
+            seed=cfg.seed if seed is None else seed,
+            days=days or cfg.days,
+            end=end,
+            if_empty=if_empty,
+        )
+    except SQLAlchemyError as exc:
+        click.echo(f"carebot: demo load failed: {type(exc).__name__}; run `carebot db upgrade` first?", err=True)
+        sys.exit(1)
+    if not result.loaded:
+        click.echo(f"demo organisation already present ({result.employees} employees); nothing loaded")
+    else:
+        click.echo(
+            f"demo organisation loaded: {result.employees} employees, {result.punches} punches, "
+            f"{result.metrics} metric values"
+        )
+
+
+def register_cli(app: Flask) -> None:
+    """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
+    for command in (db_group, serve, scheduler, demo):
+        app.cli.add_command(command)
+
+
+cli = FlaskGroup(
+    name="carebot",
+    create_app=_make_app,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+    set_debug_flag=False,
+    help="CareBot (关怀助手) administration.",
+)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="carebot")

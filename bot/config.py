@@ -1,0 +1,216 @@
+"""Configuration: a TOML file plus ``CAREBOT_<SECTION>__<KEY>`` environment overrides, validated.
+
+The file is named by ``CAREBOT_CONFIG`` (default ``./carebot.toml``); when it does not exist the
+built-in defaults apply. Secrets belong in the environment, never in the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.errors import ConfigError
+
+ENV_PREFIX = "CAREBOT_"
+DEFAULT_CONFIG_PATH = "carebot.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _parse_hhmm(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    try:
+        hh, mm = str(value).split(":")
+        return time(int(hh), int(mm))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"expected HH:MM, got {value!r}") from exc
+
+
+class AppSection(_Section):
+    timezone: str = "Asia/Shanghai"
+    locale: Literal["zh-CN", "en"] = "zh-CN"
+    secret_key: str = ""
+    public_url: str = ""
+    environment: Literal["development", "production"] = "development"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class DatabaseSection(_Section):
+    url: str = "sqlite:///instance/carebot.db"
+    echo: bool = False
+
+
+class PlatformSection(_Section):
+    default: Literal["local", "dingtalk", "wecom"] = "local"
+
+
+class DingTalkSection(_Section):
+    app_key: str = ""
+    app_secret: str = ""
+    agent_id: str = ""
+    robot_code: str = ""
+    corp_id: str = ""
+    callback_token: str = ""
+    callback_aes_key: str = ""
+    card_template_id: str = ""
+    card_callback_route_key: str = ""
+    card_api_secret: str = ""
+    api_base: str = "https://api.dingtalk.com"
+    oapi_base: str = "https://oapi.dingtalk.com"
+
+
+class WeComSection(_Section):
+    corp_id: str = ""
+    agent_id: str = ""
+    secret: str = ""
+    callback_token: str = ""
+    callback_aes_key: str = ""
+    api_base: str = "https://qyapi.weixin.qq.com"
+
+
+class ApiSection(_Section):
+    tokens: list[str] = Field(default_factory=list)
+
+
+class ServerSection(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+
+class AttendanceSection(_Section):
+    """The default shift; a punch before ``day_boundary`` belongs to the previous day's shift."""
+
+    workday_start: time = time(9, 0)
+    workday_end: time = time(18, 0)
+    day_boundary: time = time(5, 0)
+    late_grace_minutes: int = Field(default=0, ge=0, le=120)
+
+    _hhmm = field_validator("workday_start", "workday_end", "day_boundary", mode="before")(
+        lambda cls, v: _parse_hhmm(v)
+    )
+
+
+class CalendarSection(_Section):
+    """Admin-supplied holiday data for years the bundled calendar does not cover."""
+
+    holiday_file: str = ""
+
+
+class DemoSection(_Section):
+    employees: int = Field(default=300, ge=10, le=200_000)
+    seed: int = 7
+    days: int = Field(default=60, ge=1, le=400)
+
+
+class Settings(_Section):
+    """All configuration; unknown sections or keys are errors so typos never pass silently."""
+
+    app: AppSection = AppSection()
+    database: DatabaseSection = DatabaseSection()
+    platform: PlatformSection = PlatformSection()
+    dingtalk: DingTalkSection = DingTalkSection()
+    wecom: WeComSection = WeComSection()
+    api: ApiSection = ApiSection()
+    server: ServerSection = ServerSection()
+    attendance: AttendanceSection = AttendanceSection()
+    calendar: CalendarSection = CalendarSection()
+    demo: DemoSection = DemoSection()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The company time zone in which days are evaluated."""
+        return ZoneInfo(self.app.timezone)
+
+
+def _env_value(raw: str) -> Any:
+    """Environment values are strings; JSON lists/objects are decoded, the rest left to pydantic."""
+    stripped = raw.strip()
+    if stripped.startswith(("[", "{")):
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError:
+            return raw
+    return raw
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name or name == "CAREBOT_CONFIG":
+            continue
+        section, _, key = name[len(ENV_PREFIX) :].partition("__")
+        value = _env_value(raw)
+        if section.lower() == "api" and key.lower() == "tokens" and isinstance(value, str):
+            value = [t.strip() for t in value.split(",") if t.strip()]
+        out.setdefault(section.lower(), {})[key.lower()] = value
+    return out
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(dict(merged[key]), value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    loc = [str(p) for p in first["loc"]]
+    key = f"[{loc[0]}].{'.'.join(loc[1:])}" if len(loc) > 1 else f"[{loc[0]}]" if loc else "?"
+    msg = first["msg"]
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key"
+    return f"invalid configuration: {key}: {msg}"
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Load settings from the TOML file, then environment overrides, then explicit ``overrides``.
+
+    Raises:
+        ConfigError: one line naming the file or the key and what is wrong with it.
+    """
+    env = os.environ if environ is None else environ
+    file_path = Path(path or env.get("CAREBOT_CONFIG") or DEFAULT_CONFIG_PATH)
+    data: dict[str, Any] = {}
+    if file_path.exists():
+        try:
+            with file_path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read configuration file {file_path}: {exc}") from exc
+    elif path is not None or "CAREBOT_CONFIG" in env:
+        # An explicitly named file that is missing is a mistake, not a request for defaults.
+        raise ConfigError(f"configuration file {file_path} does not exist")
+    data = _merge(data, _env_overrides(env))
+    if overrides:
+        data = _merge(data, overrides)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None

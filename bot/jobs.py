@@ -1,0 +1,5 @@
+"""Import the modules that register scheduled jobs, so ``bot.scheduler.build`` sees them all."""
+
+from __future__ import annotations
+
+import bot.inbox_jobs  # noqa: F401

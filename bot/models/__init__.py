@@ -1,0 +1,39 @@
+"""All tables of CareBot; importing this package registers them on ``Base.metadata``."""
+
+from bot.models.attendance import Approval, AttendanceDay, Punch
+from bot.models.base import Base, utcnow
+from bot.models.care import CareAction, Reminder, Tag
+from bot.models.events import InboundEvent
+from bot.models.metrics import Metric
+from bot.models.org import Department, Employee
+from bot.models.outbox import LocalMessage, OutboxMessage
+from bot.models.privacy import AuditLog, Consent, LifeEvent
+from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
+from bot.models.system import EvaluationRun, Lease, SyncCursor
+
+__all__ = [
+    "Approval",
+    "AttendanceDay",
+    "AuditLog",
+    "Base",
+    "CareAction",
+    "Consent",
+    "Department",
+    "Employee",
+    "EvaluationRun",
+    "InboundEvent",
+    "Lease",
+    "LifeEvent",
+    "LocalMessage",
+    "Metric",
+    "OutboxMessage",
+    "Punch",
+    "Reminder",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyDelivery",
+    "SurveyQuestion",
+    "SyncCursor",
+    "Tag",
+    "utcnow",
+]

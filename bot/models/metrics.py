@@ -1,0 +1,28 @@
+"""Performance metrics imported from CRM (calls, rejection rate, sales, …)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base, UTCDateTime, utcnow
+
+
+class Metric(Base):
+    """One value of one metric for one employee on one day."""
+
+    __tablename__ = "metrics"
+    __table_args__ = (
+        UniqueConstraint("employee_id", "metric", "day", name="uq_metrics_employee_metric_day"),
+        Index("ix_metrics_metric_day", "metric", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(16), default="import")  # import | api | demo
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,44 @@
+"""Bookkeeping: sync cursors, the scheduler lease and evaluation runs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base, JSONType, UTCDateTime, utcnow
+
+
+class SyncCursor(Base):
+    """Where a pull (WeCom check-ins, DingTalk failed callbacks) stopped, so it resumes there."""
+
+    __tablename__ = "sync_cursors"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Lease(Base):
+    """A named lease (e.g. the scheduler leader) held until ``expires_at`` unless renewed."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EvaluationRun(Base):
+    """One rule evaluation of one local day, so a missed day is caught up later."""
+
+    __tablename__ = "evaluation_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | done | failed
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stats: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

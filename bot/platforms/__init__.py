@@ -1,0 +1,1 @@
+"""Chat platforms: DingTalk, WeCom and the local simulator, behind one small interface."""

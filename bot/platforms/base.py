@@ -1,0 +1,61 @@
+"""The outbound ``Platform`` interface and the neutral message shapes it sends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Button:
+    """A card button. ``action`` comes back in the click callback together with ``params``."""
+
+    label: str
+    action: str
+    params: dict[str, str] = field(default_factory=dict)
+    style: str = "default"  # default | primary | danger
+
+
+@dataclass(frozen=True)
+class Card:
+    """An interactive card: a title, a markdown body and buttons.
+
+    ``card_id`` is our unique id for the card (DingTalk ``outTrackId``, WeCom ``task_id``); sending
+    the same ``card_id`` twice must not create a second card.
+    """
+
+    card_id: str
+    title: str
+    markdown: str
+    buttons: tuple[Button, ...] = ()
+    status_text: str | None = None  # shown instead of buttons after an update ("已跟进 ✓")
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What the platform returned: a reference for later updates or delivery checks."""
+
+    ok: bool = True
+    ref: dict[str, Any] = field(default_factory=dict)
+
+
+class Platform(Protocol):
+    """What CareBot needs from a chat platform to reach people."""
+
+    name: str
+
+    def send_text(self, userid: str, text: str) -> SendResult:
+        """Send a plain text message to one user."""
+        ...
+
+    def send_markdown(self, userid: str, title: str, text: str) -> SendResult:
+        """Send a markdown message to one user."""
+        ...
+
+    def send_card(self, userid: str, card: Card) -> SendResult:
+        """Send an interactive card to one user."""
+        ...
+
+    def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
+        """Update a card sent before; ``ref`` is what ``send_card`` returned (or the click gave)."""
+        ...

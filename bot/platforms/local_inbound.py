@@ -1,0 +1,51 @@
+"""The ``local`` platform's inbound side: simulator payloads → normalised events, replies → chat log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bot import inbox
+from bot.dispatch import Reply
+from bot.events import CardAction, ChatMessage, Event, UnknownEvent
+from bot.runtime import Runtime
+
+
+def normalise(event_type: str, payload: dict[str, Any]) -> list[Event]:
+    """Turn a stored simulator payload into events."""
+    if event_type == "text":
+        return [
+            ChatMessage(
+                platform="local",
+                sender_userid=payload["user"],
+                text=payload["text"],
+                message_id=str(payload.get("id") or ""),
+                sent_at=datetime.now(UTC),
+                conversation_id=payload.get("group"),
+                is_group=bool(payload.get("group")),
+            )
+        ]
+    if event_type == "card":
+        return [
+            CardAction(
+                platform="local",
+                userid=payload["user"],
+                card_id=payload["card_id"],
+                action=payload["action"],
+                params=dict(payload.get("params") or {}),
+            )
+        ]
+    return [UnknownEvent(platform="local", event_type=event_type)]
+
+
+inbox.register_normaliser("local", normalise)
+
+
+def deliver_replies(runtime: Runtime, userid: str, replies: list[Reply]) -> None:
+    """Show handler replies in the user's simulator chat."""
+    platform = runtime.platforms["local"]
+    for reply in replies:
+        if reply.markdown_title is not None:
+            platform.send_markdown(userid, reply.markdown_title, reply.text)
+        elif reply.text:
+            platform.send_text(userid, reply.text)

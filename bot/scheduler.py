@@ -1,0 +1,125 @@
+"""The scheduler: APScheduler 3 jobs that run only on the leader (a database lease).
+
+Run exactly one ``carebot scheduler`` in production; a second one stands by and takes over when
+the leader's lease expires, so nothing is sent twice. Modules add their jobs with :func:`job`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import or_, update
+
+from bot.models import Lease
+from bot.runtime import Runtime
+from bot.sqlutil import dialect_insert
+
+log = logging.getLogger(__name__)
+
+LEASE_NAME = "scheduler"
+LEASE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    func: Callable[[Runtime], Any]
+    trigger: str  # "interval" | "cron"
+    trigger_args: dict[str, Any]
+    description: str
+
+
+_jobs: dict[str, JobSpec] = {}
+
+
+def job(
+    job_id: str, trigger: str, description: str, **trigger_args: Any
+) -> Callable[[Callable[[Runtime], Any]], Callable[[Runtime], Any]]:
+    """Register ``func(runtime)`` as a scheduled job (``trigger_args`` may be callables of settings)."""
+
+    def register(func: Callable[[Runtime], Any]) -> Callable[[Runtime], Any]:
+        _jobs[job_id] = JobSpec(job_id, func, trigger, trigger_args, description)
+        return func
+
+    return register
+
+
+def registered_jobs() -> dict[str, JobSpec]:
+    return dict(_jobs)
+
+
+class Leader:
+    """Holds or waits for the scheduler lease in the database."""
+
+    def __init__(self, runtime: Runtime, holder: str | None = None) -> None:
+        self.runtime = runtime
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+    def try_acquire(self) -> bool:
+        """Take or renew the lease; True when this process is the leader now."""
+        now = self.runtime.clock.now()
+        expires = now + timedelta(seconds=LEASE_SECONDS)
+        with self.runtime.db.session() as s:
+            s.execute(
+                dialect_insert(s, Lease)
+                .values(name=LEASE_NAME, holder=self.holder, expires_at=expires)
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+            result = s.execute(
+                update(Lease)
+                .where(Lease.name == LEASE_NAME, or_(Lease.holder == self.holder, Lease.expires_at < now))
+                .values(holder=self.holder, expires_at=expires)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def release(self) -> None:
+        with self.runtime.db.session() as s:
+            s.execute(
+                update(Lease)
+                .where(Lease.name == LEASE_NAME, Lease.holder == self.holder)
+                .values(expires_at=self.runtime.clock.now() - timedelta(seconds=1))
+            )
+
+
+def _guarded(runtime: Runtime, leader: Leader, spec: JobSpec) -> Callable[[], None]:
+    def run() -> None:
+        if not leader.try_acquire():
+            log.debug("job %s skipped: another scheduler is the leader", spec.id)
+            return
+        try:
+            with runtime.extras["app"].app_context():
+                spec.func(runtime)
+        except Exception:
+            log.exception("scheduled job %s failed", spec.id)
+
+    return run
+
+
+def build(runtime: Runtime, *, blocking: bool) -> BackgroundScheduler | BlockingScheduler:
+    """A scheduler with every registered job, in the company time zone."""
+    import bot.jobs  # noqa: F401  (registers the jobs of every module)
+
+    sched_cls = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = sched_cls(timezone=runtime.tz, job_defaults={"coalesce": True, "max_instances": 1})
+    leader = Leader(runtime)
+    runtime.extras["leader"] = leader
+    for spec in _jobs.values():
+        args = {k: (v(runtime.settings) if callable(v) else v) for k, v in spec.trigger_args.items()}
+        scheduler.add_job(
+            _guarded(runtime, leader, spec),
+            spec.trigger,
+            id=spec.id,
+            name=spec.description,
+            replace_existing=True,
+            **args,
+        )
+    return scheduler

@@ -1,0 +1,41 @@
+"""CLI behaviour on bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_db_upgrade_unreachable_masks_password(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; main()", "db", "upgrade"],
+        env={
+            "CAREBOT_CONFIG": str(tmp_path / "none.toml"),
+            "CAREBOT_DATABASE__URL": "postgresql+psycopg://carebot:s3cret@127.0.0.1:1/carebot",
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    # The named config file is missing → exit 2 before touching the database.
+    assert proc.returncode == 2
+
+
+def test_db_upgrade_unreachable_database(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[database]\nurl = "postgresql+psycopg://carebot:s3cret@127.0.0.1:1/carebot"\n')
+    proc = subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; main()", "db", "upgrade"],
+        env={"CAREBOT_CONFIG": str(cfg), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "cannot reach database postgresql+psycopg://carebot:***@127.0.0.1:1/carebot" in proc.stderr
+    assert "s3cret" not in proc.stderr + proc.stdout
+    assert "Traceback" not in proc.stderr
