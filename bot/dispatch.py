@@ -41,13 +41,17 @@ Handler = Callable[[Any, Context], Reply | None]
 H = TypeVar("H", bound=Handler)
 
 _handlers: dict[type, list[Handler]] = {}
+_fallbacks: dict[type, list[Handler]] = {}
 
 
-def on(event_type: type) -> Callable[[H], H]:
-    """Register a handler for ``event_type``; returns the function unchanged."""
+def on(event_type: type, *, fallback: bool = False) -> Callable[[H], H]:
+    """Register a handler for ``event_type``; returns the function unchanged.
+
+    A ``fallback`` handler runs only when no regular handler replied (e.g. "send /help").
+    """
 
     def register(fn: H) -> H:
-        bucket = _handlers.setdefault(event_type, [])
+        bucket = (_fallbacks if fallback else _handlers).setdefault(event_type, [])
         if fn not in bucket:
             bucket.append(fn)
         return fn
@@ -60,9 +64,16 @@ def handlers_for(event_type: type) -> list[Handler]:
 
 
 def dispatch(event: Any, ctx: Context) -> list[Reply]:
-    """Run every handler of the event's type in registration order; collect their replies."""
+    """Run every handler of the event's type in registration order, then fallbacks if none replied."""
+    before = len(ctx.replies)
     for handler in handlers_for(type(event)):
         reply = handler(event, ctx)
         if reply is not None:
             ctx.replies.append(reply)
+    if len(ctx.replies) == before:
+        for handler in _fallbacks.get(type(event), []):
+            reply = handler(event, ctx)
+            if reply is not None:
+                ctx.replies.append(reply)
+                break
     return ctx.replies
