@@ -121,6 +121,15 @@ class DemoSection(_Section):
     days: int = Field(default=60, ge=1, le=400)
 
 
+class InboxSection(_Section):
+    """How verified callbacks are processed after they are stored and acknowledged."""
+
+    process: Literal["inline", "background"] = "background"
+    workers: int = Field(default=4, ge=1, le=64)
+    stuck_after_minutes: int = Field(default=15, ge=1, le=1440)
+    push_outbox: bool = True
+
+
 class Settings(_Section):
     """All configuration; unknown sections or keys are errors so typos never pass silently."""
 
@@ -134,6 +143,7 @@ class Settings(_Section):
     attendance: AttendanceSection = AttendanceSection()
     calendar: CalendarSection = CalendarSection()
     demo: DemoSection = DemoSection()
+    inbox: InboxSection = InboxSection()
 
     @property
     def tz(self) -> ZoneInfo:
