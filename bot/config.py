@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.errors import ConfigError
 
@@ -130,6 +130,63 @@ class InboxSection(_Section):
     push_outbox: bool = True
 
 
+class RemindersSection(_Section):
+    """Care reminders: routing fallback, send window, digest, re-send and noise caps."""
+
+    hr_userids: list[str] = Field(default_factory=list)
+    send_from: time = time(9, 0)
+    send_until: time = time(18, 0)
+    digest_time: time = time(10, 0)
+    resend_after_workdays: int = Field(default=2, ge=1, le=30)
+    max_contacts_per_employee: int = Field(default=3, ge=1, le=50)
+    contact_window_days: int = Field(default=30, ge=1, le=365)
+    max_immediate_per_recipient: int = Field(default=10, ge=1, le=500)
+    templates_file: str = ""
+
+    _hhmm = field_validator("send_from", "send_until", "digest_time", mode="before")(lambda cls, v: _parse_hhmm(v))
+
+    @field_validator("send_until")
+    @classmethod
+    def _window(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("send_from")
+        if start is not None and value <= start:
+            raise ValueError("send_until must be later than send_from")
+        return value
+
+
+class SurveysSection(_Section):
+    """Pulse surveys: cadence, questions per send, send window, reminder and expiry."""
+
+    enabled: bool = True
+    send_from: time = time(9, 0)
+    send_until: time = time(18, 0)
+    new_hire_days: int = Field(default=90, ge=0, le=365)
+    new_hire_interval_days: int = Field(default=7, ge=1, le=365)
+    interval_days: int = Field(default=14, ge=1, le=365)
+    department_interval_days: dict[str, int] = Field(default_factory=dict)
+    questions_per_send: int = Field(default=2, ge=1, le=3)
+    reminder_after_workdays: int = Field(default=2, ge=1, le=30)
+    expire_after_workdays: int = Field(default=5, ge=1, le=60)
+
+    _hhmm = field_validator("send_from", "send_until", mode="before")(lambda cls, v: _parse_hhmm(v))
+
+    @field_validator("send_until")
+    @classmethod
+    def _window(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("send_from")
+        if start is not None and value <= start:
+            raise ValueError("send_until must be later than send_from")
+        return value
+
+    @field_validator("department_interval_days")
+    @classmethod
+    def _positive(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = [name for name, days in value.items() if not 1 <= days <= 365]
+        if bad:
+            raise ValueError(f"interval for department {bad[0]!r} must be 1..365 days")
+        return value
+
+
 class Settings(_Section):
     """All configuration; unknown sections or keys are errors so typos never pass silently."""
 
@@ -144,6 +201,8 @@ class Settings(_Section):
     calendar: CalendarSection = CalendarSection()
     demo: DemoSection = DemoSection()
     inbox: InboxSection = InboxSection()
+    reminders: RemindersSection = RemindersSection()
+    surveys: SurveysSection = SurveysSection()
 
     @property
     def tz(self) -> ZoneInfo:
