@@ -187,6 +187,18 @@ class SurveysSection(_Section):
         return value
 
 
+class OutboxSection(_Section):
+    """Outbound delivery: drain cadence, retries and the platforms' send caps (paced, never dropped)."""
+
+    drain_seconds: int = Field(default=5, ge=1, le=3600)
+    batch_size: int = Field(default=200, ge=1, le=5000)
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    dingtalk_per_user_per_day: int = Field(default=500, ge=1, le=5000)
+    wecom_per_member_per_minute: int = Field(default=30, ge=1, le=1000)
+    wecom_per_member_per_hour: int = Field(default=1000, ge=1, le=100_000)
+    robot_per_minute: int = Field(default=20, ge=1, le=1000)
+
+
 class Settings(_Section):
     """All configuration; unknown sections or keys are errors so typos never pass silently."""
 
@@ -203,6 +215,7 @@ class Settings(_Section):
     inbox: InboxSection = InboxSection()
     reminders: RemindersSection = RemindersSection()
     surveys: SurveysSection = SurveysSection()
+    outbox: OutboxSection = OutboxSection()
 
     @property
     def tz(self) -> ZoneInfo:
