@@ -199,6 +199,18 @@ class OutboxSection(_Section):
     robot_per_minute: int = Field(default=20, ge=1, le=1000)
 
 
+class AccessSection(_Section):
+    """Who may see whom: HR sees ``all`` active employees or only those whose ``hrbp`` they are."""
+
+    hr_scope: Literal["all", "hrbp"] = "all"
+
+
+class CommandsSection(_Section):
+    """Slash commands in chat: a per-user rate limit (commands per rolling minute)."""
+
+    rate_limit_per_minute: int = Field(default=10, ge=1, le=1000)
+
+
 class Settings(_Section):
     """All configuration; unknown sections or keys are errors so typos never pass silently."""
 
@@ -216,6 +228,8 @@ class Settings(_Section):
     reminders: RemindersSection = RemindersSection()
     surveys: SurveysSection = SurveysSection()
     outbox: OutboxSection = OutboxSection()
+    access: AccessSection = AccessSection()
+    commands: CommandsSection = CommandsSection()
 
     @property
     def tz(self) -> ZoneInfo:

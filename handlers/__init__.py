@@ -8,6 +8,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to ``app``."""
     import bot.platforms.local_inbound  # noqa: F401  (registers the local normaliser)
+    import handlers.commands  # noqa: F401  (registers the slash-command chat handler)
     from handlers.health import bp as health_bp
     from handlers.simulator import bp as simulator_bp
 

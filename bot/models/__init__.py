@@ -8,6 +8,7 @@ from bot.models.metrics import Metric
 from bot.models.org import Department, Employee
 from bot.models.outbox import LocalMessage, OutboxMessage
 from bot.models.privacy import AuditLog, Consent, LifeEvent
+from bot.models.ratelimit import CommandHit
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
 
@@ -17,6 +18,7 @@ __all__ = [
     "AuditLog",
     "Base",
     "CareAction",
+    "CommandHit",
     "Consent",
     "Department",
     "Employee",

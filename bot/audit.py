@@ -1,0 +1,38 @@
+"""The audit trail: every view or change of a person's data is one ``audit_log`` row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.models import AuditLog, utcnow
+
+
+def record(
+    session: Session,
+    actor: str,
+    subject_userid: str | None,
+    action: str,
+    channel: str | None,
+    detail: dict[str, Any] | None = None,
+    *,
+    at: datetime | None = None,
+) -> AuditLog:
+    """Add an audit row (who, whom, what, through which channel, when) to the caller's unit of work.
+
+    Args:
+        actor: the acting userid, ``api:<token-id>``, or ``system``.
+        at: the instant; defaults to now (pass the runtime clock's time where tests fix it).
+    """
+    row = AuditLog(
+        at=at or utcnow(),
+        actor_userid=actor[:64],
+        subject_userid=subject_userid[:64] if subject_userid else None,
+        action=action[:48],
+        channel=channel[:16] if channel else None,
+        detail=detail,
+    )
+    session.add(row)
+    return row

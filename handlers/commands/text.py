@@ -1,0 +1,101 @@
+"""Markdown that renders on DingTalk and WeCom and fits their limits.
+
+DingTalk markdown bodies hold at most 5,000 characters, WeCom markdown at most 2,048 UTF-8 bytes
+(shared/protocols.md §4.2, §6.2); the local simulator gets the stricter of both so the demo shows
+what a real deployment would. Long lists are cut with a count of the rest ("…另有 N 人").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot import i18n
+
+
+@dataclass(frozen=True)
+class Limit:
+    chars: int | None = None
+    bytes: int | None = None
+
+
+LIMITS: dict[str, Limit] = {
+    "dingtalk": Limit(chars=5000),
+    "wecom": Limit(bytes=2048),
+    "local": Limit(chars=5000, bytes=2048),
+}
+STRICTEST = Limit(chars=5000, bytes=2048)
+MAX_LINE_CHARS = 300
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+# Characters that would start markdown structure (links, emphasis, code, headings, tables, HTML).
+_MARKDOWN = str.maketrans(
+    {"*": "＊", "_": "＿", "`": "｀", "[": "［", "]": "］", "#": "＃", "<": "＜", ">": "＞", "|": "｜", "\\": "＼"}
+)
+
+
+def limit_for(platform: str) -> Limit:
+    """The markdown size limit of ``platform`` (the strictest one for unknown platforms)."""
+    return LIMITS.get(platform, STRICTEST)
+
+
+def fits(text: str, limit: Limit) -> bool:
+    """Whether ``text`` is within ``limit``."""
+    if limit.chars is not None and len(text) > limit.chars:
+        return False
+    return limit.bytes is None or len(text.encode("utf-8")) <= limit.bytes
+
+
+def plain(value: str | None, max_chars: int = 64) -> str:
+    """``value`` safe to embed in markdown: one line, no markup characters, at most ``max_chars``."""
+    text = _CONTROL.sub("", (value or "").replace("\r", " ").replace("\n", " ")).translate(_MARKDOWN).strip()
+    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+
+
+def clip(line: str, max_chars: int = MAX_LINE_CHARS) -> str:
+    """One line cut to ``max_chars`` (evidence can be long)."""
+    return line if len(line) <= max_chars else line[: max_chars - 1] + "…"
+
+
+@dataclass
+class Section:
+    """A block of the reply: fixed ``lines`` (kept whole) and list ``items`` that may be cut."""
+
+    lines: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    more_key: str = "commands.more"
+    total: int | None = None  # the full count when ``items`` was already capped by the query
+
+
+def _render(sections: list[Section], shown: list[int], locale: str) -> str:
+    blocks: list[str] = []
+    for section, n in zip(sections, shown, strict=True):
+        parts = [*section.lines, *(clip(item) for item in section.items[:n])]
+        rest = (section.total if section.total is not None else len(section.items)) - n
+        if rest > 0:
+            parts.append(i18n.t(section.more_key, locale, n=rest))
+        if parts:
+            blocks.append("\n".join(parts))
+    return "\n\n".join(blocks)
+
+
+def _hard_cut(text: str, limit: Limit) -> str:
+    """Last resort when even the fixed lines are too long: whole lines, then an ellipsis."""
+    kept: list[str] = []
+    for line in text.split("\n"):
+        if not fits("\n".join([*kept, line, "…"]), limit):
+            break
+        kept.append(line)
+    return "\n".join([*kept, "…"])
+
+
+def render(sections: list[Section], locale: str, limit: Limit) -> str:
+    """Join ``sections`` into markdown within ``limit``, cutting the longest lists first."""
+    shown = [len(s.items) for s in sections]
+    text = _render(sections, shown, locale)
+    while not fits(text, limit) and any(shown):
+        longest = max(range(len(shown)), key=lambda i: shown[i])
+        # Cut in steps so very long lists converge quickly, one item at a time near the end.
+        shown[longest] -= max(1, shown[longest] // 8)
+        text = _render(sections, shown, locale)
+    return text if fits(text, limit) else _hard_cut(text, limit)
