@@ -211,6 +211,19 @@ class CommandsSection(_Section):
     rate_limit_per_minute: int = Field(default=10, ge=1, le=1000)
 
 
+class RulesSection(_Section):
+    """Care-tag rules: extra rule folders, built-ins switched off, threshold overrides, daily run."""
+
+    paths: list[str] = Field(default_factory=list)
+    disabled: list[str] = Field(default_factory=list)
+    # {rule id: {"dotted.field.path": value}}, e.g. {"high_pressure": {"condition.days": 4}}
+    overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    evaluation_time: time = time(6, 30)
+    catch_up_days: int = Field(default=7, ge=0, le=60)
+
+    _hhmm = field_validator("evaluation_time", mode="before")(lambda cls, v: _parse_hhmm(v))
+
+
 class Settings(_Section):
     """All configuration; unknown sections or keys are errors so typos never pass silently."""
 
@@ -230,6 +243,7 @@ class Settings(_Section):
     outbox: OutboxSection = OutboxSection()
     access: AccessSection = AccessSection()
     commands: CommandsSection = CommandsSection()
+    rules: RulesSection = RulesSection()
 
     @property
     def tz(self) -> ZoneInfo:
