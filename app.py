@@ -11,6 +11,7 @@ from flask import Flask
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, load_settings
 from bot.db import Database
+from bot.platforms.configured import configured_platforms
 from bot.platforms.local import LocalPlatform
 from bot.runtime import EXTENSION_KEY, Runtime
 from bot.workcalendar import WorkCalendar
@@ -34,6 +35,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None, *, clock: Clo
         calendar=WorkCalendar(settings.calendar.holiday_file or None),
     )
     runtime.platforms["local"] = LocalPlatform(db)
+    runtime.platforms.update(configured_platforms(settings, runtime.clock))
     app.extensions[EXTENSION_KEY] = runtime
 
     from handlers import register_blueprints

@@ -1,8 +1,13 @@
 """The durable outbox: messages are rows (with an idempotency key) before anything is sent.
 
 ``enqueue`` is called inside the caller's unit of work, so a message exists if and only if the
-change that caused it was committed. ``send_pending`` drains due rows: claims them, calls the
-platform, and records the outcome; failures are retried with exponential backoff and jitter.
+change that caused it was committed. ``send_pending`` drains due rows: claims them (pacing them
+under the platforms' caps, see :mod:`bot.outbox_pacing`), calls the platform, and records the
+outcome; failures are retried with exponential backoff and jitter. docs/delivery.md states the
+delivery guarantee.
+
+Statuses: ``pending`` → ``sending`` → ``sent`` | ``failed`` (permanent error or attempts used up)
+| ``duplicate`` (DingTalk would drop it: identical content already sent to the user today).
 """
 
 from __future__ import annotations
@@ -13,22 +18,26 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from flask import has_app_context
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from bot import outbox_pacing
 from bot.errors import PlatformAPIError
-from bot.models import OutboxMessage
+from bot.models import OutboxMessage, utcnow
 from bot.platforms.base import Button, Card, SendResult
-from bot.runtime import Runtime
+from bot.runtime import Runtime, get_runtime
 from bot.sqlutil import dialect_insert
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["text", "markdown", "card", "card_update"]
-MAX_ATTEMPTS = 8
+Kind = Literal["text", "markdown", "card", "card_update", "reply"]
+MAX_ATTEMPTS = 8  # default of [outbox].max_attempts
 BASE_DELAY_SECONDS = 30
 MAX_DELAY_SECONDS = 3600
 STALE_SENDING = timedelta(minutes=10)
+FINAL_STATUSES = ("sent", "failed", "duplicate")
 
 
 def card_payload(card: Card) -> dict[str, Any]:
@@ -37,9 +46,15 @@ def card_payload(card: Card) -> dict[str, Any]:
 
 
 def card_from_payload(payload: dict[str, Any]) -> Card:
+    """The card stored by :func:`card_payload`."""
     raw = dict(payload["card"])
     raw["buttons"] = tuple(Button(**b) for b in raw.get("buttons", ()))
     return Card(**raw)
+
+
+def _now() -> datetime:
+    """The runtime's clock inside an app context (so tests can fix time), else the real time."""
+    return get_runtime().clock.now() if has_app_context() else utcnow()
 
 
 def enqueue(
@@ -55,8 +70,12 @@ def enqueue(
     """Add a message unless one with ``key`` exists; returns the new row id or None if it existed.
 
     Payloads: text ``{"text"}``; markdown ``{"title", "text"}``; card ``card_payload(card)``;
-    card_update ``card_payload(card) | {"ref": {...}}``.
+    card_update ``card_payload(card) | {"ref": {...}}``; reply (an answer to a chat message)
+    ``{"text", "title"?, "userid", "session_webhook"?, "session_webhook_expires_at"? (ISO 8601),
+    "is_group"?}`` with ``recipient`` = the conversation id (groups) or the sender's userid — a set
+    ``title`` makes the text markdown.
     """
+    now = _now()
     values: dict[str, Any] = {
         "idempotency_key": key[:255],
         "platform": platform,
@@ -65,13 +84,9 @@ def enqueue(
         "payload": payload,
         "status": "pending",
         "attempts": 0,
+        "next_attempt_at": not_before or now,
+        "created_at": now,
     }
-    if not_before is not None:
-        values["next_attempt_at"] = not_before
-    else:
-        from bot.models import utcnow
-
-        values["next_attempt_at"] = utcnow()
     stmt = (
         dialect_insert(session, OutboxMessage)
         .values(**values)
@@ -90,7 +105,10 @@ def backoff(attempts: int, rnd: random.Random | None = None) -> timedelta:
 
 def deliver(runtime: Runtime, msg: OutboxMessage) -> SendResult:
     """Call the platform for one outbox row."""
-    platform = runtime.platform(msg.platform)
+    try:
+        platform = runtime.platform(msg.platform)
+    except LookupError as exc:
+        raise PlatformAPIError(f"{exc}; configure it or re-route the message", retryable=False) from None
     p = msg.payload
     if msg.kind == "text":
         return platform.send_text(msg.recipient, p["text"])
@@ -100,41 +118,90 @@ def deliver(runtime: Runtime, msg: OutboxMessage) -> SendResult:
         return platform.send_card(msg.recipient, card_from_payload(p))
     if msg.kind == "card_update":
         return platform.update_card(msg.recipient, card_from_payload(p), p.get("ref") or {})
+    if msg.kind == "reply":
+        reply = getattr(platform, "reply", None)
+        if reply is not None:
+            result: SendResult = reply(msg.recipient, p, dedupe_key=msg.idempotency_key)
+            return result
+        # Platforms without a reply channel answer the sender directly.
+        userid = p.get("userid") or msg.recipient
+        if p.get("title"):
+            return platform.send_markdown(userid, p["title"], p["text"])
+        return platform.send_text(userid, p["text"])
     raise PlatformAPIError(f"unknown outbox message kind {msg.kind!r}", retryable=False)
 
 
-def _claim(runtime: Runtime, limit: int) -> list[int]:
-    """Mark up to ``limit`` due rows as ``sending`` and return their ids (SKIP LOCKED on PostgreSQL)."""
+def _due(now: datetime) -> Any:
+    return or_(
+        (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
+        # A worker that died mid-send leaves "sending" rows; retry them after a while.
+        (OutboxMessage.status == "sending") & (OutboxMessage.next_attempt_at <= now - STALE_SENDING),
+    )
+
+
+def _claim(runtime: Runtime, limit: int, counts: dict[str, int]) -> list[int]:
+    """Pace up to ``limit`` due rows and mark the admitted ones ``sending``; returns their ids."""
     now = runtime.clock.now()
     with runtime.db.session() as s:
-        due = (
-            select(OutboxMessage.id)
-            .where(
-                or_(
-                    (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
-                    # A worker that died mid-send leaves "sending" rows; retry them after a while.
-                    (OutboxMessage.status == "sending") & (OutboxMessage.next_attempt_at <= now - STALE_SENDING),
-                )
-            )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-        )
+        due = select(OutboxMessage).where(_due(now)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        due = due.limit(limit)
         if runtime.db.dialect == "postgresql":
             due = due.with_for_update(skip_locked=True)
-        ids = list(s.scalars(due))
-        if ids:
+        rows = list(s.scalars(due))
+        if not rows:
+            return []
+        decided = outbox_pacing.plan(s, runtime.settings, rows, now)
+        s.expunge_all()
+        for row_id, (until, why) in decided.defer.items():
             s.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids))
-                .values(status="sending", next_attempt_at=now, attempts=OutboxMessage.attempts + 1)
+                .where(OutboxMessage.id == row_id)
+                .values(status="pending", next_attempt_at=until, last_error=f"paced: {why}")
+                .execution_options(synchronize_session=False)
             )
-    return ids
+        for row_id, original in decided.duplicate.items():
+            s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row_id)
+                .values(
+                    status="duplicate",
+                    platform_ref={"duplicate_of": original},
+                    last_error=f"identical content already sent to this user today (message {original}); "
+                    "DingTalk delivers one identical work notification per user per day",
+                )
+                .execution_options(synchronize_session=False)
+            )
+        if not decided.admit:
+            ids: list[int] = []
+        else:
+            # The status guard makes a concurrent claimer (SQLite has no SKIP LOCKED) lose the row, not send it twice.
+            ids = list(
+                s.scalars(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(decided.admit), _due(now))
+                    .values(status="sending", next_attempt_at=now, attempts=OutboxMessage.attempts + 1)
+                    .returning(OutboxMessage.id)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+    if decided.defer:
+        counts["deferred"] = counts.get("deferred", 0) + len(decided.defer)
+    if decided.duplicate:
+        counts["duplicate"] = counts.get("duplicate", 0) + len(decided.duplicate)
+    return sorted(ids)
 
 
-def send_pending(runtime: Runtime, limit: int = 200) -> dict[str, int]:
-    """Drain due messages once; returns counts by outcome (sent, retry, failed)."""
+def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
+    """Drain due messages once; returns counts by outcome (sent, retry, failed; deferred and
+    duplicate when pacing held back or skipped some)."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    for msg_id in _claim(runtime, limit):
+    try:
+        claimed = _claim(runtime, limit or runtime.settings.outbox.batch_size, counts)
+    except OperationalError as exc:
+        # SQLite allows one writer; a concurrent drain holding it means this one has nothing to do.
+        log.info("outbox claim skipped: %s", type(exc.orig).__name__ if exc.orig else type(exc).__name__)
+        return counts
+    for msg_id in claimed:
         with runtime.db.session() as s:
             msg = s.get(OutboxMessage, msg_id)
             assert msg is not None
@@ -142,30 +209,72 @@ def send_pending(runtime: Runtime, limit: int = 200) -> dict[str, int]:
         try:
             result = deliver(runtime, msg)
         except PlatformAPIError as exc:
-            outcome = _failed(runtime, msg, str(exc), retryable=exc.retryable)
+            outcome = _failed(runtime, msg, str(exc), retryable=exc.retryable, retry_after=_hint(exc))
         except Exception as exc:  # network errors and the like are worth another try
             outcome = _failed(runtime, msg, f"{type(exc).__name__}: {exc}", retryable=True)
         else:
-            with runtime.db.session() as s:
-                s.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == msg_id)
-                    .values(status="sent", sent_at=runtime.clock.now(), platform_ref=result.ref, last_error=None)
-                )
+            _mark_sent(runtime, msg_id, result)
             outcome = "sent"
         counts[outcome] += 1
     return counts
 
 
-def _failed(runtime: Runtime, msg: OutboxMessage, error: str, *, retryable: bool) -> str:
-    give_up = not retryable or msg.attempts >= MAX_ATTEMPTS
+def drain(runtime: Runtime, *, max_rounds: int = 50) -> dict[str, int]:
+    """Send everything due now, batch after batch, until a round finds nothing to claim."""
+    total: dict[str, int] = {"sent": 0, "retry": 0, "failed": 0}
+    for _ in range(max_rounds):
+        counts = send_pending(runtime)
+        for key, value in counts.items():
+            total[key] = total.get(key, 0) + value
+        if not any(counts.values()):
+            break
+    return total
+
+
+def _mark_sent(runtime: Runtime, msg_id: int, result: SendResult) -> None:
+    with runtime.db.session() as s:
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == msg_id)
+            .values(status="sent", sent_at=runtime.clock.now(), platform_ref=result.ref, last_error=None)
+        )
+
+
+def _hint(exc: PlatformAPIError) -> float | None:
+    value = getattr(exc, "retry_after", None)
+    return float(value) if value is not None else None
+
+
+def _failed(
+    runtime: Runtime, msg: OutboxMessage, error: str, *, retryable: bool, retry_after: float | None = None
+) -> str:
+    give_up = not retryable or msg.attempts >= runtime.settings.outbox.max_attempts
     values: dict[str, Any] = {"last_error": error[:2000]}
     if give_up:
         values["status"] = "failed"
-        log.warning("outbox message %s failed permanently after %s attempts", msg.id, msg.attempts)
+        log.warning(
+            "outbox message %s to %s failed after %s attempts: %s", msg.id, msg.platform, msg.attempts, error[:300]
+        )
     else:
         values["status"] = "pending"
-        values["next_attempt_at"] = runtime.clock.now() + backoff(msg.attempts)
+        delay = backoff(msg.attempts)
+        if retry_after is not None:
+            delay = max(delay, timedelta(seconds=retry_after))
+        values["next_attempt_at"] = runtime.clock.now() + delay
     with runtime.db.session() as s:
         s.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id).values(**values))
     return "failed" if give_up else "retry"
+
+
+def requeue(runtime: Runtime, ids: list[int] | None = None, *, statuses: tuple[str, ...] = ("failed",)) -> int:
+    """Send failed messages again (all of them, or ``ids``) from a fresh attempt count; returns how many."""
+    stmt = update(OutboxMessage).where(OutboxMessage.status.in_(statuses))
+    if ids is not None:
+        stmt = stmt.where(OutboxMessage.id.in_(ids))
+    with runtime.db.session() as s:
+        result = s.execute(
+            stmt.values(status="pending", attempts=0, next_attempt_at=runtime.clock.now()).execution_options(
+                synchronize_session=False
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
