@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
 from itertools import islice
 
 from sqlalchemy import select
@@ -22,11 +22,16 @@ def _batches(items: Iterable[AttendancePunch], size: int) -> Iterator[list[Atten
         yield batch
 
 
-def record_punches(session: Session, punches: Iterable[AttendancePunch]) -> set[tuple[int, date]]:
-    """Store punches, skipping ones already stored; returns the (employee id, UTC date) pairs touched.
+def record_punches(
+    session: Session,
+    punches: Iterable[AttendancePunch],
+    *,
+    day_of: Callable[[datetime], date] | None = None,
+) -> set[tuple[int, date]]:
+    """Store punches, skipping ones already stored; returns the (employee id, day) pairs touched.
 
-    The caller recomputes daily facts for the touched employees and days (the local shift day may
-    differ from the UTC date by one, which the facts step accounts for).
+    The day is ``day_of(punched_at)`` — pass ``Shift.shift_day`` to get the local shift day the
+    daily facts use — or the UTC date by default. Punches of unknown users are stored unlinked.
     """
     touched: set[tuple[int, date]] = set()
     ids: dict[str, int | None] = {}
@@ -55,5 +60,5 @@ def record_punches(session: Session, punches: Iterable[AttendancePunch]) -> set[
         for p in batch:
             emp_id = ids[p.userid]
             if emp_id is not None:
-                touched.add((emp_id, p.punched_at.date()))
+                touched.add((emp_id, day_of(p.punched_at) if day_of else p.punched_at.date()))
     return touched

@@ -1,0 +1,128 @@
+"""The JSON API for integrations (CRM metrics, HRIS import, BI export) under ``/api/v1``.
+
+Every route needs ``Authorization: Bearer <token>`` with a token from ``[api].tokens``; anything
+else is answered 401 ``{"error": …}``. Errors are always JSON, never a stack trace.
+
+Adding routes: create a module in this package that imports ``bp`` from here and decorates its
+views (``@bp.get("/things")``); :func:`register` imports every module of the package, so no other
+file needs to change. Use :func:`api_actor` as the audit-log actor and :func:`error` for failures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib
+import logging
+import pkgutil
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from bot import i18n
+from bot.runtime import get_runtime
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+i18n.register(
+    {
+        "api.unauthorized": {
+            "zh-CN": "需要有效的 API 令牌（Authorization: Bearer <token>）",
+            "en": "a valid API token is required (Authorization: Bearer <token>)",
+        },
+        "api.disabled": {
+            "zh-CN": "API 未启用：[api].tokens 中没有配置令牌",
+            "en": "the API is disabled: no tokens are configured in [api].tokens",
+        },
+        "api.not_found": {"zh-CN": "没有这个接口", "en": "no such endpoint"},
+        "api.method": {"zh-CN": "此接口不支持该方法", "en": "method not allowed on this endpoint"},
+        "api.too_large": {"zh-CN": "请求体过大", "en": "request body too large"},
+        "api.bad_json": {"zh-CN": "请求体必须是 JSON", "en": "the body must be JSON"},
+        "api.internal": {"zh-CN": "服务器内部错误，已记录", "en": "internal error; it has been logged"},
+        "api.invalid": {"zh-CN": "数据无效", "en": "invalid data"},
+    }
+)
+
+
+def locale() -> str:
+    """The caller's language: ``Accept-Language`` when it names one we speak, else ``[app].locale``."""
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
+    return i18n.normalise_locale(best or get_runtime().settings.app.locale)
+
+
+def error(status: int, key: str, *, values: Mapping[str, Any] | None = None, **extra: Any) -> tuple[Response, int]:
+    """A JSON error ``{"error": <message in the caller's language>, **extra}`` with ``status``."""
+    return jsonify(error=i18n.t(key, locale(), **(values or {})), **extra), status
+
+
+def token_id(token: str) -> str:
+    """A short, non-reversible id of a token for audit logs (the token itself is never stored)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()[:12]
+
+
+def api_actor() -> str:
+    """The audit-log actor of the current request: ``api:<token-id>``."""
+    return str(g.get("api_actor", "api:unknown"))
+
+
+def _presented_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+@bp.before_request
+def require_token() -> tuple[Response, int] | None:
+    """Reject the request unless it carries one of the configured bearer tokens."""
+    tokens = get_runtime().settings.api.tokens
+    presented = _presented_token()
+    if not tokens:
+        return _unauthorized("api.disabled")
+    if presented is None:
+        return _unauthorized("api.unauthorized")
+    matched = False
+    for known in tokens:
+        # Compare with every token, in constant time, so timing reveals neither which nor how much.
+        matched |= hmac.compare_digest(presented.encode("utf-8"), known.encode("utf-8"))
+    if not matched:
+        log.info("API request with an unknown token refused (%s %s)", request.method, request.path)
+        return _unauthorized("api.unauthorized")
+    g.api_actor = f"api:{token_id(presented)}"
+    return None
+
+
+def _unauthorized(key: str) -> tuple[Response, int]:
+    response, status = error(401, key)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="carebot"'
+    return response, status
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> tuple[Response, int]:
+    code = exc.code or 500
+    key = {404: "api.not_found", 405: "api.method", 413: "api.too_large", 400: "api.bad_json"}.get(code, "api.invalid")
+    return error(code, key)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception) -> tuple[Response, int]:
+    log.exception("API %s %s failed", request.method, request.path)
+    return error(500, "api.internal")
+
+
+def json_body() -> Any:
+    """The parsed JSON body; a 400 JSON error (via the handler above) when it is not JSON."""
+    return request.get_json(force=True, silent=False)
+
+
+def register(app: Flask) -> None:
+    """Import every route module of this package and attach the blueprint to ``app``."""
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        importlib.import_module(f"{__name__}.{info.name}")
+    app.register_blueprint(bp)

@@ -1,0 +1,53 @@
+"""Ingestion handlers: punches and approvals become daily facts, org events keep the directory current.
+
+Each handler runs inside the inbox's unit of work, so the stored event, the recorded rows and the
+recomputed facts commit together — or not at all, and the inbox retries the event.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.attendance import facts
+from bot.attendance.approvals import record_approval_touching
+from bot.attendance.punches import record_punches
+from bot.directory_sync import apply_org_change
+from bot.dispatch import Context, Reply, on
+from bot.events import ApprovalChange, AttendancePunch, OrgChange
+
+log = logging.getLogger(__name__)
+
+
+@on(AttendancePunch)
+def punch_in(event: AttendancePunch, ctx: Context) -> Reply | None:
+    """Store the punch (a re-sent one changes nothing) and recompute that shift day's facts."""
+    shift = facts.shift_of(ctx.runtime)
+    touched = record_punches(ctx.session, [event], day_of=shift.shift_day)
+    facts.recompute(ctx.session, ctx.runtime, touched)
+    return None
+
+
+@on(ApprovalChange)
+def approval_changed(event: ApprovalChange, ctx: Context) -> Reply | None:
+    """Store the approval's latest state and recompute the days it covers (old and new)."""
+    if not event.userid:
+        log.warning("%s approval %s without an applicant; not recorded", event.platform, event.source_key)
+        return None
+    _row, touched = record_approval_touching(ctx.session, event, facts.shift_of(ctx.runtime))
+    facts.recompute(ctx.session, ctx.runtime, touched)
+    return None
+
+
+@on(OrgChange)
+def org_changed(event: OrgChange, ctx: Context) -> Reply | None:
+    """Fetch details of hired or changed people and upsert them; mark leavers."""
+    result = apply_org_change(ctx.session, ctx.runtime, event)
+    log.info(
+        "%s org %s: %d upserted, %d left, %d skipped",
+        event.platform,
+        event.change,
+        result.upserted,
+        result.left,
+        result.skipped,
+    )
+    return None
