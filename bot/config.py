@@ -224,6 +224,81 @@ class RulesSection(_Section):
     _hhmm = field_validator("evaluation_time", mode="before")(lambda cls, v: _parse_hhmm(v))
 
 
+class MetricDef(_Section):
+    """One metric of the catalogue: its name, unit, labels, direction and allowed range."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    unit: str = Field(default="", max_length=16)
+    label_zh: str = Field(min_length=1, max_length=64)
+    label_en: str = Field(min_length=1, max_length=64)
+    higher_is_better: bool = True
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+DEFAULT_METRICS = (
+    MetricDef(name="calls", unit="count", label_zh="通话量", label_en="Calls", min_value=0),
+    MetricDef(
+        name="rejection_rate",
+        unit="ratio",
+        label_zh="拒接率",
+        label_en="Rejection rate",
+        higher_is_better=False,
+        min_value=0,
+        max_value=1,
+    ),
+    MetricDef(name="sales", unit="CNY", label_zh="销售额", label_en="Sales", min_value=0),
+    MetricDef(
+        name="customer_retention",
+        unit="ratio",
+        label_zh="客户留存率",
+        label_en="Customer retention",
+        min_value=0,
+        max_value=1,
+    ),
+    MetricDef(
+        name="training_completion",
+        unit="ratio",
+        label_zh="培训完成率",
+        label_en="Training completion",
+        min_value=0,
+        max_value=1,
+    ),
+)
+
+
+class MetricsSection(_Section):
+    """The metric catalogue: imports and the API accept these names and reject any other."""
+
+    catalogue: tuple[MetricDef, ...] = DEFAULT_METRICS
+
+    @field_validator("catalogue")
+    @classmethod
+    def _unique(cls, value: tuple[MetricDef, ...]) -> tuple[MetricDef, ...]:
+        names = [m.name for m in value]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"metric {dupes[0]!r} is listed twice")
+        return value
+
+    def get(self, name: str) -> MetricDef | None:
+        """The catalogue entry named ``name``, if any."""
+        return next((m for m in self.catalogue if m.name == name), None)
+
+
+class SyncSection(_Section):
+    """Scheduled pulls from the platforms (WeCom check-ins, DingTalk failed callbacks) and facts catch-up."""
+
+    wecom_checkin_minutes: int = Field(default=15, ge=1, le=1440)
+    wecom_checkin_backfill_days: int = Field(default=7, ge=1, le=90)
+    wecom_calls_per_minute: int = Field(default=600, ge=1, le=600)
+    dingtalk_failed_minutes: int = Field(default=5, ge=1, le=1440)
+    facts_catchup_at: time = time(2, 30)
+    facts_catchup_days: int = Field(default=3, ge=1, le=62)
+
+    _hhmm = field_validator("facts_catchup_at", mode="before")(lambda cls, v: _parse_hhmm(v))
+
+
 class Settings(_Section):
     """All configuration; unknown sections or keys are errors so typos never pass silently."""
 
@@ -244,6 +319,8 @@ class Settings(_Section):
     access: AccessSection = AccessSection()
     commands: CommandsSection = CommandsSection()
     rules: RulesSection = RulesSection()
+    metrics: MetricsSection = MetricsSection()
+    sync: SyncSection = SyncSection()
 
     @property
     def tz(self) -> ZoneInfo:
