@@ -18,7 +18,7 @@ IME_SLASH = "、"
 # Arguments longer than this are refused with a clear message rather than searched for.
 MAX_ARGS_CHARS = 1000
 
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _ASCII_WORD = re.compile(r"[0-9a-z_]")
 

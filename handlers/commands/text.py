@@ -30,7 +30,7 @@ MAX_LINE_CHARS = 300
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 # Characters that would start markdown structure (links, emphasis, code, headings, tables, HTML).
 _MARKDOWN = str.maketrans(
-    {"*": "＊", "_": "＿", "`": "｀", "[": "［", "]": "］", "#": "＃", "<": "＜", ">": "＞", "|": "｜", "\\": "＼"}
+    {"*": "＊", "`": "｀", "[": "［", "]": "］", "#": "＃", "<": "＜", ">": "＞", "|": "｜", "\\": "＼"}
 )
 
 
@@ -89,8 +89,11 @@ def _hard_cut(text: str, limit: Limit) -> str:
     return "\n".join([*kept, "…"])
 
 
-def render(sections: list[Section], locale: str, limit: Limit) -> str:
-    """Join ``sections`` into markdown within ``limit``, cutting the longest lists first."""
+def layout(sections: list[Section], locale: str, limit: Limit) -> tuple[str, list[int]]:
+    """Join ``sections`` into markdown within ``limit``, cutting the longest lists first.
+
+    Returns the text and how many items of each section it shows (callers audit exactly those).
+    """
     shown = [len(s.items) for s in sections]
     text = _render(sections, shown, locale)
     while not fits(text, limit) and any(shown):
@@ -98,4 +101,11 @@ def render(sections: list[Section], locale: str, limit: Limit) -> str:
         # Cut in steps so very long lists converge quickly, one item at a time near the end.
         shown[longest] -= max(1, shown[longest] // 8)
         text = _render(sections, shown, locale)
-    return text if fits(text, limit) else _hard_cut(text, limit)
+    if fits(text, limit):
+        return text, shown
+    return _hard_cut(text, limit), [0] * len(sections)
+
+
+def render(sections: list[Section], locale: str, limit: Limit) -> str:
+    """The markdown of ``sections`` within ``limit`` (see :func:`layout`)."""
+    return layout(sections, locale, limit)[0]

@@ -1,0 +1,168 @@
+"""Pulse data in command replies: participation, identified check-ins (HR only), team aggregates.
+
+Team-pulse answers are confidential: they are only ever read here as aggregates over at least
+``MIN_RESPONDENTS`` distinct people, never per person, for anyone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import ColumnElement, func, select
+
+from bot import i18n
+from bot.models import Employee, Survey, SurveyAnswer, SurveyQuestion
+from handlers.commands.context import CommandContext
+from handlers.commands.text import plain
+
+MIN_RESPONDENTS = 5
+PARTICIPATION_DAYS = 90
+CHECKIN_DAYS = 90
+CHECKIN_SHOWN = 5
+TEAM_PULSE_DAYS = 30
+_PREFIX = re.compile(r"^\s*[【\[][^】\]]*[】\]]\s*")
+
+i18n.register(
+    {
+        "commands.pulse.participation": {
+            "zh-CN": "脉搏问卷（近{days}天）：回答 {answered}/{sent} 次",
+            "en": "Pulse surveys (last {days} days): answered {answered} of {sent}",
+        },
+        "commands.pulse.none_sent": {
+            "zh-CN": "脉搏问卷（近{days}天）：未发送",
+            "en": "Pulse surveys (last {days} days): none sent",
+        },
+        "commands.pulse.paused": {"zh-CN": "（本人已暂停问卷）", "en": " (paused by the employee)"},
+        "commands.pulse.checkins_head": {
+            "zh-CN": "**关怀问答（实名，仅 HR 可见）**",
+            "en": "**Care check-ins (identified, HR only)**",
+        },
+        "commands.pulse.checkin": {"zh-CN": "{day} {question}：{answer}", "en": "{day} {question}: {answer}"},
+        "commands.pulse.no_checkins": {
+            "zh-CN": "近{days}天没有关怀问答回答。",
+            "en": "No check-in answers in the last {days} days.",
+        },
+        "commands.pulse.team_head": {
+            "zh-CN": "**团队匿名调查（近{days}天，仅显示 ≥{min} 人的汇总）**",
+            "en": "**Team pulse (last {days} days, totals of ≥ {min} people only)**",
+        },
+        "commands.pulse.team_line": {
+            "zh-CN": "{question}：平均 {avg}（{n}人）",
+            "en": "{question}: average {avg} ({n} people)",
+        },
+        "commands.pulse.too_few": {
+            "zh-CN": "{question}：样本不足（少于{min}人）",
+            "en": "{question}: too few answers (fewer than {min} people)",
+        },
+        "commands.pulse.team_none": {
+            "zh-CN": "样本不足（少于{min}人）",
+            "en": "Too few answers (fewer than {min} people)",
+        },
+    }
+)
+
+
+def question_label(question: SurveyQuestion | None, key: str, locale: str) -> str:
+    """A short label for a question: its text without the privacy prefix, cut at the question mark."""
+    if question is None:
+        return plain(key, 24)
+    text = _PREFIX.sub("", question.text_en if locale == "en" else question.text_zh)
+    for stop in ("？", "?", "（", "("):
+        head, sep, _ = text.partition(stop)
+        if sep and head:
+            text = head + ("?" if stop in "？?" and locale == "en" else "")
+            break
+    return plain(text, 30)
+
+
+def _value(answer: SurveyAnswer, question: SurveyQuestion | None) -> str:
+    if answer.value is None:
+        return plain(answer.text or "—", 60)
+    shown = f"{answer.value:g}"
+    return f"{shown}/{question.scale_max}" if question is not None and question.scale_max is not None else shown
+
+
+def participation_line(ctx: CommandContext, person: Employee) -> str:
+    """Surveys sent to the person in the last 90 days and how many were answered."""
+    since = ctx.runtime.clock.now() - timedelta(days=PARTICIPATION_DAYS)
+    sent, answered = ctx.session.execute(
+        select(
+            func.count(Survey.id),
+            func.count(Survey.answered_at),
+        ).where(Survey.employee_id == person.id, Survey.sent_at.is_not(None), Survey.sent_at >= since)
+    ).one()
+    key = "commands.pulse.participation" if sent else "commands.pulse.none_sent"
+    line = ctx.t(key, days=PARTICIPATION_DAYS, answered=answered, sent=sent)
+    return line + (ctx.t("commands.pulse.paused") if person.surveys_paused else "")
+
+
+def checkin_lines(ctx: CommandContext, person: Employee) -> list[str]:
+    """The person's latest identified check-in answers (callers must be HR covering the person)."""
+    since = ctx.runtime.clock.now() - timedelta(days=CHECKIN_DAYS)
+    rows = ctx.session.execute(
+        select(SurveyAnswer, SurveyQuestion)
+        .outerjoin(SurveyQuestion, SurveyQuestion.key == SurveyAnswer.question_key)
+        .where(
+            SurveyAnswer.employee_id == person.id,
+            SurveyAnswer.mode == "checkin",
+            SurveyAnswer.answered_at >= since,
+        )
+        .order_by(SurveyAnswer.answered_at.desc(), SurveyAnswer.id.desc())
+        .limit(CHECKIN_SHOWN)
+    ).all()
+    head = ctx.t("commands.pulse.checkins_head")
+    if not rows:
+        return [head, ctx.t("commands.pulse.no_checkins", days=CHECKIN_DAYS)]
+    items = [
+        "- "
+        + ctx.t(
+            "commands.pulse.checkin",
+            day=i18n.fmt_date(answer.answered_on, ctx.locale),
+            question=question_label(question, answer.question_key, ctx.locale),
+            answer=_value(answer, question),
+        )
+        for answer, question in rows
+    ]
+    return [head, *items]
+
+
+def team_pulse_lines(ctx: CommandContext, members: ColumnElement[bool] | Sequence[int]) -> list[str]:
+    """Averages of team-pulse scale questions over the members, only where ≥ 5 people answered."""
+    since = ctx.runtime.clock.now() - timedelta(days=TEAM_PULSE_DAYS)
+    member_filter = (
+        SurveyAnswer.employee_id.in_(list(members))
+        if isinstance(members, Sequence)
+        else SurveyAnswer.employee_id.in_(select(Employee.id).where(members))
+    )
+    rows = ctx.session.execute(
+        select(
+            SurveyAnswer.question_key,
+            func.count(func.distinct(SurveyAnswer.employee_id)),
+            func.avg(SurveyAnswer.value),
+        )
+        .where(
+            member_filter,
+            SurveyAnswer.mode == "team",
+            SurveyAnswer.value.is_not(None),
+            SurveyAnswer.answered_at >= since,
+        )
+        .group_by(SurveyAnswer.question_key)
+        .order_by(SurveyAnswer.question_key)
+    ).all()
+    head = ctx.t("commands.pulse.team_head", days=TEAM_PULSE_DAYS, min=MIN_RESPONDENTS)
+    if not rows:
+        return [head, ctx.t("commands.pulse.team_none", min=MIN_RESPONDENTS)]
+    questions = {
+        q.key: q
+        for q in ctx.session.scalars(select(SurveyQuestion).where(SurveyQuestion.key.in_([r[0] for r in rows])))
+    }
+    lines = [head]
+    for key, respondents, avg in rows:
+        label = question_label(questions.get(key), key, ctx.locale)
+        if respondents < MIN_RESPONDENTS:
+            lines.append("- " + ctx.t("commands.pulse.too_few", question=label, min=MIN_RESPONDENTS))
+        else:
+            lines.append("- " + ctx.t("commands.pulse.team_line", question=label, avg=f"{avg:.1f}", n=respondents))
+    return lines

@@ -1,0 +1,153 @@
+"""``/status`` ``/状态`` <name | @mention | userid>: one person's care picture, within the caller's scope."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, exists, select
+
+from bot import i18n
+from bot.access import hr_clause
+from bot.dispatch import Reply
+from bot.models import CareAction, Employee, Tag
+from handlers.commands import registry
+from handlers.commands.attendance import attendance_lines
+from handlers.commands.context import CommandContext
+from handlers.commands.evidence import evidence_text, rule_name, severity_label
+from handlers.commands.people import department_names, dept_of, resolve
+from handlers.commands.pulse import checkin_lines, participation_line
+from handlers.commands.text import Section, limit_for, plain, render
+
+i18n.register(
+    {
+        "commands.status.summary": {
+            "zh-CN": "查看某人的标签、考勤、关怀记录和问卷参与",
+            "en": "a person's tags, attendance, care log and pulse participation",
+        },
+        "commands.status.usage": {
+            "zh-CN": "用法：/status 姓名、拼音、@某人 或 userid，例如 /status 张三",
+            "en": "Usage: /status <name, pinyin, @mention or userid>, e.g. /status Zhang San",
+        },
+        "commands.status.title": {"zh-CN": "{name} 的关怀状态", "en": "Care status of {name}"},
+        "commands.status.hired": {"zh-CN": "入职 {day}", "en": "joined {day}"},
+        "commands.status.manager": {"zh-CN": "上级 {name}", "en": "manager {name}"},
+        "commands.status.tags_head": {"zh-CN": "**当前标签（{n}）**", "en": "**Active tags ({n})**"},
+        "commands.status.no_tags": {"zh-CN": "**当前标签**：无", "en": "**Active tags**: none"},
+        "commands.status.tag": {
+            "zh-CN": "- [{severity}] {rule}（{since}）：{evidence}",
+            "en": "- [{severity}] {rule} ({since}): {evidence}",
+        },
+        "commands.status.care": {"zh-CN": "**最近关怀**：{text}", "en": "**Last care action**: {text}"},
+        "commands.status.care_none": {"zh-CN": "**最近关怀**：暂无记录", "en": "**Last care action**: none yet"},
+        "commands.status.care_item": {"zh-CN": "{at} {actor}{kind}", "en": "{at} {actor} {kind}"},
+        "commands.care.done": {"zh-CN": "已跟进", "en": "followed up"},
+        "commands.care.dismissed": {"zh-CN": "标记为不需要", "en": "dismissed"},
+        "commands.care.talk": {"zh-CN": "面谈", "en": "had a talk"},
+        "commands.care.note": {"zh-CN": "记录备注", "en": "added a note"},
+    }
+)
+
+
+def _header(ctx: CommandContext, person: Employee) -> list[str]:
+    dept = dept_of(ctx, person, department_names(ctx, [person]))
+    first = f"**{plain(person.name, 32)}**（{plain(person.userid, 64)}）· {dept}"
+    if person.position:
+        first += f" · {plain(person.position, 32)}"
+    facts = []
+    if person.hired_on is not None:
+        facts.append(ctx.t("commands.status.hired", day=i18n.fmt_date(person.hired_on, ctx.locale, with_year=True)))
+    if person.manager_id is not None:
+        manager = ctx.session.get(Employee, person.manager_id)
+        if manager is not None:
+            facts.append(ctx.t("commands.status.manager", name=plain(manager.name, 32)))
+    return [first, " · ".join(facts)] if facts else [first]
+
+
+def _tags(ctx: CommandContext, person: Employee) -> Section:
+    rank = case({"high": 0, "medium": 1, "low": 2}, value=Tag.severity, else_=3)
+    tags = list(
+        ctx.session.scalars(
+            select(Tag)
+            .where(Tag.employee_id == person.id, Tag.status == "active")
+            .order_by(rank, Tag.raised_on.desc(), Tag.id.desc())
+        )
+    )
+    if not tags:
+        return Section(lines=[ctx.t("commands.status.no_tags")])
+    items = [
+        ctx.t(
+            "commands.status.tag",
+            severity=severity_label(tag.severity, ctx.locale),
+            rule=rule_name(ctx.runtime, tag.rule_id, ctx.locale),
+            since=ctx.t("commands.tag.since", day=i18n.fmt_date(tag.raised_on, ctx.locale)),
+            evidence=evidence_text(ctx.runtime, tag, ctx.locale),
+        )
+        for tag in tags
+    ]
+    return Section(lines=[ctx.t("commands.status.tags_head", n=len(tags))], items=items, more_key="commands.more_items")
+
+
+def _last_care(ctx: CommandContext, person: Employee, *, with_note: bool) -> str:
+    action = ctx.session.scalar(
+        select(CareAction)
+        .where(CareAction.employee_id == person.id)
+        .order_by(CareAction.acted_at.desc(), CareAction.id.desc())
+        .limit(1)
+    )
+    if action is None:
+        return ctx.t("commands.status.care_none")
+    actor = ctx.session.get(Employee, action.actor_id) if action.actor_id is not None else None
+    kind_key = f"commands.care.{action.kind}"
+    text = ctx.t(
+        "commands.status.care_item",
+        at=i18n.fmt_datetime(action.acted_at, ctx.runtime.tz, ctx.locale),
+        actor=plain(actor.name, 32) if actor is not None else "",
+        kind=ctx.t(kind_key) if i18n.has(kind_key) else plain(action.kind, 16),
+    )
+    # Care notes can be personal ("家里有事"): only HR reads them.
+    if with_note and action.note:
+        text += f"：{plain(action.note, 80)}" if ctx.locale != "en" else f": {plain(action.note, 80)}"
+    return ctx.t("commands.status.care", text=text)
+
+
+def _hr_covers(ctx: CommandContext, person: Employee) -> bool:
+    """Check-in answers and care notes are for HR, and only for the people that HR covers."""
+    if ctx.caller is None or "hr" not in ctx.roles:
+        return False
+    clause = hr_clause(ctx.caller, ctx.roles, ctx.runtime.settings)
+    return bool(ctx.session.scalar(select(exists().where(Employee.id == person.id, clause))))
+
+
+def status_reply(ctx: CommandContext, person: Employee) -> Reply:
+    """The full status of ``person`` (already checked to be in the caller's scope), audited."""
+    as_hr = _hr_covers(ctx, person)
+    tags = _tags(ctx, person)
+    sections = [
+        Section(lines=_header(ctx, person)),
+        tags,
+        Section(lines=[_last_care(ctx, person, with_note=as_hr)]),
+        Section(lines=attendance_lines(ctx, person)),
+        Section(lines=[participation_line(ctx, person)]),
+    ]
+    if as_hr:
+        sections.append(Section(lines=checkin_lines(ctx, person)))
+    ctx.audit(person.userid, "view.status", {"tags": len(tags.items), "checkins": as_hr})
+    title = ctx.t("commands.status.title", name=plain(person.name, 32))
+    return Reply(text=render(sections, ctx.locale, limit_for(ctx.channel)), markdown_title=title)
+
+
+@registry.command(
+    "status",
+    aliases=("状态",),
+    roles=("hr", "manager", "employee"),
+    summary_key="commands.status.summary",
+    example="/status 张三",
+    example_en="/status Zhang San",
+)
+def status(ctx: CommandContext) -> Reply:
+    """Show one person's tags, last care action, attendance and pulse participation."""
+    if not ctx.args:
+        return Reply(text=ctx.t("commands.status.usage"))
+    resolved = resolve(ctx, ctx.args)
+    if resolved.employee is None:
+        assert resolved.reply is not None
+        return resolved.reply
+    return status_reply(ctx, resolved.employee)
