@@ -82,6 +82,15 @@ class ApprovalChange:
 
 
 @dataclass(frozen=True)
+class AppEntered:
+    """A person opened the bot's app (WeCom ``enter_agent``): a chance to greet or show help."""
+
+    platform: str
+    userid: str
+    entered_at: datetime
+
+
+@dataclass(frozen=True)
 class UnknownEvent:
     """A verified event of a type CareBot does not act on; stored and acknowledged."""
 
@@ -89,4 +98,4 @@ class UnknownEvent:
     event_type: str
 
 
-Event = ChatMessage | AttendancePunch | OrgChange | CardAction | ApprovalChange | UnknownEvent
+Event = ChatMessage | AttendancePunch | OrgChange | CardAction | ApprovalChange | AppEntered | UnknownEvent

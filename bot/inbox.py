@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -29,9 +31,33 @@ Normaliser = Callable[[str, dict[str, Any]], list[Event]]
 _normalisers: dict[str, Normaliser] = {}
 
 
+@dataclass(frozen=True)
+class StoredEvent:
+    """What a reply sink needs to know about the event whose replies it delivers."""
+
+    id: int
+    platform: str
+    idempotency_key: str
+    event_type: str
+    payload: dict[str, Any]
+
+
+ReplySink = Callable[[Session, StoredEvent, list[Reply]], None]
+_sinks: dict[str, ReplySink] = {}
+
+
 def register_normaliser(platform: str, fn: Normaliser) -> None:
     """Set the function that turns a stored ``(event_type, payload)`` of ``platform`` into events."""
     _normalisers[platform] = fn
+
+
+def register_reply_sink(platform: str, fn: ReplySink) -> None:
+    """Set how replies of ``platform`` events go out when no caller answers them (e.g. the sweep).
+
+    The sink runs inside the processing transaction, so replies it puts in the outbox are committed
+    together with the event's "processed" status, or not at all.
+    """
+    _sinks[platform] = fn
 
 
 def store(session: Session, platform: str, key: str, event_type: str, payload: dict[str, Any]) -> tuple[int, bool]:
@@ -73,16 +99,22 @@ def _claim(session: Session, event_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def process(runtime: Runtime, event_id: int) -> list[Reply]:
-    """Process one stored event once; returns the replies its handlers produced."""
+def process(runtime: Runtime, event_id: int, *, sink: ReplySink | None = None) -> list[Reply]:
+    """Process one stored event once; returns the replies its handlers produced.
+
+    ``sink`` (default: the one registered for the platform, if any) receives the replies inside
+    the processing transaction; a caller that answers synchronously passes its own.
+    """
     with runtime.db.session() as s:
         if not _claim(s, event_id):
             return []
     with runtime.db.session() as s:
         row = s.get(InboundEvent, event_id)
         assert row is not None
-        platform, event_type, payload = row.platform, row.event_type, row.payload
+        stored = StoredEvent(row.id, row.platform, row.idempotency_key, row.event_type, row.payload)
+    platform, event_type, payload = stored.platform, stored.event_type, stored.payload
     normalise = _normalisers.get(platform)
+    deliver = sink or _sinks.get(platform)
     try:
         events = normalise(event_type, payload) if normalise else []
         replies: list[Reply] = []
@@ -91,6 +123,8 @@ def process(runtime: Runtime, event_id: int) -> list[Reply]:
             for event in events:
                 replies.extend(dispatch(event, ctx))
             ctx.replies = []
+            if replies and deliver is not None:
+                deliver(s, stored, replies)
             s.execute(
                 update(InboundEvent)
                 .where(InboundEvent.id == event_id)
@@ -109,8 +143,29 @@ def process(runtime: Runtime, event_id: int) -> list[Reply]:
         return []
 
 
+def reclaim_stuck(runtime: Runtime, older_than: timedelta) -> int:
+    """Mark events left "processing" by a crashed worker as failed, so the sweep retries them.
+
+    The schema keeps no claim time, so age is measured from receipt: web workers only process
+    events they have just received, so an old "processing" row is one nobody is working on.
+    """
+    # received_at is stamped with the real time by store(), so compare against the real time too.
+    cutoff = utcnow() - older_than
+    with runtime.db.session() as s:
+        result = s.execute(
+            update(InboundEvent)
+            .where(InboundEvent.status == "processing", InboundEvent.received_at < cutoff)
+            .values(status="failed", error="interrupted while processing (worker stopped)")
+        )
+        count = int(result.rowcount)  # type: ignore[attr-defined]
+    if count:
+        log.warning("reclaimed %s inbound events stuck in processing", count)
+    return count
+
+
 def process_pending(runtime: Runtime, limit: int = 500) -> int:
     """Process stored events not yet done (e.g. after a crash); returns how many were tried."""
+    reclaim_stuck(runtime, timedelta(minutes=runtime.settings.inbox.stuck_after_minutes))
     with runtime.db.session() as s:
         ids = list(
             s.scalars(

@@ -1,0 +1,70 @@
+"""What every platform callback endpoint shares: plain-text refusals, error pages, storing in the inbox."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
+from bot import inbox
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+CALLBACKS_PREFIX = "/callbacks/"
+
+# Short reasons for the HTTP errors a caller can provoke (never Werkzeug's HTML pages).
+_REASONS = {
+    400: "bad request",
+    404: "not found",
+    405: "method not allowed",
+    413: "request body too large (limit 1 MiB)",
+    415: "unsupported media type",
+}
+
+
+def plain(text: str, status: int = 200) -> Response:
+    """A ``text/plain`` response with exactly ``text`` as its body (no quotes, no newline)."""
+    return Response(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+def refuse(platform: str, route: str, reason: str, status: int = 401) -> Response:
+    """Refuse a callback with a short reason; logged without any of the request's content."""
+    log.warning("%s %s callback refused (%s): %s", platform, route, status, reason)
+    return plain(reason, status)
+
+
+def install_error_handlers(bp: Blueprint) -> None:
+    """Make every error of the blueprint's routes a short plain-text answer, never an HTML page or a 500."""
+
+    def http_error(exc: HTTPException) -> Response:
+        code = exc.code or 400
+        return plain(_REASONS.get(code, exc.name.lower()), code)
+
+    def unexpected(exc: Exception) -> Response:
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        # Nothing was acknowledged, so the platform retries: say so instead of a 500.
+        log.exception("callback failed before it was stored")
+        return plain("temporarily unavailable, retry later", 503)
+
+    def routing_error(exc: HTTPException) -> Response | HTTPException:
+        # 404/405 are raised before a blueprint is chosen: answer plainly under /callbacks only.
+        if request.path.startswith(CALLBACKS_PREFIX):
+            return http_error(exc)
+        return exc
+
+    bp.register_error_handler(HTTPException, http_error)
+    bp.register_error_handler(Exception, unexpected)
+    bp.app_errorhandler(NotFound)(routing_error)
+    bp.app_errorhandler(MethodNotAllowed)(routing_error)
+
+
+def store(runtime: Runtime, platform: str, key: str, event_type: str, payload: dict[str, Any]) -> tuple[int, bool]:
+    """Write the verified callback to the inbox and commit; returns ``(event id, newly stored)``."""
+    with runtime.db.session() as s:
+        event_id, created = inbox.store(s, platform, key, event_type, payload)
+    log.info("%s %s stored as inbound event %s%s", platform, event_type, event_id, "" if created else " (replay)")
+    return event_id, created

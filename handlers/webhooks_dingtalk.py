@@ -1,0 +1,224 @@
+"""DingTalk callbacks: event subscription (encrypted JSON), robot messages (HTTP mode), card clicks.
+
+Every verified callback is stored in the inbox and committed before the answer. Events are then
+processed without making DingTalk wait (1.5 s limit); robot messages and card clicks are processed
+in the request because their replies are the answer. See docs/callbacks.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy.orm import Session
+
+from bot import i18n, inbox
+from bot.dispatch import Reply
+from bot.errors import BadPayload, ConfigError, InvalidSignature
+from bot.inbox import StoredEvent
+from bot.inbox_executor import after_commit, push_outbox
+from bot.platforms import dingtalk_inbound_chat as chat
+from bot.platforms.crypto import CallbackCrypto, random_nonce
+from bot.platforms.dingtalk_fields import field
+from bot.platforms.dingtalk_inbound import event_key, event_type_of
+from bot.platforms.inbound_replies import enqueue_reply, reply_key
+from bot.runtime import Runtime, get_runtime
+from handlers.webhooks_common import install_error_handlers, refuse, store
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("webhooks_dingtalk", __name__, url_prefix="/callbacks/dingtalk")
+install_error_handlers(bp)
+
+i18n.register(
+    {
+        "webhooks.private_reply_sent": {
+            "zh-CN": "详情已私信发送给你",
+            "en": "I've sent you the details in a private message.",
+        }
+    }
+)
+
+_CRYPTO_KEY = "dingtalk_callback_crypto"
+NOT_CONFIGURED = "dingtalk callbacks are not configured"
+
+
+def _crypto(runtime: Runtime) -> CallbackCrypto | None:
+    """The event-subscription crypto (receiver ids: app key, then corp id), built once."""
+    cached = runtime.extras.get(_CRYPTO_KEY)
+    if isinstance(cached, CallbackCrypto):
+        return cached
+    cfg = runtime.settings.dingtalk
+    try:
+        crypto = CallbackCrypto(cfg.callback_token, cfg.callback_aes_key, [cfg.app_key, cfg.corp_id])
+    except ConfigError as exc:
+        log.error("dingtalk event callbacks unavailable: %s", exc)
+        return None
+    runtime.extras[_CRYPTO_KEY] = crypto
+    return crypto
+
+
+def _json_object(raw: bytes | str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BadPayload(f"malformed JSON {what}") from None
+    if not isinstance(value, dict):
+        raise BadPayload(f"{what} must be a JSON object")
+    return value
+
+
+# -- event subscription ----------------------------------------------------------------------------
+@bp.post("/events")
+def events() -> Response:
+    """Verify, decrypt, store; answer the encrypted ``success`` for every verified event."""
+    runtime = get_runtime()
+    crypto = _crypto(runtime)
+    if crypto is None:
+        return refuse("dingtalk", "events", NOT_CONFIGURED, 503)
+    args = request.args
+    signature = args.get("msg_signature") or args.get("signature")
+    timestamp = args.get("timestamp") or args.get("timeStamp")
+    nonce = args.get("nonce")
+    if not signature or not timestamp or not nonce:
+        return refuse("dingtalk", "events", "missing signature, timestamp or nonce")
+    try:
+        envelope = _json_object(request.get_data(cache=False), "body")
+        encrypt = envelope.get("encrypt")
+        if not isinstance(encrypt, str) or not encrypt:
+            raise BadPayload("body without 'encrypt'")
+    except BadPayload as exc:
+        return refuse("dingtalk", "events", str(exc), 400)
+    try:
+        crypto.verify(signature, timestamp, nonce, encrypt)
+        plaintext, receiver = crypto.decrypt(encrypt)
+    except InvalidSignature as exc:
+        return refuse("dingtalk", "events", str(exc))
+    try:
+        payload = _json_object(plaintext, "event")
+    except BadPayload as exc:
+        return refuse("dingtalk", "events", str(exc), 400)
+    event_id, created = store(runtime, "dingtalk", event_key(payload), event_type_of(payload), payload)
+    if created:
+        after_commit(runtime, [event_id])
+    now_ms = str(int(runtime.clock.now().timestamp() * 1000))
+    sealed = crypto.seal("success", timestamp=now_ms, nonce=random_nonce(16), receiver_id=receiver)
+    return jsonify(
+        msg_signature=sealed.signature, timeStamp=sealed.timestamp, nonce=sealed.nonce, encrypt=sealed.encrypt
+    )
+
+
+# -- robot ---------------------------------------------------------------------------------------------
+def robot_body(replies: list[Reply], at_userid: str | None) -> dict[str, Any]:
+    """The synchronous robot answer: one text or markdown message, or ``empty``."""
+    texts = [r.text for r in replies if r.text]
+    if not texts:
+        return {"msgtype": "empty"}
+    at = {"at": {"atUserIds": [at_userid], "isAtAll": False}} if at_userid else {}
+    title = next((r.markdown_title for r in replies if r.markdown_title is not None), None)
+    joined = "\n\n".join(texts)
+    if title is not None:
+        return {"msgtype": "markdown", "markdown": {"title": title, "text": joined}, **at}
+    return {"msgtype": "text", "text": {"content": joined}, **at}
+
+
+@bp.post("/robot")
+def robot() -> Response:
+    """A message to the robot: verify ``sign``, store, run the handlers, answer in the body."""
+    runtime = get_runtime()
+    secret = runtime.settings.dingtalk.app_secret
+    if not secret:
+        return refuse("dingtalk", "robot", NOT_CONFIGURED, 503)
+    try:
+        chat.verify_robot_sign(
+            secret, request.headers.get("timestamp"), request.headers.get("sign"), runtime.clock.now()
+        )
+    except InvalidSignature as exc:
+        return refuse("dingtalk", "robot", str(exc))
+    try:
+        payload = _json_object(request.get_data(cache=False), "body")
+    except BadPayload as exc:
+        return refuse("dingtalk", "robot", str(exc), 400)
+    key = chat.robot_key(payload)
+    payload[chat.RECEIVED_AT] = int(runtime.clock.now().timestamp() * 1000)
+    event_id, created = store(runtime, "dingtalk", key, chat.ROBOT_EVENT, payload)
+    if not created:
+        return jsonify(msgtype="empty")  # answered the first time; never reply twice
+
+    is_group = str(field(payload, "conversationType")) == "2"
+    sender = str(field(payload, "senderStaffId") or "")
+    queued: list[int] = []
+
+    def sink(session: Session, event: StoredEvent, replies: list[Reply]) -> None:
+        # Private replies asked for in a group go to the sender 1:1, never to the group.
+        for i, reply in enumerate(replies):
+            if reply.private and is_group and reply.text:
+                chat.enqueue_chat_reply(session, event.id, i, payload, reply)
+                queued.append(i)
+
+    replies = inbox.process(runtime, event_id, sink=sink)
+    if queued:
+        push_outbox(runtime)
+    public = [r for r in replies if not (r.private and is_group)]
+    if is_group and any(r.private and r.text for r in replies):
+        public.append(Reply(text=i18n.t("webhooks.private_reply_sent", runtime.settings.app.locale)))
+    return jsonify(robot_body(public, sender if is_group and public else None))
+
+
+# -- interactive cards ---------------------------------------------------------------------------------
+def card_update_body(update: dict[str, Any] | None) -> dict[str, Any]:
+    """The card-callback answer that updates the card in place (``{}`` leaves it as it is)."""
+    if not update:
+        return {}
+
+    def as_map(values: dict[str, Any]) -> dict[str, str]:
+        return {str(k): v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in values.items()}
+
+    private = update.get("private")
+    body: dict[str, Any] = {"cardData": {"cardParamMap": as_map({k: v for k, v in update.items() if k != "private"})}}
+    if isinstance(private, dict):
+        body["userPrivateData"] = {"cardParamMap": as_map(private)}
+    body["cardUpdateOptions"] = {"updateCardDataByKey": True, "updatePrivateDataByKey": True}
+    return body
+
+
+@bp.post("/cards")
+def cards() -> Response:
+    """A card button click: verify, store, run the handlers, answer with the card update."""
+    runtime = get_runtime()
+    secret = runtime.settings.dingtalk.card_api_secret
+    if secret:
+        try:
+            chat.verify_card_signature(
+                secret,
+                request.headers.get("x-ddpaas-signature-timestamp"),
+                request.headers.get("x-ddpaas-signature"),
+                runtime.clock.now(),
+            )
+        except InvalidSignature as exc:
+            return refuse("dingtalk", "cards", str(exc))
+    try:
+        payload = _json_object(request.get_data(cache=False), "body")
+        chat.validate_card(payload)
+    except BadPayload as exc:
+        return refuse("dingtalk", "cards", str(exc), 400)
+    event_id, created = store(runtime, "dingtalk", chat.card_key(payload), chat.CARD_EVENT, payload)
+    if not created:
+        return jsonify({})
+    userid = str(payload.get("userId") or "")
+    queued: list[int] = []
+
+    def sink(session: Session, event: StoredEvent, replies: list[Reply]) -> None:
+        # A card answer can only update the card; texts go to the clicker 1:1.
+        for i, reply in enumerate(replies):
+            if reply.text and userid:
+                enqueue_reply(session, platform="dingtalk", recipient=userid, key=reply_key(event.id, i), reply=reply)
+                queued.append(i)
+
+    replies = inbox.process(runtime, event_id, sink=sink)
+    if queued:
+        push_outbox(runtime)
+    update = next((r.card_update for r in reversed(replies) if r.card_update), None)
+    return jsonify(card_update_body(update))

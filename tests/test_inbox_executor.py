@@ -1,0 +1,143 @@
+"""Processing after the commit: background thread pool, sweep safety net, replies of swept events."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import update
+
+from app import create_app
+from bot import inbox
+from bot.clock import FixedClock
+from bot.dispatch import Reply
+from bot.events import AttendancePunch, ChatMessage
+from bot.inbox_executor import background
+from bot.models import InboundEvent, utcnow
+from tests.conftest import _truncate, make_settings
+from tests.fakes import FakePlatform
+from tests.test_webhooks_dingtalk import DINGTALK, post_event, post_robot
+from tests.webhook_helpers import Recorder, dingtalk_payload, inbox_rows, outbox_rows, recorder
+
+__all__ = ["recorder"]
+
+
+@pytest.fixture
+def production_app(tmp_path: Any, db_url: str, clock: FixedClock) -> Iterator[Callable[..., Flask]]:
+    """An app as in production: background processing, not in Flask testing mode."""
+    apps: list[Flask] = []
+
+    def build(**inbox_settings: Any) -> Flask:
+        settings = make_settings(
+            tmp_path,
+            db_url,
+            platform={"default": "dingtalk"},
+            dingtalk=DINGTALK,
+            inbox={"process": "background", **inbox_settings},
+        )
+        application = create_app(settings, clock=clock)
+        apps.append(application)
+        return application
+
+    yield build
+    for application in apps:
+        background(application.extensions["carebot"]).shutdown(wait=True)
+        application.extensions["carebot"].db.dispose()
+    _truncate(db_url)
+
+
+def test_events_are_acknowledged_before_they_are_processed(
+    production_app: Callable[..., Flask], recorder: Recorder
+) -> None:
+    app = production_app()
+    runtime = app.extensions["carebot"]
+    release, started = threading.Event(), threading.Event()
+
+    def slow(event: Any) -> Reply | None:
+        started.set()
+        release.wait(10)
+        return None
+
+    recorder.answer(AttendancePunch, slow)
+    runtime.platforms["dingtalk"] = FakePlatform()
+    response = post_event(app.test_client(), dingtalk_payload("attendance_check_record"))
+    assert response.status_code == 200  # answered while the handler is still blocked
+    assert started.wait(10)
+    [row] = inbox_rows(runtime)
+    assert row.status == "processing"
+    release.set()
+    background(runtime).shutdown(wait=True)
+    assert inbox_rows(runtime)[0].status == "processed"
+    assert len(recorder.of(AttendancePunch)) == 2
+
+
+def test_chat_messages_are_still_answered_in_the_request(
+    production_app: Callable[..., Flask], recorder: Recorder
+) -> None:
+    app = production_app()
+    recorder.answer(ChatMessage, lambda e: Reply(text="你好！"))
+    response = post_robot(app.test_client(), dingtalk_payload("robot_text_single"))
+    assert response.get_json() == {"msgtype": "text", "text": {"content": "你好！"}}
+
+
+def test_private_reply_is_pushed_in_the_background(production_app: Callable[..., Flask], recorder: Recorder) -> None:
+    app = production_app()
+    runtime = app.extensions["carebot"]
+    fake = FakePlatform()
+    runtime.platforms["dingtalk"] = fake
+    recorder.answer(ChatMessage, lambda e: Reply(text="私信内容", private=True))
+    post_robot(app.test_client(), dingtalk_payload("robot_text_group"))
+    background(runtime).shutdown(wait=True)
+    assert fake.texts("manager1") == ["私信内容"]
+
+
+def test_sweep_reclaims_events_stuck_in_processing(production_app: Callable[..., Flask], recorder: Recorder) -> None:
+    app = production_app(stuck_after_minutes=15)
+    runtime = app.extensions["carebot"]
+    recorder.listen(AttendancePunch)
+    with runtime.db.session() as s:
+        fresh, _ = inbox.store(
+            s, "dingtalk", "eid:fresh", "attendance_check_record", dingtalk_payload("attendance_check_record")
+        )
+        stuck, _ = inbox.store(
+            s, "dingtalk", "eid:stuck", "attendance_check_record", dingtalk_payload("attendance_check_record")
+        )
+        s.execute(update(InboundEvent).values(status="processing", attempts=1))
+        s.execute(
+            update(InboundEvent).where(InboundEvent.id == stuck).values(received_at=utcnow() - timedelta(minutes=16))
+        )
+    with app.app_context():
+        inbox.process_pending(runtime)
+    status = {r.idempotency_key: (r.status, r.attempts) for r in inbox_rows(runtime)}
+    # The recent one may still be in a live worker's hands; only the old one is retried.
+    assert status == {"eid:fresh": ("processing", 1), "eid:stuck": ("processed", 2)}
+    assert fresh != stuck
+
+
+def test_swept_robot_message_replies_through_the_outbox(
+    production_app: Callable[..., Flask], recorder: Recorder
+) -> None:
+    app = production_app(push_outbox=False)
+    runtime = app.extensions["carebot"]
+    calls: list[str] = []
+
+    def flaky(event: ChatMessage) -> Reply:
+        calls.append(event.text)
+        if len(calls) == 1:
+            raise RuntimeError("database hiccup")
+        return Reply(text="张三：状态正常")
+
+    recorder.answer(ChatMessage, flaky)
+    response = post_robot(app.test_client(), dingtalk_payload("robot_text_group"))
+    assert response.get_json() == {"msgtype": "empty"}  # the handler failed; nothing to say yet
+    assert inbox_rows(runtime)[0].status == "failed"
+    with app.app_context():
+        inbox.process_pending(runtime)
+    [row] = outbox_rows(runtime)
+    assert (row.kind, row.recipient) == ("reply", "cidPV0xAbC1dEfG2hIjK3lMnO==")
+    assert row.payload["session_webhook"].startswith("https://oapi.dingtalk.com/robot/sendBySession")
+    assert (row.payload["text"], row.payload["userid"], row.payload["is_group"]) == ("张三：状态正常", "manager1", True)
