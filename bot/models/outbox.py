@@ -13,7 +13,11 @@ from bot.models.base import Base, JSONType, UTCDateTime, utcnow
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),
+        # Pacing counts each recipient's recent sends (bot/outbox_pacing.py).
+        Index("ix_outbox_messages_platform_recipient_sent", "platform", "recipient", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
