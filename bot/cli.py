@@ -150,9 +150,10 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
 
 def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
+    from bot.data_cli import COMMANDS as DATA_COMMANDS
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
 
-    for command in (db_group, serve, scheduler, demo, *OUTBOX_COMMANDS):
+    for command in (db_group, serve, scheduler, demo, *DATA_COMMANDS, *OUTBOX_COMMANDS):
         app.cli.add_command(command)
 
 

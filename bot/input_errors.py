@@ -57,6 +57,8 @@ def describe(err: ErrorDetails, locale: str | None) -> str:
     """One validation error as "what was expected", in ``locale``."""
     kind = err["type"]
     ctx: dict[str, Any] = dict(err.get("ctx") or {})
+    if kind != "extra_forbidden" and err.get("input") in (None, ""):
+        return i18n.t("input.missing", locale)  # a blank cell or JSON null where a value is needed
     if kind == "string_too_long":
         return i18n.t("input.too_long", locale, n=ctx.get("max_length", "?"))
     if kind == "string_pattern_mismatch":
