@@ -152,8 +152,9 @@ def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
     from bot.data_cli import COMMANDS as DATA_COMMANDS
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
+    from rules.cli import COMMANDS as RULE_COMMANDS
 
-    for command in (db_group, serve, scheduler, demo, *DATA_COMMANDS, *OUTBOX_COMMANDS):
+    for command in (db_group, serve, scheduler, demo, *DATA_COMMANDS, *OUTBOX_COMMANDS, *RULE_COMMANDS):
         app.cli.add_command(command)
 
 

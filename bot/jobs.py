@@ -4,3 +4,4 @@ from __future__ import annotations
 
 import bot.inbox_jobs  # noqa: F401
 import bot.outbox_jobs  # noqa: F401
+import bot.rules_jobs  # noqa: F401

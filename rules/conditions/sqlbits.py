@@ -1,0 +1,62 @@
+"""Small SQL building blocks shared by the condition compilers (portable to SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, case, cast
+
+from bot.models import AttendanceDay
+
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def compare(expr: Any, op: str, value: Any) -> ColumnElement[bool]:
+    """``expr op value`` as SQL (NULL never satisfies a comparison)."""
+    result: ColumnElement[bool] = _OPS[op](expr, value)
+    return result
+
+
+def holds(left: float, op: str, right: float) -> bool:
+    """``left op right`` in Python, for checks done after the query."""
+    return bool(_OPS[op](left, right))
+
+
+def flag(clause: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 where ``clause`` is true, else 0 (NULL counts as false), for SUM/COUNT tricks."""
+    return cast(case((clause, 1), else_=0), Integer)
+
+
+def attendance_value(field: str) -> ColumnElement[Any]:
+    """The column (or derived expression) of a day-level attendance fact."""
+    if field == "legal_overtime_minutes":
+        # Labour Law art. 44: work on rest days and holidays is overtime in full.
+        return case(
+            (AttendanceDay.kind == "workday", AttendanceDay.overtime_minutes), else_=AttendanceDay.worked_minutes
+        )
+    column: ColumnElement[Any] = getattr(AttendanceDay, field)
+    return column
+
+
+def iso(value: Any) -> str:
+    """ISO date string of a date from either backend."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def num(value: Any) -> float | int | None:
+    """A JSON-friendly number (ints stay ints, floats are rounded to 4 decimals)."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    as_float = float(value)
+    return int(as_float) if as_float.is_integer() else round(as_float, 4)

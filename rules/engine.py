@@ -1,0 +1,185 @@
+"""Evaluating the rules: a whole day for everyone, or a few rules for one person right now.
+
+``evaluate(runtime, day)`` runs every enabled rule (each in its own transaction, so one broken
+rule does not stop the others), records the day in ``evaluation_runs`` and returns the ids of
+the tags it raised. ``evaluate_employee`` re-evaluates the rules a new fact can change (a pulse
+answer of stress 9 raises its tag the same day). Listeners registered with :func:`on_evaluated`
+(reminders) hear about every evaluation after it is committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.runtime import Runtime
+from rules import conditions
+from rules.context import EvalContext, Matches, last_complete_day
+from rules.lifecycle import RuleOutcome, apply, retire_rules
+from rules.loader import RuleSet, load_rules
+from rules.model import Rule
+from rules.runs import finish_run, start_run
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[Runtime, "EvaluationResult"], None]
+_listeners: list[Listener] = []
+
+
+@dataclass
+class EvaluationResult:
+    """What an evaluation did; ``raised`` lists the ids of tags that are new."""
+
+    day: date
+    facts_through: date
+    raised: list[int] = field(default_factory=list)
+    resolved: list[int] = field(default_factory=list)
+    expired: list[int] = field(default_factory=list)
+    rules: dict[str, RuleOutcome] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    employee_ids: tuple[int, ...] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def stats(self) -> dict[str, Any]:
+        """A JSON summary for ``evaluation_runs.stats`` and logs."""
+        return {
+            "facts_through": self.facts_through.isoformat(),
+            "raised": len(self.raised),
+            "resolved": len(self.resolved),
+            "expired": len(self.expired),
+            "seconds": round(self.seconds, 3),
+            "rules": {rule_id: o.stats() for rule_id, o in self.rules.items()},
+            "errors": dict(self.errors),
+        }
+
+
+def on_evaluated(listener: Listener) -> Listener:
+    """Register ``listener(runtime, result)``, called after every committed evaluation."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def _notify(runtime: Runtime, result: EvaluationResult) -> None:
+    for listener in list(_listeners):
+        try:
+            listener(runtime, result)
+        except Exception:
+            log.exception("evaluation listener %s failed", getattr(listener, "__name__", listener))
+
+
+def facts_through(runtime: Runtime, day: date) -> date:
+    """The last day whose facts are complete when evaluating ``day`` now."""
+    now_local = runtime.clock.now().astimezone(runtime.tz)
+    return min(day, last_complete_day(now_local, runtime.settings.attendance.day_boundary))
+
+
+def _run_rules(
+    runtime: Runtime, rules: Iterable[Rule], day: date, employee_ids: Sequence[int] | None
+) -> EvaluationResult:
+    started = time.perf_counter()
+    result = EvaluationResult(day, facts_through(runtime, day), employee_ids=tuple(employee_ids or ()) or None)
+    if employee_ids is not None and not employee_ids:
+        return result
+    cache: dict[str, Matches] = {}  # the same sub-condition in several rules is computed once
+    for rule in rules:
+        t0 = time.perf_counter()
+        try:
+            with runtime.db.session() as session:
+                ctx = EvalContext(session, day, result.facts_through, runtime.calendar, runtime.tz, employee_ids, cache)
+                matches = conditions.evaluate(rule.condition, ctx)
+                outcome = apply(
+                    session, rule, day, matches, ctx.scope_ids(), now=runtime.clock.now(), employee_ids=employee_ids
+                )
+        except Exception as exc:
+            log.exception("rule %s failed on %s", rule.id, day)
+            result.errors[rule.id] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+            continue
+        outcome.seconds = time.perf_counter() - t0
+        result.rules[rule.id] = outcome
+        result.raised += outcome.raised
+        result.resolved += outcome.resolved
+        result.expired += outcome.expired
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def evaluate(runtime: Runtime, day: date | None = None, *, rules: RuleSet | None = None) -> EvaluationResult:
+    """Evaluate every enabled rule for everyone on ``day`` (default today) and record the run."""
+    day = day or runtime.today()
+    ruleset = rules if rules is not None else load_rules(runtime.settings.rules)
+    with runtime.db.session() as session:
+        start_run(session, day, runtime.clock.now())
+    result = _run_rules(runtime, ruleset, day, None)
+    try:
+        with runtime.db.session() as session:
+            result.expired += retire_rules(session, set(ruleset.rules), day)
+    except Exception as exc:
+        log.exception("retiring tags of switched-off rules failed on %s", day)
+        result.errors["(retire)"] = type(exc).__name__
+    with runtime.db.session() as session:
+        finish_run(session, day, result.stats(), ok=result.ok, now=runtime.clock.now())
+    log.info(
+        "evaluated %s (facts through %s): %d raised, %d resolved, %d expired, %d rule errors in %.1fs",
+        day,
+        result.facts_through,
+        len(result.raised),
+        len(result.resolved),
+        len(result.expired),
+        len(result.errors),
+        result.seconds,
+    )
+    _notify(runtime, result)
+    return result
+
+
+def evaluate_range(runtime: Runtime, start: date, end: date) -> list[EvaluationResult]:
+    """Evaluate each day from ``start`` to ``end`` inclusive, in order (rules loaded once)."""
+    ruleset = load_rules(runtime.settings.rules)
+    out = []
+    day = start
+    while day <= end:
+        out.append(evaluate(runtime, day, rules=ruleset))
+        day = date.fromordinal(day.toordinal() + 1)
+    return out
+
+
+def select_rules(
+    ruleset: RuleSet, *, sources: Iterable[str] | None = None, rule_ids: Iterable[str] | None = None
+) -> list[Rule]:
+    """The rules reading any of ``sources`` (attendance, metrics, pulse, employee, life_events) or named."""
+    wanted_sources = set(sources or ())
+    wanted_ids = set(rule_ids or ())
+    chosen = []
+    for rule in ruleset:
+        if (sources is None and rule_ids is None) or rule.id in wanted_ids or rule.data_sources & wanted_sources:
+            chosen.append(rule)
+    return chosen
+
+
+def evaluate_employee(
+    runtime: Runtime,
+    employee_id: int,
+    *,
+    day: date | None = None,
+    sources: Iterable[str] | None = None,
+    rule_ids: Iterable[str] | None = None,
+) -> EvaluationResult:
+    """Evaluate (some) rules for one person now; tags raised here count for today like the nightly run.
+
+    ``sources={"pulse"}`` re-evaluates exactly the rules that read pulse answers, so a stress
+    answer ≥ 8 raises its tag the same day. No ``evaluation_runs`` row is written.
+    """
+    ruleset = load_rules(runtime.settings.rules)
+    rules = select_rules(ruleset, sources=sources, rule_ids=rule_ids)
+    result = _run_rules(runtime, rules, day or runtime.today(), (employee_id,))
+    _notify(runtime, result)
+    return result

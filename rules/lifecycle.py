@@ -1,0 +1,142 @@
+"""The tag lifecycle of one rule on one day: raise, keep, resolve, expire — idempotent and set-based.
+
+raised → active while the condition holds (``last_seen_on`` moves on) → ``resolved`` when it
+clears, or ``expired`` after ``expires_after_days`` (or when the person is no longer in scope).
+After a tag ends, ``cooldown_days`` pass before the same rule tags the same person again.
+Re-running a day changes nothing: one tag per (rule, employee, raise date), and a tag already
+seen on a later day is never moved back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.directory import IN_CHUNK, chunked
+from bot.models import Tag
+from bot.sqlutil import dialect_insert
+from rules.context import Matches
+from rules.model import Rule
+
+
+@dataclass
+class RuleOutcome:
+    """What one rule did on one day."""
+
+    rule_id: str
+    matched: int = 0
+    raised: list[int] = field(default_factory=list)
+    resolved: list[int] = field(default_factory=list)
+    expired: list[int] = field(default_factory=list)
+    kept: int = 0
+    cooling_down: int = 0
+    seconds: float = 0.0
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "matched": self.matched,
+            "raised": len(self.raised),
+            "kept": self.kept,
+            "resolved": len(self.resolved),
+            "expired": len(self.expired),
+            "cooling_down": self.cooling_down,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _update(session: Session, ids: list[int], **values: Any) -> None:
+    for chunk in chunked(ids, IN_CHUNK):
+        session.execute(update(Tag).where(Tag.id.in_(list(chunk))).values(**values))
+
+
+def apply(
+    session: Session,
+    rule: Rule,
+    day: date,
+    matches: Matches,
+    in_scope: set[int],
+    *,
+    now: datetime,
+    employee_ids: Sequence[int] | None = None,
+) -> RuleOutcome:
+    """Bring the rule's tags in line with today's matches for the people evaluated."""
+    out = RuleOutcome(rule.id, matched=len(matches))
+    active = select(Tag.id, Tag.employee_id, Tag.last_seen_on, Tag.expires_on).where(
+        Tag.rule_id == rule.id, Tag.status == "active", Tag.raised_on <= day
+    )
+    if employee_ids is not None:
+        active = active.where(Tag.employee_id.in_(list(employee_ids)))
+    keep: list[int] = []
+    gone: list[int] = []
+    has_tag: set[int] = set()
+    for tag_id, emp, last_seen, expires in session.execute(active):
+        has_tag.add(emp)
+        if last_seen > day:
+            continue  # already evaluated on a later day; an older day never overrides it
+        if emp not in in_scope:
+            gone.append(tag_id)
+        elif expires is not None and expires <= day:
+            out.expired.append(tag_id)
+        elif emp in matches:
+            keep.append(tag_id)
+        else:
+            out.resolved.append(tag_id)
+    _update(session, keep, last_seen_on=day)
+    _update(session, out.resolved, status="resolved", resolved_on=day)
+    _update(session, out.expired, status="expired", resolved_on=Tag.expires_on)
+    _update(session, gone, status="expired", resolved_on=day)
+    out.expired += gone
+    out.kept = len(keep)
+
+    candidates = set(matches) - has_tag
+    if not candidates:
+        return out
+    ended = func.coalesce(Tag.resolved_on, Tag.last_seen_on)
+    recent = select(Tag.employee_id).where(
+        Tag.rule_id == rule.id,
+        or_(Tag.raised_on >= day, and_(Tag.status != "active", ended > day - timedelta(days=rule.cooldown_days))),
+    )
+    if employee_ids is not None:
+        recent = recent.where(Tag.employee_id.in_(list(employee_ids)))
+    blocked = set(session.scalars(recent)) & candidates
+    out.cooling_down = len(blocked)
+    fresh = sorted(candidates - blocked)
+    expires_on = day + timedelta(days=rule.expires_after_days) if rule.expires_after_days else None
+    rows = [
+        {
+            "rule_id": rule.id,
+            "employee_id": emp,
+            "severity": rule.severity,
+            "status": "active",
+            "raised_on": day,
+            "last_seen_on": day,
+            "expires_on": expires_on,
+            "score": matches[emp].get("score") if matches[emp].get("kind") == "score" else None,
+            "evidence": matches[emp],
+            "created_at": now,
+        }
+        for emp in fresh
+    ]
+    stmt = (
+        dialect_insert(session, Tag)
+        .on_conflict_do_nothing(index_elements=["rule_id", "employee_id", "raised_on"])
+        .returning(Tag.id)
+    )
+    for batch in chunked(rows, 2000):
+        out.raised += list(session.scalars(stmt, list(batch)))
+    return out
+
+
+def retire_rules(session: Session, keep: set[str], day: date) -> list[int]:
+    """Expire active tags of rules that are switched off or gone, so they stop showing as active."""
+    query = select(Tag.id).where(Tag.status == "active", Tag.raised_on <= day)
+    if keep:
+        query = query.where(Tag.rule_id.not_in(sorted(keep)))
+    ids = list(session.scalars(query))
+    _update(session, ids, status="expired", resolved_on=day)
+    return ids
