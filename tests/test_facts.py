@@ -343,3 +343,25 @@ def test_shift_day_helper() -> None:
     assert shift.shift_day(local("2026-11-19 01:30")) == date(2026, 11, 18)
     assert shift.shift_day(local("2026-11-19 05:00")) == date(2026, 11, 19)
     assert shift.midpoint_min == 13 * 60 + 30
+
+
+def test_demo_load_computes_the_facts(runtime: Any) -> None:
+    from sqlalchemy import func
+
+    from bot.demo_loader import load_demo
+
+    result = load_demo(runtime, size=120, seed=5, days=21, end=date(2026, 10, 16))
+    assert result.fact_rows > 0
+    with runtime.db.session() as s:
+        rows = s.scalar(select(func.count()).select_from(AttendanceDay))
+        late_nights = s.scalar(
+            select(func.count()).select_from(AttendanceDay).where(AttendanceDay.last_out_min > 21 * 60)
+        )
+        leave_days = s.scalar(select(func.count()).select_from(AttendanceDay).where(AttendanceDay.on_leave))
+        saturday = s.scalar(
+            select(func.count()).select_from(AttendanceDay).where(AttendanceDay.day == date(2026, 10, 10))
+        )
+        kinds = set(s.scalars(select(AttendanceDay.kind).where(AttendanceDay.day == date(2026, 10, 10))))
+    assert rows == result.fact_rows
+    assert late_nights > 0 and leave_days > 0
+    assert saturday > 80 and kinds == {"workday"}  # the 调休 Saturday is a full workday
