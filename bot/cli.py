@@ -152,9 +152,21 @@ def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
     from bot.data_cli import COMMANDS as DATA_COMMANDS
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
+    from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
+    from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
     from rules.cli import COMMANDS as RULE_COMMANDS
 
-    for command in (db_group, serve, scheduler, demo, *DATA_COMMANDS, *OUTBOX_COMMANDS, *RULE_COMMANDS):
+    for command in (
+        db_group,
+        serve,
+        scheduler,
+        demo,
+        *DATA_COMMANDS,
+        *OUTBOX_COMMANDS,
+        *REMINDER_COMMANDS,
+        *SURVEY_COMMANDS,
+        *RULE_COMMANDS,
+    ):
         app.cli.add_command(command)
 
 

@@ -10,10 +10,15 @@ def register_blueprints(app: Flask) -> None:
     import bot.platforms.local_inbound  # noqa: F401  (registers the local normaliser)
     import handlers.commands  # noqa: F401  (registers the slash-command chat handler)
     from bot.platforms import dingtalk_inbound, wecom_inbound  # noqa: F401  (register their normalisers)
+    from bot.reminders.hooks import remind_new_tags  # noqa: F401  (reminders follow every rule evaluation)
     from handlers import events_ingest  # noqa: F401  (punches, approvals, org changes → facts, directory)
     from handlers.api import register as register_api
+    from handlers.commands.reminder_actions import done  # noqa: F401  (/done /snooze /dismiss)
+    from handlers.commands.survey_prefs import optout  # noqa: F401  (/optout /optin)
     from handlers.health import bp as health_bp
+    from handlers.reminder_cards import reminder_clicked  # noqa: F401  (reminder card buttons)
     from handlers.simulator import bp as simulator_bp
+    from handlers.survey_replies import survey_reply  # noqa: F401  (pulse answers in chat and on cards)
     from handlers.webhooks_dingtalk import bp as webhooks_dingtalk_bp
     from handlers.webhooks_wecom import bp as webhooks_wecom_bp
 

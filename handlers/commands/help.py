@@ -35,7 +35,7 @@ def help_lines(roles: frozenset[str], locale: str) -> list[str]:
 def help_reply(roles: frozenset[str], locale: str, *, intro: str | None = None) -> Reply:
     """The help text for a caller with ``roles``, optionally after one line of ``intro``."""
     title = i18n.t("commands.help.title", locale)
-    head = [intro, ""] if intro else []
+    head = [intro] if intro else []
     sections = [Section(lines=[*head, f"**{title}**"]), Section(items=help_lines(roles, locale))]
     return Reply(text=render(sections, locale, STRICTEST), markdown_title=title)
 

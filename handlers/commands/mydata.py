@@ -33,13 +33,14 @@ AUDIT_DAYS = 90
 
 
 def _mask(value: str | None) -> str:
-    """``138****5678`` / ``z***@example.com``: enough to recognise, not enough to leak in a chat log."""
+    """``138＊＊＊＊5678`` / ``z＊＊＊@example.com``: enough to recognise, not enough to leak in a chat log."""
     if not value:
         return "—"
+    star = "＊"  # full-width: an ASCII "*" run would turn into markdown emphasis
     if "@" in value:
         user, _, domain = value.partition("@")
-        return plain(f"{user[:1]}***@{domain}", 64)
-    return plain(value[:3] + "****" + value[-4:] if len(value) > 7 else "****", 32)
+        return f"{plain(user[:1], 1)}{star * 3}@{plain(domain, 60)}"
+    return f"{plain(value[:3], 3)}{star * 4}{plain(value[-4:], 4)}" if len(value) > 7 else star * 4
 
 
 def _day(ctx: CommandContext, day: date | None) -> str:
@@ -82,7 +83,7 @@ def _profile(ctx: CommandContext, me: Employee) -> list[str]:
     ]
 
 
-def _activity(ctx: CommandContext, me: Employee) -> list[str]:
+def _activity(ctx: CommandContext, me: Employee) -> list[Section]:
     first_punch = ctx.session.scalar(select(func.min(Punch.punched_at)).where(Punch.employee_id == me.id))
     metrics = ctx.session.execute(
         select(Metric.metric, func.count(Metric.id)).where(Metric.employee_id == me.id).group_by(Metric.metric)
@@ -91,7 +92,7 @@ def _activity(ctx: CommandContext, me: Employee) -> list[str]:
     answered = _count(ctx, Survey.id, Survey.employee_id == me.id, Survey.answered_at.is_not(None))
     checkins = _count(ctx, SurveyAnswer.id, SurveyAnswer.employee_id == me.id, SurveyAnswer.mode == "checkin")
     team = _count(ctx, SurveyAnswer.id, SurveyAnswer.employee_id == me.id, SurveyAnswer.mode == "team")
-    return [
+    attendance = [
         ctx.t("commands.mydata.attendance_head"),
         "- "
         + ctx.t(
@@ -103,6 +104,8 @@ def _activity(ctx: CommandContext, me: Employee) -> list[str]:
             days=_count(ctx, AttendanceDay.id, AttendanceDay.employee_id == me.id),
             approvals=_count(ctx, Approval.id, Approval.employee_id == me.id),
         ),
+    ]
+    metric_lines = [
         ctx.t("commands.mydata.metrics_head"),
         "- "
         + (
@@ -114,11 +117,14 @@ def _activity(ctx: CommandContext, me: Employee) -> list[str]:
             if metrics
             else ctx.t("commands.mydata.none")
         ),
+    ]
+    pulse = [
         ctx.t("commands.mydata.pulse_head"),
         "- " + ctx.t("commands.mydata.pulse", sent=sent, answered=answered),
         "- " + ctx.t("commands.mydata.checkins", n=checkins),
         "- " + ctx.t("commands.mydata.team", n=team),
     ]
+    return [Section(lines=attendance), Section(lines=metric_lines), Section(lines=pulse)]
 
 
 def _tags(ctx: CommandContext, me: Employee) -> Section:
@@ -151,7 +157,9 @@ def _consents(ctx: CommandContext, me: Employee) -> list[str]:
             else ctx.t("commands.mydata.valid_until", day=_day(ctx, c.expires_on))
         )
         granted = _day(ctx, c.granted_at.astimezone(ctx.runtime.tz).date())
-        lines.append("- " + ctx.t("commands.mydata.consent", kind=plain(c.kind, 24), granted=granted, state=state))
+        kind_key = f"commands.mydata.consent.{c.kind}"
+        kind = ctx.t(kind_key) if i18n.has(kind_key) else plain(c.kind, 24)
+        lines.append("- " + ctx.t("commands.mydata.consent", kind=kind, granted=granted, state=state))
     events = list(
         ctx.session.scalars(
             select(LifeEvent)
@@ -194,7 +202,7 @@ def mydata(ctx: CommandContext) -> Reply:
     sections = [
         Section(lines=[ctx.t("commands.mydata.intro")]),
         Section(lines=_profile(ctx, me)),
-        Section(lines=_activity(ctx, me)),
+        *_activity(ctx, me),
         _tags(ctx, me),
         Section(lines=[ctx.t("commands.mydata.care", n=care)]),
         Section(lines=_consents(ctx, me)),

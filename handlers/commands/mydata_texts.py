@@ -81,6 +81,9 @@ i18n.register(
             "zh-CN": "授权 {kind}：{granted} 同意，{state}",
             "en": "consent {kind}: given {granted}, {state}",
         },
+        "commands.mydata.consent.life_event": {"zh-CN": "生活事件", "en": "life events"},
+        "commands.mydata.consent.health": {"zh-CN": "健康信息", "en": "health information"},
+        "commands.mydata.consent.checkin": {"zh-CN": "实名关怀问答", "en": "care check-ins"},
         "commands.mydata.valid_until": {"zh-CN": "有效至 {day}", "en": "valid until {day}"},
         "commands.mydata.revoked": {"zh-CN": "已于 {day} 撤回", "en": "withdrawn {day}"},
         "commands.mydata.life_event": {

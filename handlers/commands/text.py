@@ -26,6 +26,7 @@ LIMITS: dict[str, Limit] = {
 }
 STRICTEST = Limit(chars=5000, bytes=2048)
 MAX_LINE_CHARS = 300
+_LIST_ITEM = re.compile(r"^(- |\d+\. )")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 # Characters that would start markdown structure (links, emphasis, code, headings, tables, HTML).
@@ -75,18 +76,41 @@ def _render(sections: list[Section], shown: list[int], locale: str) -> str:
         if rest > 0:
             parts.append(i18n.t(section.more_key, locale, n=rest))
         if parts:
-            blocks.append("\n".join(parts))
+            blocks.append(_join(parts))
     return "\n\n".join(blocks)
 
 
+def _join(lines: list[str]) -> str:
+    """List items follow each other on single newlines; other lines are paragraphs of their own.
+
+    A plain line right after a list item would otherwise be read as a continuation of that item,
+    and DingTalk drops single newlines between plain lines.
+    """
+    out = lines[0]
+    for line in lines[1:]:
+        out += ("\n" if _LIST_ITEM.match(line) else "\n\n") + line
+    return out
+
+
 def _hard_cut(text: str, limit: Limit) -> str:
-    """Last resort when even the fixed lines are too long: whole lines, then an ellipsis."""
+    """Last resort when even the fixed lines are too long: whole lines, then as much of the next as fits."""
     kept: list[str] = []
     for line in text.split("\n"):
-        if not fits("\n".join([*kept, line, "…"]), limit):
-            break
-        kept.append(line)
-    return "\n".join([*kept, "…"])
+        if fits("\n".join([*kept, line]), limit):
+            kept.append(line)
+            continue
+        lo, hi = 0, len(line)
+        while lo < hi:  # the longest prefix of this line that fits with an ellipsis
+            mid = (lo + hi + 1) // 2
+            if fits("\n".join([*kept, line[:mid] + "…"]), limit):
+                lo = mid
+            else:
+                hi = mid - 1
+        while kept and not fits("\n".join([*kept, line[:lo] + "…"]), limit):
+            kept.pop()
+        kept.append(line[:lo] + "…")
+        break
+    return "\n".join(kept)
 
 
 def layout(sections: list[Section], locale: str, limit: Limit) -> tuple[str, list[int]]:
@@ -102,6 +126,15 @@ def layout(sections: list[Section], locale: str, limit: Limit) -> tuple[str, lis
         shown[longest] -= max(1, shown[longest] // 8)
         text = _render(sections, shown, locale)
     if fits(text, limit):
+        # The coarse steps may have cut more than needed: give items back while they fit.
+        for i, section in enumerate(sections):
+            while shown[i] < len(section.items):
+                shown[i] += 1
+                candidate = _render(sections, shown, locale)
+                if not fits(candidate, limit):
+                    shown[i] -= 1
+                    break
+                text = candidate
         return text, shown
     return _hard_cut(text, limit), [0] * len(sections)
 

@@ -1,0 +1,1 @@
+"""Care reminders: tags brought to the right HR person (and manager), with caps, digests and actions."""

@@ -1,0 +1,29 @@
+"""Reminders follow every rule evaluation: new tags are planned at once, high severity sent if the window is open."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.reminders.delivery import deliver_in
+from bot.reminders.planner import plan
+from bot.runtime import Runtime
+from rules.engine import EvaluationResult, on_evaluated
+
+log = logging.getLogger(__name__)
+
+
+@on_evaluated
+def remind_new_tags(runtime: Runtime, result: EvaluationResult) -> None:
+    """Plan reminders for the tags an evaluation raised and send the due individual ones now."""
+    if not result.raised:
+        return
+    with runtime.db.session() as s:
+        planned = plan(runtime, s, result.raised)
+        sent = deliver_in(runtime, s, runtime.clock.now(), tag_ids=result.raised, digest=False)
+    log.info(
+        "evaluation of %s raised %d tags: %d reminders planned, %d sent now",
+        result.day,
+        len(result.raised),
+        planned.reminders,
+        sent.sent,
+    )

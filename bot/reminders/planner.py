@@ -1,0 +1,99 @@
+"""Planning: every new active tag becomes one reminder per recipient, due now (high) or in the digest."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from bot.models import Employee, Reminder, Tag
+from bot.reminders import ruleinfo
+from bot.reminders.routing import recipients
+from bot.reminders.window import Window, local_instant, next_open
+from bot.runtime import Runtime
+from bot.sqlutil import dialect_insert
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PlanResult:
+    """How many tags were planned and reminders created."""
+
+    tags: int = 0
+    reminders: int = 0
+    unrouted: int = 0
+
+
+def send_window(runtime: Runtime) -> Window:
+    cfg = runtime.settings.reminders
+    return Window(cfg.send_from, cfg.send_until)
+
+
+def next_digest(runtime: Runtime, after: datetime) -> datetime:
+    """The first digest time (``[reminders].digest_time`` on a workday) at or after ``after``."""
+    at = runtime.settings.reminders.digest_time
+    day = after.astimezone(runtime.tz).date()
+    if runtime.calendar.is_workday(day) and local_instant(runtime, day, at) >= after:
+        return local_instant(runtime, day, at)
+    return local_instant(runtime, runtime.calendar.add_workdays(day, 1), at)
+
+
+def due_for(runtime: Runtime, severity: str, now: datetime) -> tuple[str, datetime]:
+    """``(delivery, due_at)``: high severity at once within working hours, the rest in the digest."""
+    if severity == "high":
+        return "immediate", next_open(runtime, send_window(runtime), now)
+    return "digest", next_digest(runtime, now)
+
+
+def plan(runtime: Runtime, session: Session, tag_ids: Collection[int] | None = None) -> PlanResult:
+    """Create reminders for active tags that have none yet (all of them, or only ``tag_ids``)."""
+    now = runtime.clock.now()
+    stmt = (
+        select(Tag, Employee)
+        .join(Employee, Employee.id == Tag.employee_id)
+        .where(Tag.status == "active", Employee.status == "active", ~exists().where(Reminder.tag_id == Tag.id))
+        .order_by(Tag.id)
+    )
+    if tag_ids is not None:
+        if not tag_ids:
+            return PlanResult()
+        stmt = stmt.where(Tag.id.in_(list(tag_ids)))
+    result = PlanResult()
+    for tag, employee in session.execute(stmt).all():
+        audience = ruleinfo.audience(runtime, tag.rule_id)
+        targets = recipients(session, runtime.settings, employee, audience)
+        result.tags += 1
+        if not targets:
+            result.unrouted += 1
+            continue
+        delivery, due_at = due_for(runtime, tag.severity, now)
+        for target in targets:
+            insert = (
+                dialect_insert(session, Reminder)
+                .values(
+                    tag_id=tag.id,
+                    recipient_id=target.employee_id,
+                    role=target.role,
+                    status="open",
+                    delivery=delivery,
+                    due_at=due_at,
+                    created_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["tag_id", "recipient_id"])
+                .returning(Reminder.id)
+            )
+            # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING.
+            result.reminders += session.execute(insert).scalar_one_or_none() is not None
+    if result.tags:
+        log.info(
+            "planned %d reminders for %d new tags (%d without recipient)",
+            result.reminders,
+            result.tags,
+            result.unrouted,
+        )
+    return result

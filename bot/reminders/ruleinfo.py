@@ -1,0 +1,77 @@
+"""What the rules engine tells a reminder: the tag's name, evidence, why, actions and talking points."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.errors import BadRuleFile
+from bot.models import Employee, Tag
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+_EXTRAS_KEY = "reminders.rules"
+
+
+@dataclass(frozen=True)
+class RuleText:
+    """A rule's texts for one tag in one language."""
+
+    name: str
+    evidence: str
+    why: str = ""
+    actions: list[str] = field(default_factory=list)
+    talking_points: list[str] = field(default_factory=list)
+
+
+def _rules(runtime: Runtime) -> Any:
+    """The loaded rule set (once per process); None when the rule files are broken."""
+    if _EXTRAS_KEY not in runtime.extras:
+        from rules.loader import load_rules
+
+        try:
+            runtime.extras[_EXTRAS_KEY] = load_rules(runtime.settings.rules)
+        except BadRuleFile as exc:
+            # Reminders still go out with the stored evidence; the rule error is the admin's to fix.
+            log.error("reminders cannot load the rules, texts fall back to raw evidence: %s", exc)
+            runtime.extras[_EXTRAS_KEY] = None
+    return runtime.extras[_EXTRAS_KEY]
+
+
+def audience(runtime: Runtime, rule_id: str) -> str:
+    """``hr``, ``manager`` or ``both`` as the rule declares (``hr`` for an unknown rule)."""
+    ruleset = _rules(runtime)
+    rule = ruleset.get(rule_id) if ruleset is not None else None
+    return str(rule.audience) if rule is not None else "hr"
+
+
+def _raw(evidence: dict[str, Any]) -> str:
+    return json.dumps(evidence, ensure_ascii=False, sort_keys=True, default=str)[:1000]
+
+
+def describe(runtime: Runtime, session: Session, tag: Tag, locale: str) -> RuleText:
+    """The tag's texts in ``locale`` with its evidence filled in (raw evidence if the rule is gone)."""
+    from rules.templates import render
+
+    ruleset = _rules(runtime)
+    rule = ruleset.get(tag.rule_id) if ruleset is not None else None
+    if rule is None:
+        return RuleText(name=tag.rule_id, evidence=_raw(tag.evidence))
+    subject = session.get(Employee, tag.employee_id)
+    try:
+        rendered = render(rule, tag.evidence, locale, employee=subject.name if subject else "")
+    except (KeyError, TypeError, ValueError):
+        log.warning("evidence of tag %s (%s) does not match its rule; showing it raw", tag.id, tag.rule_id)
+        return RuleText(name=rule.name.get(locale), evidence=_raw(tag.evidence), why=rule.why.get(locale))
+    return RuleText(
+        name=rendered.name,
+        evidence=rendered.evidence,
+        why=rendered.why,
+        actions=list(rendered.actions),
+        talking_points=list(rendered.talking_points),
+    )

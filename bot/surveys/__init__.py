@@ -1,0 +1,1 @@
+"""Pulse surveys: a question bank, cadence per person, dispatch, answers and confidential aggregates."""

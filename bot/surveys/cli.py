@@ -1,0 +1,53 @@
+"""``carebot surveys dispatch [--date D]``: plan and send the pulses that are due."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask.cli import with_appcontext
+
+from bot import outbox
+from bot.runtime import get_runtime
+from bot.surveys.dispatch import dispatch
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@click.group("surveys")
+def surveys_group() -> None:
+    """Pulse surveys."""
+
+
+@surveys_group.command("dispatch")
+@click.option("--date", "day", callback=_parse_date, metavar="YYYY-MM-DD", help="Day to plan (default today).")
+@with_appcontext
+def dispatch_command(day: date | None) -> None:
+    """Plan who is due, send planned pulses (workdays, within the send window), remind and expire."""
+    runtime = get_runtime()
+    result = dispatch(runtime, day)
+    sent = outbox.drain(runtime).get("sent", 0) if (result.sent or result.reminded) else 0
+    if not result.workday:
+        click.echo(f"{result.day} is not a workday: no pulses planned")
+    elif not runtime.settings.surveys.enabled:
+        click.echo("surveys are disabled ([surveys].enabled = false)")
+    cfg = runtime.settings.surveys
+    window = (
+        "open"
+        if result.window_open
+        else f"closed (pulses go out {cfg.send_from:%H:%M}-{cfg.send_until:%H:%M} on workdays)"
+    )
+    click.echo(
+        f"surveys {result.day}: planned {result.planned}, sent {result.sent}, reminded {result.reminded}, "
+        f"expired {result.expired}; send window {window}; outbox sent {sent}"
+    )
+
+
+COMMANDS = (surveys_group,)

@@ -1,0 +1,68 @@
+"""``GET /api/v1/reminders?status=open|done|snoozed|dismissed|capped``: reminders for BI and integrations."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+
+from bot import audit, i18n
+from bot.reminders.queries import STATUSES, list_reminders
+from bot.runtime import get_runtime
+from handlers.api import api_actor, bp, error
+
+MAX_LIMIT = 5000
+
+i18n.register(
+    {
+        "api.reminders.status": {
+            "zh-CN": "status 应为 {allowed} 之一",
+            "en": "status must be one of {allowed}",
+        },
+        "api.reminders.number": {
+            "zh-CN": "{name} 应为正整数（最大 {max}）",
+            "en": "{name} must be a positive whole number (at most {max})",
+        },
+    }
+)
+
+
+def _int_arg(name: str, default: int, maximum: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 0 <= int(raw) <= maximum:
+        return None
+    return int(raw)
+
+
+@bp.get("/reminders")
+def get_reminders() -> Response | tuple[Response, int]:
+    """Reminders filtered by ``status`` (and optionally ``recipient``, ``userid``), paged by ``after_id``."""
+    status = request.args.get("status", "").strip().lower() or None
+    if status is not None and status not in STATUSES:
+        return error(400, "api.reminders.status", values={"allowed": "|".join(STATUSES)})
+    limit = _int_arg("limit", 1000, MAX_LIMIT)
+    after_id = _int_arg("after_id", 0, 2**62)
+    if limit is None or limit == 0:
+        return error(400, "api.reminders.number", values={"name": "limit", "max": MAX_LIMIT})
+    if after_id is None:
+        return error(400, "api.reminders.number", values={"name": "after_id", "max": 2**62})
+    runtime = get_runtime()
+    with runtime.db.session() as s:
+        rows = list_reminders(
+            s,
+            status=status,
+            recipient=request.args.get("recipient") or None,
+            userid=request.args.get("userid") or None,
+            limit=limit,
+            after_id=after_id,
+        )
+        audit.record(
+            s,
+            api_actor(),
+            request.args.get("userid") or None,
+            "api.reminders.list",
+            "api",
+            {"status": status, "count": len(rows)},
+            at=runtime.clock.now(),
+        )
+    return jsonify(reminders=rows)

@@ -1,0 +1,62 @@
+"""Survey answers: a number (or the optional comment) replied in 1:1 chat, or a card button.
+
+Only people with an open pulse are answered; every other message is left alone, and slash
+commands are never touched (the command handler owns them).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.dispatch import Context, Reply, on
+from bot.events import CardAction, ChatMessage
+from bot.models import Employee
+from bot.surveys.answers import answer_click, reply_to_chat
+from bot.surveys.compose import ANSWER_ACTION
+from handlers.commands import registry
+from handlers.commands.parser import IME_SLASH, SLASHES, parse
+
+
+def _employee(session: Session, userid: str) -> Employee | None:
+    person = session.scalar(select(Employee).where(Employee.userid == userid[:64]))
+    return person if person is not None and person.status == "active" else None
+
+
+def _is_command(text: str) -> bool:
+    stripped = text.lstrip()
+    return parse(text, registry.names()) is not None or stripped.startswith((*SLASHES, IME_SLASH))
+
+
+@on(ChatMessage)
+def survey_reply(event: ChatMessage, ctx: Context) -> Reply | None:
+    """Record a pulse answer typed in a 1:1 chat; None for anything that is not one."""
+    if event.is_group or not event.text.strip() or _is_command(event.text):
+        return None
+    employee = _employee(ctx.session, event.sender_userid)
+    if employee is None:
+        return None
+    answer = reply_to_chat(ctx.runtime, ctx.session, employee, event.text)
+    return Reply(text=answer) if answer else None
+
+
+@on(CardAction)
+def survey_clicked(event: CardAction, ctx: Context) -> Reply | None:
+    """Record a pulse answer given with a card button and settle that card."""
+    if event.action != ANSWER_ACTION:
+        return None
+    employee = _employee(ctx.session, event.userid)
+    survey_id = str(event.params.get("survey", ""))
+    if employee is None or not survey_id.isdigit():
+        return None
+    outcome = answer_click(
+        ctx.runtime,
+        ctx.session,
+        employee,
+        int(survey_id),
+        str(event.params.get("q", "")),
+        str(event.params.get("v", "")),
+    )
+    if outcome is None:
+        return None
+    return Reply(card_update={"status_text": outcome.status_text})
