@@ -139,8 +139,8 @@ def _due(now: datetime) -> Any:
     )
 
 
-def _claim(runtime: Runtime, limit: int, counts: dict[str, int]) -> list[int]:
-    """Pace up to ``limit`` due rows and mark the admitted ones ``sending``; returns their ids."""
+def _claim(runtime: Runtime, limit: int, counts: dict[str, int]) -> list[OutboxMessage]:
+    """Pace up to ``limit`` due rows and mark the admitted ones ``sending``; returns them (detached)."""
     now = runtime.clock.now()
     with runtime.db.session() as s:
         due = select(OutboxMessage).where(_due(now)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
@@ -188,7 +188,11 @@ def _claim(runtime: Runtime, limit: int, counts: dict[str, int]) -> list[int]:
         counts["deferred"] = counts.get("deferred", 0) + len(decided.defer)
     if decided.duplicate:
         counts["duplicate"] = counts.get("duplicate", 0) + len(decided.duplicate)
-    return sorted(ids)
+    got = set(ids)
+    claimed = [r for r in rows if r.id in got]
+    for row in claimed:  # what the UPDATE wrote, without reading the rows again
+        row.status, row.next_attempt_at, row.attempts = "sending", now, row.attempts + 1
+    return claimed
 
 
 def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
@@ -201,11 +205,7 @@ def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
         # SQLite allows one writer; a concurrent drain holding it means this one has nothing to do.
         log.info("outbox claim skipped: %s", type(exc.orig).__name__ if exc.orig else type(exc).__name__)
         return counts
-    for msg_id in claimed:
-        with runtime.db.session() as s:
-            msg = s.get(OutboxMessage, msg_id)
-            assert msg is not None
-            s.expunge(msg)
+    for msg in claimed:
         try:
             result = deliver(runtime, msg)
         except PlatformAPIError as exc:
@@ -213,7 +213,7 @@ def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
         except Exception as exc:  # network errors and the like are worth another try
             outcome = _failed(runtime, msg, f"{type(exc).__name__}: {exc}", retryable=True)
         else:
-            _mark_sent(runtime, msg_id, result)
+            _mark_sent(runtime, msg.id, result)
             outcome = "sent"
         counts[outcome] += 1
     return counts
