@@ -196,5 +196,5 @@ def run(runtime: Any, condition: dict[str, Any], day: str | date, *, only: list[
     with runtime.db.session() as s:
         ctx = EvalContext(s, d(day), facts_through(runtime, d(day)), runtime.calendar, runtime.tz, only)
         found = conditions.evaluate(cond, ctx)
-        names = dict(s.execute(select(Employee.id, Employee.userid)).tuples().all())
+        names = {row[0]: row[1] for row in s.execute(select(Employee.id, Employee.userid))}
     return {names[emp]: evidence for emp, evidence in found.items()}
