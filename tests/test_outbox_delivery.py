@@ -273,3 +273,41 @@ def test_crash_after_send_resends_with_the_same_dedupe_keys_on_dingtalk(runtime,
             clock.advance(minutes=11)
             assert outbox.send_pending(runtime) == {"sent": 1, "retry": 0, "failed": 0}
             assert rows(db)[msg].status == "sent"
+
+
+# -- concurrency and the scheduler job --------------------------------------------------------------
+def test_concurrent_drains_send_each_message_once(runtime, db, wecom) -> None:
+    import threading
+
+    for i in range(60):
+        put(db, f"c{i}", platform="wecom", recipient=f"u{i}")
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            for _ in range(20):
+                outbox.send_pending(runtime, 7)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors
+    outbox.drain(runtime)  # whatever a thread skipped while another held the lock
+    assert sorted(s.userid for s in wecom.sent) == sorted(f"u{i}" for i in range(60))
+    assert {r.status for r in rows(db).values()} == {"sent"}
+
+
+def test_scheduler_job_drains_the_outbox(runtime, db, wecom) -> None:
+    from bot.outbox_jobs import drain_outbox
+    from bot.scheduler import registered_jobs
+
+    spec = registered_jobs()["outbox.drain"]
+    assert spec.trigger == "interval"
+    assert spec.trigger_args["seconds"](runtime.settings) == runtime.settings.outbox.drain_seconds
+    put(db, "j", platform="wecom")
+    drain_outbox(runtime)
+    assert wecom.texts("u1") == ["j"]
