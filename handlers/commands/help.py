@@ -24,7 +24,8 @@ def help_lines(roles: frozenset[str], locale: str) -> list[str]:
     for cmd in registry.all_commands():
         if not cmd.allowed(roles):
             continue
-        aliases = " ".join(f"/{a}" for a in cmd.aliases)
+        # Chinese aliases are worth showing; ASCII shortcuts like /h and /? would only add noise.
+        aliases = " ".join(f"/{a}" for a in cmd.aliases if not a.isascii())
         alias_text = i18n.t("commands.help.aliases", locale, aliases=aliases) if aliases else ""
         summary = i18n.t(cmd.summary_key, locale)
         example = i18n.t("commands.help.example", locale, example=cmd.example_for(locale))
@@ -45,6 +46,7 @@ def help_reply(roles: frozenset[str], locale: str, *, intro: str | None = None) 
     aliases=("帮助", "h", "?", "？"),
     roles=("anyone",),
     summary_key="commands.help.summary",
+    order=10,
     example="/help",
     example_en="/help",
     private_in_group=False,

@@ -188,6 +188,7 @@ def _consents(ctx: CommandContext, me: Employee) -> list[str]:
     aliases=("我的数据",),
     roles=("employee",),
     summary_key="commands.mydata.summary",
+    order=60,
     example="/mydata",
 )
 def mydata(ctx: CommandContext) -> Reply:

@@ -38,6 +38,7 @@ class Command:
     example_en: str | None
     private_in_group: bool
     fn: CommandFn
+    order: int = 100
 
     def allowed(self, roles: Iterable[str]) -> bool:
         """Whether a caller with ``roles`` may run this command."""
@@ -64,8 +65,11 @@ def command(
     example: str,
     example_en: str | None = None,
     private_in_group: bool = True,
+    order: int = 100,
 ) -> Callable[[F], F]:
     """Register ``fn`` as ``/name`` (and ``/alias``…) for callers having one of ``roles``.
+
+    ``order`` places the command in ``/help`` (lower first; equal ones in registration order).
 
     Raises:
         ValueError: an unknown role, or a name/alias already taken by another function.
@@ -75,7 +79,7 @@ def command(
         raise ValueError(f"command /{name}: unknown roles {bad or roles!r} (use {', '.join(ROLES)})")
 
     def register(fn: F) -> F:
-        cmd = Command(name, tuple(aliases), tuple(roles), summary_key, example, example_en, private_in_group, fn)
+        cmd = Command(name, tuple(aliases), tuple(roles), summary_key, example, example_en, private_in_group, fn, order)
         for token in (name, *aliases):
             taken = _index.get(_key(token))
             if taken is not None and taken.fn is not fn and taken.name != name:
@@ -99,5 +103,5 @@ def names() -> frozenset[str]:
 
 
 def all_commands() -> list[Command]:
-    """Registered commands in registration order."""
-    return list(_commands.values())
+    """Registered commands by ``order``, then in registration order."""
+    return sorted(_commands.values(), key=lambda c: c.order)

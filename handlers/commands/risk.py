@@ -57,6 +57,7 @@ def _parse_n(args: str) -> int | None:
     aliases=("风险",),
     roles=("hr", "manager"),
     summary_key="commands.risk.summary",
+    order=40,
     example="/risk 5",
 )
 def risk(ctx: CommandContext) -> Reply:

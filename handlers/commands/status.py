@@ -139,6 +139,7 @@ def status_reply(ctx: CommandContext, person: Employee) -> Reply:
     aliases=("状态",),
     roles=("hr", "manager", "employee"),
     summary_key="commands.status.summary",
+    order=20,
     example="/status 张三",
     example_en="/status Zhang San",
 )

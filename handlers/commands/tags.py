@@ -150,6 +150,7 @@ def _one_rule(ctx: CommandContext, members: ColumnElement[bool], rule_id: str) -
     aliases=("标签",),
     roles=("hr", "manager"),
     summary_key="commands.tags.summary",
+    order=50,
     example="/tags 高压预警",
     example_en="/tags high_pressure",
 )

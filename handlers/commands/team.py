@@ -76,6 +76,7 @@ def person_items(ctx: CommandContext, people: list[roster.TaggedPerson]) -> list
     aliases=("团队",),
     roles=("manager", "hr"),
     summary_key="commands.team.summary",
+    order=30,
     example="/team",
 )
 def team(ctx: CommandContext) -> Reply:
