@@ -1,22 +1,25 @@
 """A per-user limit on slash commands (N per rolling minute), shared by every web worker.
 
 Accepted commands are rows in ``command_hits``; the count over the last 60 seconds comes from the
-database, so several gunicorn workers (or a second host) see the same history. Refused attempts
+database, so several gunicorn workers (or a second host) see the same history; on PostgreSQL a
+per-user advisory lock makes the check exact under concurrency. Refused attempts
 are not recorded, so a user who keeps typing is not locked out longer than the window.
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.models import CommandHit
 
 WINDOW = timedelta(minutes=1)
+LOCK_NAMESPACE = 0x0C0D  # "command" rate-limit locks (int4 key space of pg_advisory_xact_lock(int, int))
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,12 @@ def check_and_record(session: Session, userid: str, now: datetime, limit: int) -
     """Count ``userid``'s commands in the last minute; record this one if it is within ``limit``."""
     since = now - WINDOW
     key = userid[:64]
+    if session.get_bind().dialect.name == "postgresql":
+        # Serialise one user's commands across workers so two at once cannot both pass at N-1
+        # (SQLite already serialises writers). Released at the end of the transaction.
+        # The two-key form keeps these locks in their own namespace, apart from other advisory locks.
+        lock = {"ns": LOCK_NAMESPACE, "k": zlib.crc32(key.encode()) - 2**31}
+        session.execute(text("SELECT pg_advisory_xact_lock(:ns, :k)"), lock)
     # Old hits are no longer needed; pruning here keeps the table at ≤ limit rows per active user.
     session.execute(delete(CommandHit).where(CommandHit.userid == key, CommandHit.at <= since))
     count, oldest = session.execute(
