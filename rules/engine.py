@@ -172,14 +172,15 @@ def evaluate_employee(
     day: date | None = None,
     sources: Iterable[str] | None = None,
     rule_ids: Iterable[str] | None = None,
+    rules: RuleSet | None = None,
 ) -> EvaluationResult:
     """Evaluate (some) rules for one person now; tags raised here count for today like the nightly run.
 
     ``sources={"pulse"}`` re-evaluates exactly the rules that read pulse answers, so a stress
     answer ≥ 8 raises its tag the same day. No ``evaluation_runs`` row is written.
     """
-    ruleset = load_rules(runtime.settings.rules)
-    rules = select_rules(ruleset, sources=sources, rule_ids=rule_ids)
-    result = _run_rules(runtime, rules, day or runtime.today(), (employee_id,))
+    ruleset = rules if rules is not None else load_rules(runtime.settings.rules)
+    chosen = select_rules(ruleset, sources=sources, rule_ids=rule_ids)
+    result = _run_rules(runtime, chosen, day or runtime.today(), (employee_id,))
     _notify(runtime, result)
     return result
