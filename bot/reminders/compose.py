@@ -109,6 +109,8 @@ def card(
 
 def quote(locale: str, text: str) -> str:
     """A talking point in the quotation marks of its language."""
+    if text[:1] in ("“", '"', "「", "‘"):
+        return text  # the rule already quotes it
     return f'"{text}"' if locale == "en" else f"“{text}”"
 
 
