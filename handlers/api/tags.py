@@ -1,0 +1,116 @@
+"""``GET /api/v1/tags?active_on=YYYY-MM-DD[&rule=ID][&userid=ID]``: care tags active on a day.
+
+A tag is active on a day from ``raised_on`` until it ended (resolved, expired or dismissed; the
+end day itself no longer counts). Results are ordered by id; ``limit`` (default 10,000) and
+``after_id`` page through large answers, and ``X-Next-After-Id`` says where the next page starts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, jsonify, request
+from sqlalchemy import ColumnElement, and_, or_, select
+
+from bot import audit, i18n
+from bot.directory import MAX_DATE, MIN_DATE
+from bot.models import Employee, Tag
+from bot.runtime import get_runtime
+from handlers.api import api_actor, bp, error, locale
+
+DEFAULT_LIMIT = 10_000
+MAX_LIMIT = 50_000
+
+i18n.register(
+    {
+        "api.tags.invalid": {"zh-CN": "查询参数无效", "en": "invalid query parameters"},
+        "api.tags.date": {"zh-CN": "应为日期 YYYY-MM-DD", "en": "expected a date YYYY-MM-DD"},
+        "api.tags.sane": {"zh-CN": "日期超出合理范围", "en": "date out of the sane range"},
+        "api.tags.int": {"zh-CN": "应为 {lo}–{hi} 之间的整数", "en": "expected a whole number {lo}–{hi}"},
+    }
+)
+
+
+def active_on(day: date) -> ColumnElement[bool]:
+    """Tags that were active on ``day``."""
+    still_active = and_(Tag.status == "active", or_(Tag.expires_on.is_(None), Tag.expires_on > day))
+    ended_later = and_(
+        Tag.status != "active",
+        or_(
+            and_(Tag.resolved_on.is_not(None), Tag.resolved_on > day),
+            and_(Tag.resolved_on.is_(None), Tag.last_seen_on >= day),
+        ),
+    )
+    return and_(Tag.raised_on <= day, or_(still_active, ended_later))
+
+
+def _int(name: str, default: int, lo: int, hi: int, loc: str, errors: dict[str, str]) -> int:
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    if raw.isdigit() and lo <= int(raw) <= hi:
+        return int(raw)
+    errors[name] = i18n.t("api.tags.int", loc, lo=lo, hi=hi)
+    return default
+
+
+@bp.get("/tags")
+def list_tags() -> tuple[Response, int]:
+    """Tags active on ``active_on`` (default today), optionally for one rule and/or one person."""
+    runtime = get_runtime()
+    loc = locale()
+    errors: dict[str, str] = {}
+    day = runtime.today()
+    raw_day = request.args.get("active_on", "")
+    if raw_day:
+        try:
+            day = date.fromisoformat(raw_day)
+        except ValueError:
+            errors["active_on"] = i18n.t("api.tags.date", loc)
+        else:
+            if not MIN_DATE <= day <= MAX_DATE:
+                errors["active_on"] = i18n.t("api.tags.sane", loc)
+    limit = _int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, loc, errors)
+    after_id = _int("after_id", 0, 0, 2**62, loc, errors)
+    if errors:
+        return error(422, "api.tags.invalid", fields=errors)
+    rule_id = request.args.get("rule") or None
+    userid = request.args.get("userid") or None
+    query = (
+        select(Tag, Employee.userid)
+        .join(Employee, Employee.id == Tag.employee_id)
+        .where(active_on(day), Tag.id > after_id)
+        .order_by(Tag.id)
+        .limit(limit)
+    )
+    if rule_id:
+        query = query.where(Tag.rule_id == rule_id)
+    if userid:
+        query = query.where(Employee.userid == userid)
+    with runtime.db.session() as s:
+        rows = s.execute(query).all()
+        audit.record(
+            s,
+            api_actor(),
+            userid,
+            "api.tags.list",
+            "api",
+            {"active_on": day.isoformat(), "rule": rule_id, "count": len(rows)},
+            at=runtime.clock.now(),
+        )
+    tags = [
+        {
+            "id": tag.id,
+            "rule": tag.rule_id,
+            "userid": owner,
+            "severity": tag.severity,
+            "status": tag.status,
+            "raised_on": tag.raised_on.isoformat(),
+            "evidence": tag.evidence,
+        }
+        for tag, owner in rows
+    ]
+    response = jsonify(tags=tags)
+    if len(rows) == limit:
+        response.headers["X-Next-After-Id"] = str(rows[-1][0].id)
+    return response, 200
