@@ -7,8 +7,10 @@ recomputed facts commit together — or not at all, and the inbox retries the ev
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from bot.attendance import facts
+from bot.attendance.approval_details import with_interval
 from bot.attendance.approvals import record_approval_touching
 from bot.attendance.punches import record_punches
 from bot.directory_sync import apply_org_change
@@ -33,7 +35,11 @@ def approval_changed(event: ApprovalChange, ctx: Context) -> Reply | None:
     if not event.userid:
         log.warning("%s approval %s without an applicant; not recorded", event.platform, event.source_key)
         return None
-    _row, touched = record_approval_touching(ctx.session, event, facts.shift_of(ctx.runtime))
+    shift = facts.shift_of(ctx.runtime)
+    touched: set[tuple[int, date]] = set()
+    # Platform events carry no dates: the interval comes from the platform's approval API.
+    for change in with_interval(ctx.session, ctx.runtime, event):
+        touched |= record_approval_touching(ctx.session, change, shift)[1]
     facts.recompute(ctx.session, ctx.runtime, touched)
     return None
 
