@@ -12,7 +12,7 @@ from datetime import date
 from bot.attendance import facts
 from bot.attendance.approval_details import with_interval
 from bot.attendance.approvals import record_approval_touching
-from bot.attendance.punches import record_punches
+from bot.attendance.punches import insane_reason, record_punches
 from bot.directory_sync import apply_org_change
 from bot.dispatch import Context, Reply, on
 from bot.events import ApprovalChange, AttendancePunch, OrgChange
@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 @on(AttendancePunch)
 def punch_in(event: AttendancePunch, ctx: Context) -> Reply | None:
     """Store the punch (a re-sent one changes nothing) and recompute that shift day's facts."""
+    reason = insane_reason(event.punched_at, ctx.runtime.clock.now())
+    if reason is not None:
+        # The callback itself stays in the inbox; a clock of 1970 or 2099 is not a day worked.
+        log.warning("%s punch of %s rejected: %s", event.platform, event.userid, reason)
+        return None
     shift = facts.shift_of(ctx.runtime)
     touched = record_punches(ctx.session, [event], day_of=shift.shift_day)
     facts.recompute(ctx.session, ctx.runtime, touched)

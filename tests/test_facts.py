@@ -365,3 +365,39 @@ def test_demo_load_computes_the_facts(runtime: Any) -> None:
     assert rows == result.fact_rows
     assert late_nights > 0 and leave_days > 0
     assert saturday > 80 and kinds == {"workday"}  # the 调休 Saturday is a full workday
+
+
+@pytest.mark.parametrize(
+    "settings_overrides",
+    [{"attendance": {"workday_start": "22:00", "workday_end": "06:00", "day_boundary": "12:00"}}],
+)
+def test_night_shift_schedule(runtime: Any) -> None:
+    add_people(runtime.db, "e1")
+    with runtime.db.session() as s:
+        record_punches(s, [make_punch("e1", "2026-11-18 22:10"), make_punch("e1", "2026-11-19 06:30")])
+        facts.rebuild(s, runtime, date(2026, 11, 17), date(2026, 11, 19))
+    rows = facts_of(runtime.db, "e1")
+    assert list(rows) == [date(2026, 11, 18)]
+    day = rows[date(2026, 11, 18)]
+    assert (day.first_in_min, day.last_out_min, day.late_minutes, day.overtime_minutes) == (1330, 1830, 10, 30)
+
+
+def test_live_punches_through_the_handler(runtime: Any) -> None:
+    from bot.dispatch import Context, dispatch
+    from bot.models import Punch
+
+    add_people(runtime.db, "e1")
+    for punch in (
+        make_punch("e1", "2026-11-20 09:03"),
+        make_punch("e1", "2026-11-20 09:03"),  # re-sent
+        make_punch("e1", "2026-11-21 00:40"),  # after midnight: still Friday's shift
+        AttendancePunch("dingtalk", "e1", datetime(1970, 1, 1, tzinfo=TZ)),  # a device with no clock
+        make_punch("e1", "2027-06-01 09:00"),  # far in the future of the test clock
+    ):
+        with runtime.db.session() as s:
+            dispatch(punch, Context(runtime=runtime, session=s))
+    rows = facts_of(runtime.db, "e1")
+    assert list(rows) == [date(2026, 11, 20)]
+    assert (rows[date(2026, 11, 20)].late_minutes, rows[date(2026, 11, 20)].last_out_min) == (3, 1480)
+    with runtime.db.session() as s:
+        assert len(s.scalars(select(Punch)).all()) == 2

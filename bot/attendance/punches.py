@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 
 from sqlalchemy import select
@@ -14,6 +14,17 @@ from bot.models import Employee, Punch, utcnow
 from bot.sqlutil import dialect_insert
 
 BATCH = 5000
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+
+
+def insane_reason(at: datetime, now: datetime) -> str | None:
+    """Why a punch instant cannot be real (before 2000, or more than a day ahead), else None."""
+    if at < EARLIEST:
+        return f"punch at {at.isoformat()} is before {EARLIEST.date()}"
+    if at > now + FUTURE_SLACK:
+        return f"punch at {at.isoformat()} is in the future"
+    return None
 
 
 def _batches(items: Iterable[AttendancePunch], size: int) -> Iterator[list[AttendancePunch]]:

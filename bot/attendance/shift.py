@@ -33,10 +33,12 @@ class Shift:
     @classmethod
     def from_settings(cls, section: AttendanceSection, tz: ZoneInfo) -> Shift:
         """The shift configured in ``[attendance]`` for the company time zone."""
+        start, end = _minutes(section.workday_start), _minutes(section.workday_end)
         return cls(
             tz=tz,
-            start_min=_minutes(section.workday_start),
-            end_min=_minutes(section.workday_end),
+            start_min=start,
+            # A shift ending at or before its start (22:00-06:00) ends the next morning.
+            end_min=end if end > start else end + MINUTES_PER_DAY,
             boundary=section.day_boundary,
             grace_min=section.late_grace_minutes,
         )
@@ -44,8 +46,7 @@ class Shift:
     @property
     def midpoint_min(self) -> int:
         """Halfway through the shift: a lone punch after it is read as a clock-out."""
-        end = self.end_min if self.end_min > self.start_min else self.end_min + MINUTES_PER_DAY
-        return (self.start_min + end) // 2
+        return (self.start_min + self.end_min) // 2
 
     def shift_day(self, at: datetime) -> date:
         """The local day whose shift the instant ``at`` belongs to."""
@@ -64,14 +65,13 @@ class Shift:
     def window(self, day: date) -> DayWindow:
         """The instants that delimit ``day``'s shift, scheduled hours and local midnight."""
         boundary = _minutes(self.boundary)
-        end = self.end_min if self.end_min > self.start_min else self.end_min + MINUTES_PER_DAY
         midnight = datetime.combine(day, time(0, 0), self.tz).astimezone(UTC)
         return DayWindow(
             day=day,
             lo=self.local(day, boundary),
             hi=self.local(day + timedelta(days=1), boundary),
             sched_start=self.local(day, self.start_min),
-            sched_end=self.local(day, end),
+            sched_end=self.local(day, self.end_min),
             midnight_epoch=int(midnight.timestamp()),
         )
 

@@ -20,7 +20,7 @@ from sqlalchemy import or_, select
 
 from bot.attendance import cursors, facts
 from bot.attendance.pacing import CallPacer
-from bot.attendance.punches import record_punches
+from bot.attendance.punches import insane_reason, record_punches
 from bot.events import AttendancePunch
 from bot.models import Employee
 from bot.runtime import Runtime
@@ -120,6 +120,10 @@ def pull_checkins(
             stats.calls += 1
             stats.records += len(records)
             punches = [p for p in (to_punch(r) for r in records) if p is not None]
+            insane = [p for p in punches if insane_reason(p.punched_at, now)]
+            if insane:
+                log.warning("wecom check-ins: %d records with impossible times skipped", len(insane))
+                punches = [p for p in punches if p not in insane]
             with runtime.db.session() as s:
                 touched = record_punches(s, punches, day_of=shift.shift_day)
                 facts.recompute(s, runtime, touched)
