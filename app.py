@@ -38,6 +38,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None, *, clock: Clo
     runtime.platforms.update(configured_platforms(settings, runtime.clock))
     app.extensions[EXTENSION_KEY] = runtime
 
+    from bot.reminders.templates import get as reminder_templates
+
+    reminder_templates(settings.reminders.templates_file)  # a bad override file stops start-up, naming the key
+
     from handlers import register_blueprints
 
     register_blueprints(app)
