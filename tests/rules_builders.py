@@ -21,7 +21,7 @@ from bot.models import (
 )
 from bot.workcalendar import WorkCalendar
 
-__all__ = ["Employee", "select"]  # used by the tests through this module as well
+__all__ = ["Employee", "Survey", "SurveyAnswer", "select"]  # used by the tests through this module as well
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar()
