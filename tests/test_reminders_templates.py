@@ -15,7 +15,7 @@ from bot.reminders import templates
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan
 from tests.conftest import make_settings
-from tests.test_reminders_builders import make_org, make_tag, write_rules
+from tests.test_reminders_builders import BIRTHDAY_EVIDENCE, make_org, make_tag, write_rules
 
 OVERRIDE = """
 ["zh-CN"]
@@ -53,7 +53,7 @@ def test_override_file_changes_texts_without_code(runtime, db, fake_platform, tm
         org["zs"],
         rule_id="test_birthday",
         severity="high",
-        evidence={"kind": "birthday", "date": "2026-11-24", "days_until": 1, "birthday": "11-24"},
+        evidence=BIRTHDAY_EVIDENCE,
     )
     make_tag(db, org["zl"])
     with db.session() as s:
@@ -80,7 +80,7 @@ def test_override_file_changes_texts_without_code(runtime, db, fake_platform, tm
 def test_bad_override_stops_start_up_with_a_clear_message(tmp_path, content: str, message: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(ConfigError, match=None) as err:
+    with pytest.raises(ConfigError) as err:
         create_app(make_settings(tmp_path, reminders={"templates_file": str(path)}))
     assert message in str(err.value) and str(path) in str(err.value)
 
