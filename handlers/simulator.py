@@ -78,7 +78,7 @@ def _enter(event_type: str, payload: dict[str, Any], key: str) -> ResponseReturn
         if event_type == "text":
             s.add(LocalMessage(userid=payload["user"], direction="in", kind="text", payload={"text": payload["text"]}))
     replies: list[Reply] = inbox.process(runtime, event_id) if created else []
-    deliver_replies(runtime, payload["user"], replies)
+    deliver_replies(runtime, payload["user"], replies, card_id=payload.get("card_id"))
     return jsonify(
         event_id=event_id,
         duplicate=not created,

@@ -8,6 +8,7 @@ from typing import Any
 from bot import inbox
 from bot.dispatch import Reply
 from bot.events import CardAction, ChatMessage, Event, UnknownEvent
+from bot.platforms.inbound_replies import updated_card
 from bot.runtime import Runtime
 
 
@@ -41,10 +42,14 @@ def normalise(event_type: str, payload: dict[str, Any]) -> list[Event]:
 inbox.register_normaliser("local", normalise)
 
 
-def deliver_replies(runtime: Runtime, userid: str, replies: list[Reply]) -> None:
-    """Show handler replies in the user's simulator chat."""
+def deliver_replies(runtime: Runtime, userid: str, replies: list[Reply], card_id: str | None = None) -> None:
+    """Show handler replies in the user's simulator chat; a clicked card (``card_id``) shows its update."""
     platform = runtime.platforms["local"]
     for reply in replies:
+        if reply.card_update and card_id:
+            with runtime.db.session() as s:
+                card = updated_card(s, "local", userid, card_id, reply.card_update)
+            platform.update_card(userid, card, {"card_id": card_id})
         if reply.markdown_title is not None:
             platform.send_markdown(userid, reply.markdown_title, reply.text)
         elif reply.text:
