@@ -106,9 +106,9 @@ def process(runtime: Runtime, event_id: int, *, sink: ReplySink | None = None) -
     the processing transaction; a caller that answers synchronously passes its own.
     """
     with runtime.db.session() as s:
+        # The claim commits before any handler runs, so a concurrent worker sees it and backs off.
         if not _claim(s, event_id):
             return []
-    with runtime.db.session() as s:
         row = s.get(InboundEvent, event_id)
         assert row is not None
         stored = StoredEvent(row.id, row.platform, row.idempotency_key, row.event_type, row.payload)

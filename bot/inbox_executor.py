@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app, has_app_context
+from sqlalchemy import select
 
 from bot import inbox, outbox
+from bot.models import OutboxMessage
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -67,12 +69,29 @@ class Background:
         def drain() -> None:
             with self._push_lock:
                 self._push_queued = False
-            outbox.send_pending(self._runtime)
+            if has_due_messages(self._runtime):
+                outbox.send_pending(self._runtime)
 
-        self._pool.submit(self._run, "outbox push", drain)
+        try:
+            self._pool.submit(self._run, "outbox push", drain)
+        except RuntimeError:
+            # The pool is shutting down (process exit): the scheduler's drain sends it.
+            with self._push_lock:
+                self._push_queued = False
 
     def shutdown(self, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait)
+
+
+def has_due_messages(runtime: Runtime) -> bool:
+    """Whether any outbox message waits to be sent now (one indexed query, far cheaper than a drain)."""
+    with runtime.db.session() as s:
+        found = s.scalar(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= runtime.clock.now())
+            .limit(1)
+        )
+    return found is not None
 
 
 def background(runtime: Runtime) -> Background:
@@ -102,7 +121,8 @@ def push_outbox(runtime: Runtime) -> None:
         return
     if is_inline(runtime):
         try:
-            outbox.send_pending(runtime)
+            if has_due_messages(runtime):
+                outbox.send_pending(runtime)
         except Exception:
             log.exception("outbox push failed; the scheduler will send later")
         return

@@ -11,8 +11,10 @@ from urllib.parse import urlencode
 import pytest
 from dingtalk.crypto import DingTalkCrypto
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
 from app import create_app
+from bot import inbox
 from bot.clock import FixedClock
 from bot.dispatch import Reply
 from bot.events import ApprovalChange, AttendancePunch, CardAction, ChatMessage, OrgChange, UnknownEvent
@@ -466,3 +468,14 @@ def test_unsigned_cards_accepted_only_without_api_secret(other_app: Callable[...
     client = other_app(dingtalk={"app_key": APP_KEY}, inbox={"process": "inline"}).test_client()
     response = client.post("/callbacks/dingtalk/cards", json=dingtalk_payload("card_callback"))
     assert response.status_code == 200
+
+
+def test_database_failure_is_503_so_the_platform_retries(
+    client: Any, runtime: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("INSERT INTO inbound_events …", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(inbox, "store", unavailable)
+    response = post_event(client, dingtalk_payload("attendance_check_record"))
+    assert (response.status_code, response.get_data(as_text=True)) == (503, "temporarily unavailable, retry later")
