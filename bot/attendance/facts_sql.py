@@ -1,0 +1,240 @@
+"""The SQL of the daily facts: punches and approvals placed on shift days, aggregated, derived.
+
+One ``SELECT`` per window: a ``VALUES`` list of the window's days (their UTC windows, local
+midnight and calendar kind) joined to punches and approvals, grouped per employee and day, then
+the minutes derived with plain integer arithmetic — identical on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import typing
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Integer,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    column,
+    extract,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+    values,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement
+
+from bot.attendance.shift import Shift, day_rows
+from bot.models import Approval, AttendanceDay, Punch
+from bot.models.base import UTCDateTime
+from bot.runtime import Runtime
+
+LEAVE_KINDS = ("leave", "trip")
+EXCUSE_KINDS = ("leave", "trip", "goout")
+
+P = typing.cast(Table, Punch.__table__)
+A = typing.cast(Table, Approval.__table__)
+D = typing.cast(Table, AttendanceDay.__table__)
+
+
+def _epoch(expr: Any, dialect: str) -> ColumnElement[int]:
+    """Whole seconds since 1970 of a stored instant (SQLite rounds to milliseconds first; so do we)."""
+    if dialect == "postgresql":
+        return cast(func.floor(func.round(extract("epoch", expr), 3)), BigInteger)
+    return cast(func.strftime("%s", expr), BigInteger)
+
+
+def _days_cte(shift: Shift, runtime: Runtime, start: date, end: date) -> Any:
+    rows = [
+        (w.day, kind, w.lo, w.hi, w.sched_start, w.sched_end, w.midnight_epoch)
+        for w, kind in day_rows(shift, runtime.calendar, start, end)
+    ]
+    cols: list[ColumnClause[Any]] = [
+        column("day", Date),
+        column("kind", String),
+        column("lo", UTCDateTime),
+        column("hi", UTCDateTime),
+        column("s_start", UTCDateTime),
+        column("s_end", UTCDateTime),
+        column("midnight", BigInteger),
+    ]
+    return values(*cols, name="days").data(rows).cte("days")
+
+
+def _null(type_: Any) -> Any:
+    return cast(null(), type_)
+
+
+def _fragments(days: Any, ids: list[int] | None, dialect: str) -> Any:
+    """Punches, leave-like approvals and overtime approvals, each placed on its shift day."""
+    punches = (
+        select(
+            P.c.employee_id,
+            days.c.day,
+            P.c.punched_at.label("at"),
+            # Minutes after the shift day's local midnight, once per punch (cheaper than per group).
+            ((_epoch(P.c.punched_at, dialect) - days.c.midnight) // 60).label("m"),
+            P.c.check_type.label("ctype"),
+            literal(0, Integer).label("leave"),
+            _null(String).label("leave_kind"),
+            literal(0, Integer).label("excuse"),
+            literal(0, Integer).label("ot"),
+        )
+        .select_from(days)
+        .join(P, and_(P.c.punched_at >= days.c.lo, P.c.punched_at < days.c.hi))
+        .where(P.c.employee_id.is_not(None))
+    )
+    approved = and_(A.c.status == "approved", A.c.employee_id.is_not(None), A.c.starts_at.is_not(None))
+    leaves = (
+        select(
+            A.c.employee_id,
+            days.c.day,
+            _null(UTCDateTime).label("at"),
+            _null(BigInteger).label("m"),
+            _null(String).label("ctype"),
+            case((A.c.kind.in_(LEAVE_KINDS), 1), else_=0).label("leave"),
+            case((A.c.kind.in_(LEAVE_KINDS), A.c.kind), else_=None).label("leave_kind"),
+            case((and_(A.c.starts_at <= days.c.s_start, A.c.ends_at > days.c.s_start), 1), else_=0).label("excuse"),
+            literal(0, Integer).label("ot"),
+        )
+        .select_from(days)
+        .join(A, and_(A.c.starts_at < days.c.s_end, A.c.ends_at > days.c.s_start))
+        .where(approved, A.c.kind.in_(EXCUSE_KINDS), A.c.ends_at.is_not(None))
+    )
+    overtime = (
+        select(
+            A.c.employee_id,
+            days.c.day,
+            _null(UTCDateTime).label("at"),
+            _null(BigInteger).label("m"),
+            _null(String).label("ctype"),
+            literal(0, Integer).label("leave"),
+            _null(String).label("leave_kind"),
+            literal(0, Integer).label("excuse"),
+            # Without a minute count, the approved interval gives the minutes.
+            func.coalesce(A.c.minutes, (_epoch(A.c.ends_at, dialect) - _epoch(A.c.starts_at, dialect)) // 60, 0).label(
+                "ot"
+            ),
+        )
+        .select_from(days)
+        .join(A, and_(A.c.starts_at >= days.c.lo, A.c.starts_at < days.c.hi))
+        .where(approved, A.c.kind == "overtime")
+    )
+    if ids is not None:
+        punches = punches.where(P.c.employee_id.in_(ids))
+        leaves = leaves.where(A.c.employee_id.in_(ids))
+        overtime = overtime.where(A.c.employee_id.in_(ids))
+    return punches, leaves, overtime
+
+
+def select_facts(
+    session: Session, runtime: Runtime, shift: Shift, start: date, end: date, ids: list[int] | None
+) -> Any:
+    """The ``SELECT`` of the fact rows (``FACT_COLUMNS``) of ``ids`` (None: everyone) for the days."""
+    dialect = session.get_bind().dialect.name
+    days = _days_cte(shift, runtime, start, end)
+    punches, leaves, overtime = _fragments(days, ids, dialect)
+    u = union_all(punches, leaves, overtime).subquery("u")
+    agg = (
+        select(
+            u.c.employee_id,
+            u.c.day,
+            func.min(u.c.at).label("first_at"),
+            func.max(u.c.at).label("last_at"),
+            func.min(u.c.m).label("first_raw"),
+            func.max(u.c.m).label("last_raw"),
+            func.count(u.c.at).label("n"),
+            func.max(u.c.ctype).label("ctype"),
+            func.max(u.c.leave).label("leave"),
+            func.min(u.c.leave_kind).label("leave_kind"),
+            func.max(u.c.excuse).label("excuse"),
+            func.sum(u.c.ot).label("ot"),
+        )
+        .group_by(u.c.employee_id, u.c.day)
+        .subquery("agg")
+    )
+    first_raw, last_raw = agg.c.first_raw, agg.c.last_raw
+    ctype = func.coalesce(agg.c.ctype, "")  # never NULL, so NOT(...) below stays two-valued
+    lone_out = and_(
+        agg.c.n == 1,
+        or_(ctype == "off", and_(ctype != "on", first_raw >= shift.midpoint_min)),
+    )
+    lone_in = and_(agg.c.n == 1, ~lone_out)
+    has_in = and_(agg.c.n > 0, ~lone_out)
+    has_out = and_(agg.c.n > 0, ~lone_in)
+    first_in_min = case((has_in, first_raw), else_=None)
+    last_out_min = case((has_out, last_raw), else_=None)
+    worked = case((agg.c.n >= 2, last_raw - first_raw), else_=0)
+    on_leave = agg.c.leave == 1
+    late = case(
+        (
+            and_(
+                days.c.kind == "workday",
+                has_in,
+                ~on_leave,
+                agg.c.excuse == 0,
+                first_raw > shift.start_min + shift.grace_min,
+            ),
+            first_raw - shift.start_min,
+        ),
+        else_=0,
+    )
+    ot_from = case((and_(has_in, first_raw > shift.end_min), first_raw), else_=shift.end_min)
+    overtime_min = case(
+        (days.c.kind != "workday", worked),
+        (and_(has_out, last_raw > ot_from), last_raw - ot_from),
+        else_=0,
+    )
+    now = runtime.clock.now()
+    return (
+        select(
+            agg.c.employee_id,
+            agg.c.day,
+            days.c.kind,
+            on_leave.label("on_leave"),
+            agg.c.leave_kind,
+            case((has_in, agg.c.first_at), else_=None).label("first_in"),
+            case((has_out, agg.c.last_at), else_=None).label("last_out"),
+            first_in_min.label("first_in_min"),
+            last_out_min.label("last_out_min"),
+            agg.c.n.label("punch_count"),
+            worked.label("worked_minutes"),
+            late.label("late_minutes"),
+            overtime_min.label("overtime_minutes"),
+            func.coalesce(agg.c.ot, 0).label("approved_overtime_minutes"),
+            literal(now, UTCDateTime).label("computed_at"),
+        )
+        .select_from(agg)
+        .join(days, days.c.day == agg.c.day)
+        # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT to parse it unambiguously.
+        .where(true())
+    )
+
+
+FACT_COLUMNS = (
+    "employee_id",
+    "day",
+    "kind",
+    "on_leave",
+    "leave_kind",
+    "first_in",
+    "last_out",
+    "first_in_min",
+    "last_out_min",
+    "punch_count",
+    "worked_minutes",
+    "late_minutes",
+    "overtime_minutes",
+    "approved_overtime_minutes",
+    "computed_at",
+)
