@@ -20,7 +20,8 @@ def test_post_message_enters_inbox_once(client, db) -> None:
         assert s.scalar(select(func.count()).select_from(InboundEvent)) == 1
         assert s.scalar(select(InboundEvent.status)) in ("processed", "ignored")
     msgs = client.get("/simulator/api/messages?user=u1").get_json()["messages"]
-    assert [m["direction"] for m in msgs] == ["in", "in"]
+    # The first copy gets the "send /help" hint; the duplicate is logged but not answered again.
+    assert [m["direction"] for m in msgs] == ["in", "out", "in"]
 
 
 def test_handler_reply_is_delivered_to_the_chat(client) -> None:
@@ -29,11 +30,12 @@ def test_handler_reply_is_delivered_to_the_chat(client) -> None:
         return Reply(text=f"收到：{event.text}")
 
     try:
-        r = client.post("/simulator/api/messages", json={"user": "u2", "text": "/ping"})
-        assert r.get_json()["replies"] == [{"text": "收到：/ping", "markdown": False}]
+        # Not a slash command, so the command handler stays out and the help hint does not run.
+        r = client.post("/simulator/api/messages", json={"user": "u2", "text": "ping"})
+        assert r.get_json()["replies"] == [{"text": "收到：ping", "markdown": False}]
         msgs = client.get("/simulator/api/messages?user=u2").get_json()["messages"]
         assert msgs[-1]["direction"] == "out"
-        assert msgs[-1]["payload"] == {"text": "收到：/ping"}
+        assert msgs[-1]["payload"] == {"text": "收到：ping"}
     finally:
         _handlers[ChatMessage].remove(echo)
 
