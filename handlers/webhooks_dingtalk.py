@@ -169,15 +169,24 @@ def robot() -> Response:
 
 # -- interactive cards ---------------------------------------------------------------------------------
 def card_update_body(update: dict[str, Any] | None) -> dict[str, Any]:
-    """The card-callback answer that updates the card in place (``{}`` leaves it as it is)."""
+    """The card-callback answer that updates the card in place (``{}`` leaves it as it is).
+
+    Keys follow the card template of :func:`bot.platforms.dingtalk.card_params`: a ``status_text``
+    becomes ``status`` and clears ``buttons``; other keys (``title``, ``markdown`` …) pass through,
+    and only the keys given are updated.
+    """
     if not update:
         return {}
 
     def as_map(values: dict[str, Any]) -> dict[str, str]:
         return {str(k): v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in values.items()}
 
+    params = {k: v for k, v in update.items() if k not in ("status_text", "private")}
+    if update.get("status_text") is not None:
+        params["status"] = update["status_text"]
+        params["buttons"] = []  # a settled card has nothing left to click
+    body: dict[str, Any] = {"cardData": {"cardParamMap": as_map(params)}}
     private = update.get("private")
-    body: dict[str, Any] = {"cardData": {"cardParamMap": as_map({k: v for k, v in update.items() if k != "private"})}}
     if isinstance(private, dict):
         body["userPrivateData"] = {"cardParamMap": as_map(private)}
     body["cardUpdateOptions"] = {"updateCardDataByKey": True, "updatePrivateDataByKey": True}

@@ -15,12 +15,12 @@ from app import create_app
 from bot import inbox
 from bot.clock import FixedClock
 from bot.dispatch import Reply
-from bot.events import AttendancePunch, ChatMessage
+from bot.events import AttendancePunch, CardAction, ChatMessage
 from bot.inbox_executor import background
 from bot.models import InboundEvent, utcnow
 from tests.conftest import _truncate, make_settings
 from tests.fakes import FakePlatform
-from tests.test_webhooks_dingtalk import DINGTALK, post_event, post_robot
+from tests.test_webhooks_dingtalk import DINGTALK, post_card, post_event, post_robot
 from tests.webhook_helpers import Recorder, dingtalk_payload, inbox_rows, outbox_rows, recorder
 
 __all__ = ["recorder"]
@@ -141,3 +141,30 @@ def test_swept_robot_message_replies_through_the_outbox(
     assert (row.kind, row.recipient) == ("reply", "cidPV0xAbC1dEfG2hIjK3lMnO==")
     assert row.payload["session_webhook"].startswith("https://oapi.dingtalk.com/robot/sendBySession")
     assert (row.payload["text"], row.payload["userid"], row.payload["is_group"]) == ("张三：状态正常", "manager1", True)
+
+
+def test_swept_card_click_updates_the_card_through_the_outbox(
+    production_app: Callable[..., Flask], recorder: Recorder
+) -> None:
+    app = production_app(push_outbox=False)
+    runtime = app.extensions["carebot"]
+    calls: list[str] = []
+
+    def flaky(event: CardAction) -> Reply:
+        calls.append(event.action)
+        if len(calls) == 1:
+            raise RuntimeError("lock timeout")
+        return Reply(text="已记录", card_update={"status_text": "已跟进 ✓"})
+
+    recorder.answer(CardAction, flaky)
+    assert post_card(app.test_client(), dingtalk_payload("card_callback")).get_json() == {}
+    with app.app_context():
+        inbox.process_pending(runtime)
+    update_row, text_row = outbox_rows(runtime)
+    assert (update_row.kind, update_row.recipient, update_row.payload["ref"]) == (
+        "card_update",
+        "hrbp1",
+        {"out_track_id": "reminder-123-zhangsan"},
+    )
+    assert update_row.payload["card"]["status_text"] == "已跟进 ✓"
+    assert (text_row.kind, text_row.payload) == ("text", {"text": "已记录"})

@@ -401,7 +401,7 @@ def test_card_click_updates_the_card_in_the_answer(client: Any, runtime: Any, re
     response = post_card(client, dingtalk_payload("card_callback"))
     assert response.status_code == 200
     assert response.get_json() == {
-        "cardData": {"cardParamMap": {"status_text": "已跟进 ✓"}},
+        "cardData": {"cardParamMap": {"status": "已跟进 ✓", "buttons": "[]"}},
         "cardUpdateOptions": {"updateCardDataByKey": True, "updatePrivateDataByKey": True},
     }
     [click] = recorder.of(CardAction)

@@ -10,13 +10,18 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from flask import Flask
+from sqlalchemy import update
 from wechatpy.enterprise.crypto import WeChatCrypto
 
 from app import create_app
+from bot import outbox
 from bot.clock import FixedClock
 from bot.dispatch import Reply
 from bot.events import AppEntered, ApprovalChange, CardAction, ChatMessage, OrgChange, UnknownEvent
+from bot.models import OutboxMessage
+from bot.platforms.base import Button, Card
 from bot.platforms.crypto import CallbackCrypto, sha1_signature
+from bot.platforms.wecom_inbound import decode_button_key
 from tests.conftest import _truncate, make_settings
 from tests.fakes import FakePlatform
 from tests.webhook_helpers import Recorder, inbox_count, inbox_rows, outbox_rows, recorder, wecom_payload
@@ -270,3 +275,43 @@ def test_not_configured_is_503(unconfigured: Callable[[], Flask]) -> None:
     client = unconfigured().test_client()
     for response in (client.get("/callbacks/wecom?echostr=x"), client.post("/callbacks/wecom", data=b"<xml/>")):
         assert (response.status_code, response.get_data(as_text=True)) == (503, "wecom callbacks are not configured")
+
+
+@pytest.mark.parametrize("sent_to", ["hrbp1", "hr_team_lead"])
+def test_card_update_keeps_the_original_card(
+    client: Any, runtime: Any, recorder: Recorder, fake_platform: FakePlatform, sent_to: str
+) -> None:
+    card = Card(
+        card_id="reminder-123-zhangsan",
+        title="关怀提醒：张三",
+        markdown="连续 3 个工作日 21:00 后下班",
+        buttons=(Button("已跟进", "done", {"reminder_id": "123"}),),
+    )
+    with runtime.db.session() as s:
+        outbox.enqueue(
+            s, key="card-1", recipient=sent_to, kind="card", payload=outbox.card_payload(card), platform="wecom"
+        )
+        s.execute(update(OutboxMessage).values(status="sent"))
+    recorder.answer(CardAction, lambda e: Reply(card_update={"status_text": "已跟进 ✓"}))
+    assert_empty_ok(encrypted_post(client, wecom_payload("template_card_event")))
+    [sent] = [s for s in fake_platform.sent if s.kind == "card_update"]
+    assert (sent.userid, sent.body["card"].title, sent.body["card"].status_text) == (
+        "hrbp1",
+        "关怀提醒：张三",
+        "已跟进 ✓",
+    )
+    assert sent.body["card"].buttons == card.buttons
+    assert sent.body["ref"] == {"response_code": "ResponseCode_7b2a0c8e4f"}
+
+
+@pytest.mark.parametrize(
+    ("key", "action", "params"),
+    [
+        ("done", "done", {}),
+        ("done?id=42&note=%E5%B7%B2%E6%B2%9F%E9%80%9A", "done", {"id": "42", "note": "已沟通"}),
+        ("snooze?days=3&_b=2", "snooze", {"days": "3"}),
+        ('{"action": "answer", "params": {"q": "stress", "v": 8}}', "answer", {"q": "stress", "v": "8"}),
+    ],
+)
+def test_button_keys_decode(key: str, action: str, params: dict[str, str]) -> None:
+    assert decode_button_key(key) == (action, params)

@@ -42,18 +42,28 @@ def enqueue_reply(session: Session, *, platform: str, recipient: str, key: str, 
 
 
 def original_card(session: Session, platform: str, userid: str, card_id: str) -> Card | None:
-    """The card we sent to ``userid`` with ``card_id``, from the outbox (None if not found)."""
-    rows = session.scalars(
+    """The card we sent with ``card_id`` (to ``userid`` first, else to anyone), from the outbox."""
+    mine = session.scalars(
         select(OutboxMessage.payload)
         .where(OutboxMessage.platform == platform, OutboxMessage.recipient == userid, OutboxMessage.kind == "card")
         .order_by(OutboxMessage.id.desc())
         .limit(_CARD_LOOKBACK)
     )
-    for payload in rows:
-        card = (payload or {}).get("card") or {}
-        if card.get("card_id") == card_id:
+    for payload in mine:
+        if ((payload or {}).get("card") or {}).get("card_id") == card_id:
             return outbox.card_from_payload(payload)
-    return None
+    # A card sent to someone else (or long ago): look it up by its id inside the JSON payload.
+    payload = session.scalar(
+        select(OutboxMessage.payload)
+        .where(
+            OutboxMessage.platform == platform,
+            OutboxMessage.kind == "card",
+            OutboxMessage.payload["card"]["card_id"].as_string() == card_id,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return outbox.card_from_payload(payload) if payload else None
 
 
 def updated_card(session: Session, platform: str, userid: str, card_id: str, update: dict[str, Any]) -> Card:

@@ -132,7 +132,9 @@ def decode_button_key(key: str) -> tuple[str, dict[str, str]]:
             params = _mapping(data.get("params"))
             return str(data.get("action", "")), {str(k): str(v) for k, v in params.items()}
     action, _, query = key.partition("?")
-    return action, dict(parse_qsl(query, keep_blank_values=True))
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    params.pop("_b", None)  # the sender's marker that keeps two identical buttons' keys unique
+    return action, params
 
 
 def _selections(message: Mapping[str, Any]) -> dict[str, str]:
