@@ -11,7 +11,7 @@ from bot.dispatch import Reply
 from bot.models import Employee
 from handlers.commands import registry, roster
 from handlers.commands.context import CommandContext
-from handlers.commands.evidence import rule_name, severity_label
+from handlers.commands.evidence import rule_name
 from handlers.commands.people import department_names, dept_of
 from handlers.commands.pulse import team_pulse_lines
 from handlers.commands.text import Section, layout, limit_for, plain
@@ -101,7 +101,7 @@ def team(ctx: CommandContext) -> Reply:
         if not by_severity[severity]:
             continue
         people = roster.people(ctx, members, severity)
-        label = ctx.t(f"commands.severity.group.{severity}") or severity_label(severity, ctx.locale)
+        label = ctx.t(f"commands.severity.group.{severity}")
         sections.append(
             Section(
                 lines=[ctx.t("commands.team.severity_head", severity=label, n=by_severity[severity])],
