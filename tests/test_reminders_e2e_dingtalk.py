@@ -96,7 +96,8 @@ def test_punches_to_reminder_card_to_done(client, runner, runtime, db) -> None:
         )
         response = post_dingtalk_card(client, hrbp_card, "hrbp1", "reminder.done", buttons[0]["params"])
     assert response.status_code == 200
-    assert response.get_json()["cardData"]["cardParamMap"]["status_text"] == "✅ 已跟进 · 王芳 · 11月23日 14:00"
+    settled = response.get_json()["cardData"]["cardParamMap"]
+    assert (settled["status"], settled["buttons"]) == ("✅ 已跟进 · 王芳 · 11月23日 14:00", "[]")
     with db.session() as s:
         [care] = s.scalars(select(CareAction)).all()
         done = s.get(Reminder, reminders[org["hrbp"]].id)

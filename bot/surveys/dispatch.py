@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot import i18n
 from bot.directory import chunked
-from bot.models import Employee, Survey
+from bot.models import Employee, Survey, SurveyQuestion
 from bot.reminders.leave import on_leave
 from bot.reminders.window import Window, is_open, local_instant
 from bot.runtime import Runtime
@@ -73,21 +73,25 @@ def plan(runtime: Runtime, session: Session, day: date) -> int:
         )
         for emp_id, on, asked in rows:
             history.setdefault(emp_id, []).append((on, list(asked)))
-        for c in batch:
-            chosen = rotation.choose(c.userid, keys, history.get(c.employee_id, []), count)
-            stmt = (
-                dialect_insert(session, Survey)
-                .values(
-                    employee_id=c.employee_id,
-                    scheduled_on=day,
-                    question_keys=chosen + ([COMMENT_KEY] if with_comment else []),
-                    status="pending",
-                    created_at=runtime.clock.now(),
-                )
-                .on_conflict_do_nothing(index_elements=["employee_id", "scheduled_on"])
-                .returning(Survey.id)
-            )
-            created += session.execute(stmt).scalar_one_or_none() is not None
+        now = runtime.clock.now()
+        values = [
+            {
+                "employee_id": c.employee_id,
+                "scheduled_on": day,
+                "question_keys": rotation.choose(c.userid, keys, history.get(c.employee_id, []), count)
+                + ([COMMENT_KEY] if with_comment else []),
+                "status": "pending",
+                "created_at": now,
+            }
+            for c in batch
+        ]
+        # One multi-row INSERT per batch; RETURNING counts what was new (rowcount is -1 on psycopg).
+        stmt = (
+            dialect_insert(session, Survey)
+            .on_conflict_do_nothing(index_elements=["employee_id", "scheduled_on"])
+            .returning(Survey.id)
+        )
+        created += len(list(session.scalars(stmt, values)))
     return created
 
 
@@ -122,28 +126,35 @@ def send_planned(runtime: Runtime, session: Session, now: datetime) -> int:
         return 0
     away = on_leave(runtime, session, {e.id for _, e in rows}, today)
     questions = load_questions(session)
-    sent = 0
+    going: list[tuple[Survey, Employee, SurveyQuestion]] = []
     for survey, emp in rows:
         if emp.status != "active" or emp.surveys_paused:
             survey.status = "expired"
             continue
         first = next((questions[k] for k in survey.question_keys if k in questions), None)
-        if emp.id in away or first is None:
-            continue  # on leave today: it waits (and expires if the leave outlasts it)
-        # Only the newest pulse is open: an older unanswered one is closed when a new one goes out.
+        if emp.id not in away and first is not None:  # on leave today: it waits (and expires if it must)
+            going.append((survey, emp, first))
+    # Only the newest pulse is open: older unanswered ones close when a new one goes out (one UPDATE
+    # per batch; none of those rows is loaded in this session, so nothing needs synchronising).
+    for batch in chunked(going, 1000):
         session.execute(
             update(Survey)
-            .where(Survey.employee_id == emp.id, Survey.id != survey.id, Survey.status == "sent")
+            .where(Survey.employee_id.in_([e.id for _, e, _ in batch]), Survey.status == "sent")
             .values(status="expired")
+            .execution_options(synchronize_session=False)
         )
-        locale = locale_of(runtime, emp)
-        scale = [k for k in survey.question_keys if k != COMMENT_KEY]
-        lead = i18n.t("surveys.intro", locale, name=emp.name, count=len(scale))
-        send_question(runtime, session, survey, first, emp, purpose="initial", lead=lead, not_before=now)
-        survey.status = "sent"
-        survey.sent_at = now
-        survey.expires_at = _expires_at(runtime, today)
-        sent += 1
+    sent = 0
+    # Rows are flushed once at the end, not before every outbox INSERT (autoflush made this O(n) flushes).
+    with session.no_autoflush:
+        for survey, emp, first in going:
+            locale = locale_of(runtime, emp)
+            scale = [k for k in survey.question_keys if k != COMMENT_KEY]
+            lead = i18n.t("surveys.intro", locale, name=emp.name, count=len(scale))
+            send_question(runtime, session, survey, first, emp, purpose="initial", lead=lead, not_before=now)
+            survey.status = "sent"
+            survey.sent_at = now
+            survey.expires_at = _expires_at(runtime, today)
+            sent += 1
     return sent
 
 
@@ -167,18 +178,19 @@ def remind(runtime: Runtime, session: Session, now: datetime) -> int:
     away = on_leave(runtime, session, {e.id for _, e in due}, today)
     questions = load_questions(session)
     reminded = 0
-    for survey, emp in due:
-        key = next_key(survey, answers_of(session, survey.id))
-        if emp.id in away or key is None or key not in questions:
-            continue
-        locale = locale_of(runtime, emp)
-        assert survey.expires_at is not None
-        lead = i18n.t(
-            "surveys.reminder_intro", locale, deadline=i18n.fmt_datetime(survey.expires_at, runtime.tz, locale)
-        )
-        send_question(runtime, session, survey, questions[key], emp, purpose="reminder", lead=lead, not_before=now)
-        survey.reminded_at = now
-        reminded += 1
+    with session.no_autoflush:
+        for survey, emp in due:
+            key = next_key(survey, answers_of(session, survey.id))
+            if emp.id in away or key is None or key not in questions:
+                continue
+            locale = locale_of(runtime, emp)
+            assert survey.expires_at is not None
+            lead = i18n.t(
+                "surveys.reminder_intro", locale, deadline=i18n.fmt_datetime(survey.expires_at, runtime.tz, locale)
+            )
+            send_question(runtime, session, survey, questions[key], emp, purpose="reminder", lead=lead, not_before=now)
+            survey.reminded_at = now
+            reminded += 1
     return reminded
 
 
