@@ -53,7 +53,8 @@ def who_line(tpl: Templates, locale: str, subject: Subject, today: date) -> str:
     return tpl.text(locale, "who", tenure=tenure(tpl, locale, subject.hired_on, today), **values)
 
 
-def _todo(tpl: Templates, locale: str, tag: Tag, rule: RuleText) -> str:
+def advice_text(tpl: Templates, locale: str, tag: Tag, rule: RuleText) -> str:
+    """What to do: the rule's actions as a list, else the templates' advice for the rule."""
     if rule.actions:
         return "\n".join(f"- {a}" for a in rule.actions)
     return tpl.advice(locale, tag.rule_id)
@@ -69,7 +70,7 @@ def body(
     ]
     if rule.why:
         parts.append(tpl.text(locale, "why", why=rule.why))
-    todo = _todo(tpl, locale, tag, rule)
+    todo = advice_text(tpl, locale, tag, rule)
     if todo:
         parts.append(tpl.text(locale, "todo", todo=todo))
     if rule.talking_points:
@@ -117,48 +118,3 @@ def quote(locale: str, text: str) -> str:
 def severity_icon(tpl: Templates, locale: str, severity: str) -> str:
     key = f"severity_{severity}" if severity in SEVERITY_ORDER else "severity_low"
     return tpl.text(locale, key)
-
-
-@dataclass(frozen=True)
-class DigestItem:
-    """One reminder inside a digest."""
-
-    reminder: Reminder
-    tag: Tag
-    subject: Subject
-    rule: RuleText
-    resent: bool = False
-
-
-def digest(tpl: Templates, locale: str, items: list[DigestItem], today: date) -> tuple[str, str]:
-    """``(title, markdown)`` of one daily digest, most severe first."""
-    ordered = sorted(items, key=lambda i: (SEVERITY_ORDER.get(i.tag.severity, 3), i.resent, i.reminder.id))
-    title = tpl.text(locale, "digest_title", count=len(ordered))
-    parts = [tpl.text(locale, "digest_intro", count=len(ordered))]
-    for index, item in enumerate(ordered, start=1):
-        head_key = "digest_resent" if item.resent else "digest_item"
-        head = tpl.text(
-            locale,
-            head_key,
-            index=index,
-            severity_icon=severity_icon(tpl, locale, item.tag.severity),
-            name=item.subject.name,
-            department=item.subject.department or tpl.text(locale, "unknown_department"),
-            tag=item.rule.name,
-            id=item.reminder.id,
-        )
-        section = [
-            head,
-            who_line(tpl, locale, item.subject, today),
-            tpl.text(locale, "seen", evidence=item.rule.evidence),
-        ]
-        if item.rule.why:
-            section.append(tpl.text(locale, "why", why=item.rule.why))
-        todo = _todo(tpl, locale, item.tag, item.rule)
-        if todo:
-            section.append(tpl.text(locale, "todo", todo=todo))
-        if item.rule.talking_points:
-            section.append(tpl.text(locale, "say", talking_points=quote(locale, item.rule.talking_points[0])))
-        section.append(tpl.text(locale, "digest_commands", id=item.reminder.id))
-        parts.append("\n\n".join(section))
-    return title, "\n\n---\n\n".join(parts)

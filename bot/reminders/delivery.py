@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from bot import i18n
 from bot.models import Employee, Reminder, Tag
 from bot.outbox import card_payload, enqueue
-from bot.reminders import compose, ruleinfo
+from bot.reminders import compose, digest, ruleinfo
 from bot.reminders.caps import ContactCap, RecipientCap
 from bot.reminders.leave import on_leave
 from bot.reminders.planner import send_window
@@ -179,19 +179,27 @@ class _Run:
         if not kept:
             return
         entries = [
-            compose.DigestItem(r, t, compose.Subject.of(s), self.rule_text(t, locale), resent=(kind == "resend"))
+            digest.DigestItem(r, t, compose.Subject.of(s), self.rule_text(t, locale), resent=(kind == "resend"))
             for kind, (r, t, s, _) in kept
         ]
-        title, text = compose.digest(self.tpl, locale, entries, self.today)
-        outbox_id = enqueue(
-            self.session,
-            key=f"reminder-digest:{recipient.id}:{self.today.isoformat()}",
-            recipient=recipient.userid,
-            kind="markdown",
-            payload={"title": title, "text": text},
-            platform=self.runtime.settings.platform.default,
-            not_before=self.now,
-        )
+        platform = self.runtime.settings.platform.default
+        parts = digest.messages(self.tpl, locale, entries, self.today, platform)
+        key = f"reminder-digest:{recipient.id}:{self.today.isoformat()}"
+        outbox_id = None
+        for n, (title, text) in enumerate(parts, start=1):
+            queued = enqueue(
+                self.session,
+                key=key if n == 1 else f"{key}:{n}",
+                recipient=recipient.userid,
+                kind="markdown",
+                payload={"title": title, "text": text},
+                platform=platform,
+                not_before=self.now,
+            )
+            if n == 1:
+                outbox_id = queued
+                if queued is None:
+                    break
         if outbox_id is None:
             return  # today's digest already went out; these wait for tomorrow's
         for kind, (reminder, *_rest) in kept:
