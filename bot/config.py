@@ -137,6 +137,7 @@ class RemindersSection(_Section):
     send_from: time = time(9, 0)
     send_until: time = time(18, 0)
     digest_time: time = time(10, 0)
+    digest_max_items: int = Field(default=15, ge=1, le=200)
     resend_after_workdays: int = Field(default=2, ge=1, le=30)
     max_contacts_per_employee: int = Field(default=3, ge=1, le=50)
     contact_window_days: int = Field(default=30, ge=1, le=365)

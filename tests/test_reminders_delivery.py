@@ -255,6 +255,23 @@ def test_low_and_medium_arrive_as_one_digest_sorted_by_severity(runtime, db, clo
     assert len([s for s in fake_platform.to("hrbp1") if s.kind == "markdown"]) == 1
 
 
+@pytest.mark.parametrize("settings_overrides", [{"reminders": {"digest_max_items": 1}}], indirect=True)
+def test_long_digest_keeps_the_most_severe_and_the_rest_waits(runtime, db, clock, fake_platform) -> None:
+    org = make_org(db)
+    make_tag(db, org["zl"], rule_id="test_birthday", severity="low", evidence=BIRTHDAY_EVIDENCE)
+    make_tag(db, org["zs"], rule_id="test_pressure", severity="medium")
+    clock.set(at("2026-11-23 10:00"))
+    assert run(runtime).digest_items == 1
+    [first] = [s.body for s in fake_platform.to("hrbp1") if s.kind == "markdown"]
+    assert "持续高压" in first["text"] and "明天生日" not in first["text"]
+    assert "另有 1 条提醒留到下一次摘要" in first["text"]
+    assert run(runtime).digest_items == 0  # one digest a day
+    clock.set(at("2026-11-24 10:00"))
+    assert run(runtime).digest_items == 1
+    second = [s.body for s in fake_platform.to("hrbp1") if s.kind == "markdown"][-1]
+    assert "明天生日" in second["text"]
+
+
 def test_unanswered_reminder_is_resent_once_after_n_workdays(runtime, db, clock, fake_platform) -> None:
     org = make_org(db)
     clock.set(at("2026-11-27 10:00"))  # Friday

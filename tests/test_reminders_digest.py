@@ -47,12 +47,13 @@ def test_long_digests_are_split_into_parts_that_fit(platform: str) -> None:
     assert order == sorted(order)
 
 
-def test_wecom_needs_parts_and_dingtalk_fits_a_few_in_one() -> None:
+def test_wecom_needs_parts_and_dingtalk_fits_eight_in_one() -> None:
     tpl = templates.load()
-    items = [item(n, "low") for n in range(1, 4)]
+    items = [item(n, "low") for n in range(1, 9)]
     assert len(messages(tpl, "zh-CN", items, TODAY, "wecom")) > 1
-    [(title, _)] = messages(tpl, "zh-CN", items, TODAY, "dingtalk")
-    assert title == "今日关怀提醒（3 条）"
+    [(title, text)] = messages(tpl, "zh-CN", items, TODAY, "dingtalk", more=4)
+    assert title == "今日关怀提醒（8 条）" and text.endswith("另有 4 条提醒留到下一次摘要，避免一次太多。")
+    assert "建议：和TA的直属主管确认" in text and "可以说：“最近几天" in text
 
 
 def test_one_huge_item_is_shortened_but_keeps_who_what_and_the_commands() -> None:

@@ -175,7 +175,19 @@ class _Run:
 
     def send_digest(self, recipient: Employee, items: list[tuple[Kind, Row]]) -> None:
         locale = locale_of(self.runtime, recipient)
-        kept = [(kind, row) for kind, row in items if self.admissible(kind, row)]
+        limit = self.runtime.settings.reminders.digest_max_items
+        ranked = sorted(
+            items, key=lambda i: (compose.SEVERITY_ORDER.get(i[1][1].severity, 3), i[0] == "resend", i[1][0].id)
+        )
+        kept: list[tuple[Kind, Row]] = []
+        for position, (kind, row) in enumerate(ranked):
+            if len(kept) == limit:
+                more = len(ranked) - position  # the least urgent wait, unsent, for the next digest
+                break
+            if self.admissible(kind, row):
+                kept.append((kind, row))
+        else:
+            more = 0
         if not kept:
             return
         entries = [
@@ -183,7 +195,7 @@ class _Run:
             for kind, (r, t, s, _) in kept
         ]
         platform = self.runtime.settings.platform.default
-        parts = digest.messages(self.tpl, locale, entries, self.today, platform)
+        parts = digest.messages(self.tpl, locale, entries, self.today, platform, more=more)
         key = f"reminder-digest:{recipient.id}:{self.today.isoformat()}"
         outbox_id = None
         for n, (title, text) in enumerate(parts, start=1):

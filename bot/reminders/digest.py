@@ -15,6 +15,7 @@ from bot.reminders.templates import Templates
 LIMITS: dict[str, tuple[int | None, int | None]] = {
     "dingtalk": (5000, None),
     "wecom": (None, 2048),
+    "local": (5000, None),  # the simulator shows a digest whole, as DingTalk would
 }
 STRICTEST: tuple[int | None, int | None] = (5000, 2048)
 SEPARATOR = "\n\n---\n\n"
@@ -50,15 +51,19 @@ def _item(tpl: Templates, locale: str, index: int, item: DigestItem, today: date
         id=item.reminder.id,
     )
     section = [head, who_line(tpl, locale, item.subject, today), tpl.text(locale, "seen", evidence=item.rule.evidence)]
-    if item.rule.why:
-        section.append(tpl.text(locale, "why", why=item.rule.why))
-    todo = advice_text(tpl, locale, item.tag, item.rule)
+    # Compact: the first suggestion and the first thing to say; the full guidance is on cards and /status.
+    todo = advice_text(tpl, locale, item.tag, item.rule).split("\n")[0].removeprefix("- ")
     if todo:
-        section.append(tpl.text(locale, "todo", todo=todo))
+        section.append(tpl.text(locale, "digest_todo", todo=todo))
     if item.rule.talking_points:
-        section.append(tpl.text(locale, "say", talking_points=quote(locale, item.rule.talking_points[0])))
+        section.append(tpl.text(locale, "digest_say", talking_point=quote(locale, item.rule.talking_points[0])))
     section.append(tpl.text(locale, "digest_commands", id=item.reminder.id))
     return "\n\n".join(section)
+
+
+def order(items: list[DigestItem]) -> list[DigestItem]:
+    """Most severe first, new before re-sent, then oldest reminder first."""
+    return sorted(items, key=lambda i: (SEVERITY_ORDER.get(i.tag.severity, 3), i.resent, i.reminder.id))
 
 
 def _shrink(title: str, text: str, platform: str, prefix: str = "") -> str:
@@ -71,13 +76,19 @@ def _shrink(title: str, text: str, platform: str, prefix: str = "") -> str:
     return "\n\n".join(lines)
 
 
-def messages(tpl: Templates, locale: str, items: list[DigestItem], today: date, platform: str) -> list[tuple[str, str]]:
-    """``[(title, markdown)]``: the digest, in as few parts as the platform's size limit allows."""
-    ordered = sorted(items, key=lambda i: (SEVERITY_ORDER.get(i.tag.severity, 3), i.resent, i.reminder.id))
+def messages(
+    tpl: Templates, locale: str, items: list[DigestItem], today: date, platform: str, *, more: int = 0
+) -> list[tuple[str, str]]:
+    """``[(title, markdown)]``: the digest in as few parts as the platform's size limit allows.
+
+    ``more`` is how many further reminders wait for the next digest (said in the last part).
+    """
+    ordered = order(items)
     count = len(ordered)
-    # Titles are sized for the worst case ("… · 9/9") so a part never outgrows its final title.
+    # Titles are sized for the worst case ("… · 99/99") so a part never outgrows its final title.
     probe = tpl.text(locale, "digest_title_part", count=count, part=99, parts=99)
     chunks: list[list[str]] = [[tpl.text(locale, "digest_intro", count=count)]]
+    tail = [tpl.text(locale, "digest_more", count=more)] if more else []
     for index, item in enumerate(ordered, start=1):
         text = _item(tpl, locale, index, item, today)
         if fits(probe, SEPARATOR.join([*chunks[-1], text]), platform):
@@ -86,6 +97,11 @@ def messages(tpl: Templates, locale: str, items: list[DigestItem], today: date, 
             chunks[-1].append(_shrink(probe, text, platform, chunks[-1][0] + SEPARATOR))
         else:
             chunks.append([_shrink(probe, text, platform)])
+    if tail:
+        if fits(probe, SEPARATOR.join([*chunks[-1], *tail]), platform):
+            chunks[-1].extend(tail)
+        else:
+            chunks.append(tail)
     if len(chunks) == 1:
         return [(tpl.text(locale, "digest_title", count=count), SEPARATOR.join(chunks[0]))]
     return [
