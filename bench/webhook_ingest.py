@@ -36,7 +36,6 @@ from bot.migrate import upgrade
 from bot.platforms.crypto import CallbackCrypto
 
 TOKEN, AES_KEY, APP_KEY = "benchToken", "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7", "dingbenchappkey"
-START_MS = 1795413600000  # 2026-11-23 14:00 Asia/Shanghai
 
 
 def serve(app: Any) -> tuple[BaseWSGIServer, str]:
@@ -61,6 +60,8 @@ def bare_app() -> Flask:
 def attendance_callbacks(n: int) -> list[tuple[dict[str, str], bytes]]:
     """``n`` distinct encrypted, signed attendance callbacks (query parameters, body)."""
     crypto = CallbackCrypto(TOKEN, AES_KEY, [APP_KEY])
+    # One punch a minute, ending now: the app rejects punches from the future.
+    start_ms = int(time.time() * 1000) - n * 60_000
     out = []
     for i in range(n):
         event = {
@@ -70,14 +71,14 @@ def attendance_callbacks(n: int) -> list[tuple[dict[str, str], bytes]]:
             "dataList": [
                 {
                     "userId": f"user{i % 500:04d}",
-                    "checkTime": START_MS + i * 60_000,
+                    "checkTime": start_ms + i * 60_000,
                     "bizId": f"biz-{i}",
                     "address": "上海市浦东新区张江高科技园区",
                     "locationResult": "Normal",
                 }
             ],
         }
-        sealed = crypto.seal(json.dumps(event, ensure_ascii=False), timestamp=str(START_MS + i), nonce=f"n{i}")
+        sealed = crypto.seal(json.dumps(event, ensure_ascii=False), timestamp=str(start_ms + i), nonce=f"n{i}")
         params = {"msg_signature": sealed.signature, "timestamp": sealed.timestamp, "nonce": sealed.nonce}
         out.append((params, json.dumps({"encrypt": sealed.encrypt}).encode()))
     return out
