@@ -47,8 +47,8 @@ from bot.reminders.delivery import deliver_in
 from bot.reminders.planner import plan as plan_reminders
 from bot.runtime import Runtime
 from bot.surveys.bank import seed_questions
+from bot.surveys.dispatch import SEND_BATCH, send_planned
 from bot.surveys.dispatch import plan as plan_surveys
-from bot.surveys.dispatch import send_planned
 
 DAY = date(2026, 11, 23)  # a Monday
 NOW = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)  # 10:30 in Shanghai: send window open, digest due
@@ -152,8 +152,12 @@ def surveys(runtime: Runtime) -> dict[str, float]:
     clear(runtime, OutboxMessage)
 
     def do_send() -> int:
-        with runtime.db.session() as s:
-            return send_planned(runtime, s, NOW)
+        total, last = 0, 0
+        while last is not None:  # in batches, as dispatch() does
+            with runtime.db.session() as s:
+                sent, last = send_planned(runtime, s, NOW, after_id=last, limit=SEND_BATCH)
+            total += sent
+        return total
 
     send_s, sent = timed(do_send)
     with runtime.db.session() as s:

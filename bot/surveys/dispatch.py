@@ -29,6 +29,7 @@ from bot.surveys.state import answers_of, next_key
 log = logging.getLogger(__name__)
 
 HISTORY = timedelta(days=180)
+SEND_BATCH = 500
 
 
 @dataclass
@@ -113,17 +114,24 @@ def _expires_at(runtime: Runtime, sent_day: date) -> datetime:
     return local_instant(runtime, runtime.calendar.add_workdays(sent_day, cfg.expire_after_workdays), cfg.send_until)
 
 
-def send_planned(runtime: Runtime, session: Session, now: datetime) -> int:
-    """Send every planned survey of today or earlier (the window must be open); returns how many."""
+def send_planned(
+    runtime: Runtime, session: Session, now: datetime, *, after_id: int = 0, limit: int | None = None
+) -> tuple[int, int | None]:
+    """Send planned surveys of today or earlier with ids after ``after_id`` (at most ``limit``).
+
+    Returns how many were sent and the last survey id looked at (None when there was none), so
+    callers can commit batch by batch instead of holding one long write transaction.
+    """
     today = runtime.today()
-    rows = session.execute(
+    query = (
         select(Survey, Employee)
         .join(Employee, Employee.id == Survey.employee_id)
-        .where(Survey.status == "pending", Survey.scheduled_on <= today)
+        .where(Survey.status == "pending", Survey.scheduled_on <= today, Survey.id > after_id)
         .order_by(Survey.id)
-    ).all()
+    )
+    rows = session.execute(query.limit(limit) if limit else query).all()
     if not rows:
-        return 0
+        return 0, None
     away = on_leave(runtime, session, {e.id for _, e in rows}, today)
     questions = load_questions(session)
     going: list[tuple[Survey, Employee, SurveyQuestion]] = []
@@ -155,7 +163,7 @@ def send_planned(runtime: Runtime, session: Session, now: datetime) -> int:
             survey.sent_at = now
             survey.expires_at = _expires_at(runtime, today)
             sent += 1
-    return sent
+    return sent, rows[-1][0].id
 
 
 def remind(runtime: Runtime, session: Session, now: datetime) -> int:
@@ -209,8 +217,12 @@ def dispatch(runtime: Runtime, day: date | None = None) -> DispatchResult:
         with runtime.db.session() as s:
             result.planned = plan(runtime, s, day)
     if result.window_open:
-        with runtime.db.session() as s:
-            result.sent = send_planned(runtime, s, now)
+        last: int | None = 0
+        while last is not None:
+            # Short transactions: SQLite has one writer, and callbacks must not wait for a big send.
+            with runtime.db.session() as s:
+                sent, last = send_planned(runtime, s, now, after_id=last, limit=SEND_BATCH)
+            result.sent += sent
         with runtime.db.session() as s:
             result.reminded = remind(runtime, s, now)
     log.info(
