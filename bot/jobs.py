@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import bot.attendance_jobs
-import bot.inbox_jobs  # noqa: F401
-import bot.outbox_jobs  # noqa: F401
-import bot.reminders_jobs  # noqa: F401
-import bot.rules_jobs  # noqa: F401
-import bot.surveys_jobs  # noqa: F401
+import bot.inbox_jobs
+import bot.outbox_jobs
+import bot.reminders_jobs
+import bot.rules_jobs
+import bot.surveys_jobs
