@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import bot.attendance_jobs
-import bot.inbox_jobs
-import bot.outbox_jobs
-import bot.reminders_jobs
-import bot.rules_jobs
-import bot.surveys_jobs
+from bot import attendance_jobs, inbox_jobs, outbox_jobs, reminders_jobs, rules_jobs, surveys_jobs
+
+# Importing registers each module's @job functions; the tuple documents (and keeps) them.
+JOB_MODULES = (attendance_jobs, inbox_jobs, outbox_jobs, reminders_jobs, rules_jobs, surveys_jobs)
