@@ -18,6 +18,8 @@ Per backend it times, on the last day of the period:
 * peak Python memory of an evaluation (tracemalloc, on a separate run after clearing the tags)
   and the process's peak RSS.
 
+Evaluation listeners (reminder planning) are switched off: this measures the rules alone.
+
     .venv/bin/python bench/evaluate.py [--employees 100000] [--days 60] [--backends sqlite,postgresql]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
@@ -54,6 +56,7 @@ from bot.directory import upsert_employees
 from bot.migrate import upgrade
 from bot.models import Consent, EvaluationRun, LifeEvent, Survey, Tag
 from bot.runtime import Runtime
+from rules import engine
 from rules.engine import evaluate
 
 END = date(2026, 11, 20)  # a Friday; the 60 days before cover National Day and the 调休 Saturday
@@ -284,8 +287,8 @@ def clear_tags(runtime: Runtime) -> None:
 
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
-    with database(backend, args.postgres) as url:
-        empty = Path(tempfile.mkdtemp(prefix="carebot-bench-")) / "carebot.toml"
+    with database(backend, args.postgres) as url, tempfile.TemporaryDirectory(prefix="carebot-bench-") as tmp:
+        empty = Path(tmp) / "carebot.toml"
         empty.write_text("")  # built-in defaults, whatever ./carebot.toml says
         clock = FixedClock(datetime.combine(END + timedelta(days=1), dtime(0, 0), UTC))  # 08:00 the next morning
         app = create_app(load_settings(empty, overrides={"database": {"url": url}}, environ={}), clock=clock)
@@ -294,6 +297,9 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         counts = load(runtime, args.employees, args.days)
         load_s = time.perf_counter() - t0
         print(f"[{backend}] loaded {counts} in {load_s:.0f} s", flush=True)
+        # Reminders and other listeners are not part of what is measured here.
+        listeners = list(engine._listeners)
+        engine._listeners.clear()
         with app.app_context():
             base_s = min(baseline(runtime) for _ in range(3))
             first = evaluate(runtime, END)
@@ -303,6 +309,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             evaluate(runtime, END)
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
+        engine._listeners.extend(listeners)
         runtime.db.dispose()
         return {
             "backend": backend,

@@ -35,7 +35,7 @@ class EvalContext:
     tz: ZoneInfo
     employee_ids: Sequence[int] | None = None  # None: every active employee
     cache: dict[str, Matches] = field(default_factory=dict)
-    _scope_ids: set[int] | None = None
+    known_scope: set[int] | None = None  # the scope ids when already looked up in this evaluation
 
     def in_population(self) -> ColumnElement[bool]:
         """Active employees already hired on the day: the people rules look at and compare with."""
@@ -53,9 +53,9 @@ class EvalContext:
 
     def scope_ids(self) -> set[int]:
         """The ids of the employees in scope (one query, cached)."""
-        if self._scope_ids is None:
-            self._scope_ids = set(self.session.scalars(select(Employee.id).where(self.in_scope())))
-        return self._scope_ids
+        if self.known_scope is None:
+            self.known_scope = set(self.session.scalars(select(Employee.id).where(self.in_scope())))
+        return self.known_scope
 
     def workdays_back(self, count: int) -> list[date]:
         """The last ``count`` workdays up to ``fact_end``, most recent first."""

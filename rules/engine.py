@@ -90,15 +90,17 @@ def _run_rules(
     if employee_ids is not None and not employee_ids:
         return result
     cache: dict[str, Matches] = {}  # the same sub-condition in several rules is computed once
+    scope: set[int] | None = None  # and the people in scope are looked up once
     for rule in rules:
         t0 = time.perf_counter()
         try:
             with runtime.db.session() as session:
-                ctx = EvalContext(session, day, result.facts_through, runtime.calendar, runtime.tz, employee_ids, cache)
-                matches = conditions.evaluate(rule.condition, ctx)
-                outcome = apply(
-                    session, rule, day, matches, ctx.scope_ids(), now=runtime.clock.now(), employee_ids=employee_ids
+                ctx = EvalContext(
+                    session, day, result.facts_through, runtime.calendar, runtime.tz, employee_ids, cache, scope
                 )
+                scope = ctx.scope_ids()
+                matches = conditions.evaluate(rule.condition, ctx)
+                outcome = apply(session, rule, day, matches, scope, now=runtime.clock.now(), employee_ids=employee_ids)
         except Exception as exc:
             log.exception("rule %s failed on %s", rule.id, day)
             result.errors[rule.id] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]

@@ -38,7 +38,7 @@ def _ranked(cond: PulseTrend, ctx: EvalContext, employee_id: int | None = None) 
     )
     if employee_id is not None:
         query = query.where(a.employee_id == employee_id)
-    return query.subquery()
+    return query.cte("ranked")  # read twice (rows and the grouped filter): computed once
 
 
 def evaluate(cond: PulseTrend, ctx: EvalContext) -> Matches:

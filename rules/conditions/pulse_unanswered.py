@@ -46,7 +46,7 @@ def _ranked(cond: PulseUnanswered, ctx: EvalContext, employee_id: int | None = N
         query = query.where(Employee.surveys_paused.is_(False))
     if employee_id is not None:
         query = query.where(s.employee_id == employee_id)
-    return query.subquery()
+    return query.cte("ranked")  # read twice (rows and the grouped filter): computed once
 
 
 def evaluate(cond: PulseUnanswered, ctx: EvalContext) -> Matches:
