@@ -92,8 +92,10 @@ def parse_rule(raw: dict[str, Any], path: Path, overrides: dict[str, Any] | None
         for key, value in overrides.items():
             if key == "id":
                 raise BadRuleFile(f"config [rules].overrides.{rule_id}: the id cannot be overridden")
+            # Shorthand: a condition key without the "condition." prefix ({"days": 4}).
+            target = key if "." in key or key in Rule.model_fields else f"condition.{key}"
             try:
-                _set_path(data, key, value)
+                _set_path(data, target, value)
             except KeyError as exc:
                 raise BadRuleFile(f"config [rules].overrides.{rule_id}: {key}: no such field ({exc.args[0]})") from None
     try:

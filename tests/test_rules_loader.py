@@ -350,6 +350,12 @@ def test_config_mistakes_are_named(config: RulesSection, message: str) -> None:
     assert message in str(err.value)
 
 
+def test_override_shorthand_reaches_into_the_condition() -> None:
+    rules = load_rules(RulesSection(overrides={"high_pressure": {"days": 5, "on_leave": "skip", "cooldown_days": 3}}))
+    hp = rules.rules["high_pressure"]
+    assert (hp.condition.days, hp.condition.on_leave, hp.cooldown_days) == (5, "skip", 3)  # type: ignore[union-attr]
+
+
 def test_custom_rule_replaces_builtin_of_the_same_id(tmp_path: Path) -> None:
     path = write(tmp_path, "hp.toml", GOOD.format(rid="high_pressure").replace("days = 3", "days = 5"))
     rules = load_rules(RulesSection(paths=[str(path)]))

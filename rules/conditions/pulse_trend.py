@@ -86,16 +86,19 @@ def requirement(cond: PulseTrend, locale: str | None) -> str:
 
 
 def _values(evidence: dict[str, Any], locale: str | None) -> str:
-    return " → ".join(f"{fmt.number(a['value'])}（{fmt.day(a['answered_on'], locale)}）" for a in evidence["answers"])
+    en = fmt.is_en(locale)
+    return " → ".join(
+        f"{fmt.number(a['value'])} ({fmt.day(a['answered_on'], locale)})"
+        if en
+        else f"{fmt.number(a['value'])}（{fmt.day(a['answered_on'], locale)}）"
+        for a in evidence["answers"]
+    )
 
 
 def describe(evidence: dict[str, Any], locale: str | None) -> str:
     question = fmt.label(fmt.QUESTION_LABELS, evidence["question"], locale)
     if fmt.is_en(locale):
-        series = " → ".join(
-            f"{fmt.number(a['value'])} ({fmt.day(a['answered_on'], locale)})" for a in evidence["answers"]
-        )
-        return f"{question} answers {evidence['direction']}: {series}"
+        return f"{question} answers {evidence['direction']}: {_values(evidence, locale)}"
     way = "持续走低" if evidence["direction"] == "falling" else "持续走高"
     return f"{question}回答{way}：{_values(evidence, locale)}"
 

@@ -58,9 +58,16 @@ def _signals(evidence: dict[str, Any], locale: str | None) -> str:
 
 def describe(evidence: dict[str, Any], locale: str | None) -> str:
     key = "en" if fmt.is_en(locale) else "zh"
-    parts = [
-        f"{s['label'][key]} +{s['weight']:g}: {conditions.describe(s['evidence'], locale)}" for s in evidence["signals"]
-    ]
+    if fmt.is_en(locale):
+        parts = [
+            f"{s['label'][key]} +{s['weight']:g}: {conditions.describe(s['evidence'], locale)}"
+            for s in evidence["signals"]
+        ]
+    else:
+        parts = [
+            f"{s['label'][key]}（+{s['weight']:g}）：{conditions.describe(s['evidence'], locale)}"
+            for s in evidence["signals"]
+        ]
     if fmt.is_en(locale):
         head = f"score {evidence['score']:g}/{evidence['max']:g} (threshold {evidence['threshold']:g})"
         return f"{head}: " + "; ".join(parts)
