@@ -199,7 +199,7 @@ def load(runtime: Runtime, employees: int, days: int) -> dict[str, int]:
     with runtime.db.session() as s:
         upsert_employees(s, org.employees(), source="demo")
     with runtime.db.session() as s:
-        ids = {u: i for u, i in s.execute(text("SELECT userid, id FROM employees"))}
+        ids = {u: i for u, i in s.execute(text("SELECT userid, id FROM employees ORDER BY id"))}
     kinds = runtime.calendar.days(org.start, org.end)
     now = datetime.now(UTC)
     counts = {"attendance_days": 0, "metrics": 0, "surveys": 0, "answers": 0}

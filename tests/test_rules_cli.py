@@ -88,3 +88,14 @@ def test_rules_explain_says_why_and_why_not(runner: Any, runtime: Any, late_pers
 def test_rules_explain_unknown_person(runner: Any) -> None:
     result = runner.invoke(args=["rules", "explain", "ghost"])
     assert result.exit_code == 1 and "no employee with userid 'ghost'" in result.output
+
+
+def test_rules_explain_says_when_a_person_is_not_evaluated(runner: Any, runtime: Any) -> None:
+    from datetime import date
+
+    with runtime.db.session() as s:
+        b.employee(s, "gone", status="left", left_on=date(2026, 11, 10))
+    result = runner.invoke(args=["rules", "explain", "gone", "--date", "2026-11-20"])
+    assert result.exit_code == 0
+    assert "不参与评估：已离职（2026-11-10）" in result.output
+    assert "✓" not in result.output
