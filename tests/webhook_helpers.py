@@ -54,8 +54,13 @@ class Recorder:
 
 
 @pytest.fixture
-def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    """Replace every registered handler with the recorder's, for this test only."""
+def recorder(app: Any, monkeypatch: pytest.MonkeyPatch) -> Recorder:
+    """Replace every registered handler with the recorder's, for this test only.
+
+    Depends on ``app`` so that the handler modules are imported (and register themselves in the
+    real tables) before they are swapped out; otherwise the first import would land in the
+    temporary tables and the handlers would be missing for every later test.
+    """
     monkeypatch.setattr(dispatch, "_handlers", {})
     monkeypatch.setattr(dispatch, "_fallbacks", {})
     return Recorder()
