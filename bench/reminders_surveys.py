@@ -37,10 +37,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, delete, func, insert, make_url, select, text
 
 from app import create_app
+from bot.chunks import chunked
 from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.demo import DemoOrg
-from bot.directory import chunked, upsert_employees
+from bot.directory import upsert_employees
 from bot.migrate import upgrade
 from bot.models import Employee, OutboxMessage, Reminder, Survey, SurveyDelivery, Tag
 from bot.reminders.delivery import deliver_in

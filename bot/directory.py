@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pypinyin import lazy_pinyin
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.chunks import chunked
 from bot.models import Department, Employee, Punch
+from bot.sqlutil import IN_CHUNK
 
-T = TypeVar("T")
 _BIRTHDAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
-IN_CHUNK = 5000  # keeps IN (...) lists under SQLite's bound-parameter limit
 MIN_DATE = date(1950, 1, 1)
 MAX_DATE = date(2100, 12, 31)
 LEAVE_REASONS = ("voluntary", "involuntary", "other")
-
-
-def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    """Consecutive slices of at most ``size`` items."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def name_to_pinyin(name: str) -> str:
@@ -155,9 +149,7 @@ def upsert_employees(session: Session, rows: Iterable[EmployeeRow], *, source: s
         emp.status = "left" if row.left_on else "active"
     session.flush()
     wanted = {r.manager_userid for r in rows if r.manager_userid} | {r.hrbp_userid for r in rows if r.hrbp_userid}
-    ids: dict[str, int] = {}
-    for chunk in chunked(sorted(wanted), IN_CHUNK):
-        ids.update(session.execute(select(Employee.userid, Employee.id).where(Employee.userid.in_(chunk))).all())
+    ids = ids_by_userid(session, wanted)
     for row in rows:
         emp = existing[row.userid]
         emp.manager_id = ids.get(row.manager_userid) if row.manager_userid else None
@@ -165,6 +157,21 @@ def upsert_employees(session: Session, rows: Iterable[EmployeeRow], *, source: s
     session.flush()
     link_orphans(session)
     return stats
+
+
+def ids_by_userid(session: Session, userids: Iterable[str]) -> dict[str, int]:
+    """``{userid: employee id}`` for the known ``userids`` (unknown ones are absent), one query per 5,000."""
+    ids: dict[str, int] = {}
+    for chunk in chunked(sorted(set(userids)), IN_CHUNK):
+        rows = session.execute(select(Employee.userid, Employee.id).where(Employee.userid.in_(chunk)))
+        ids.update(rows.tuples().all())
+    return ids
+
+
+def unknown_userids(session: Session, userids: Iterable[str]) -> set[str]:
+    """The user ids among ``userids`` that match no employee."""
+    wanted = set(userids)
+    return wanted - ids_by_userid(session, wanted).keys()
 
 
 def link_orphans(session: Session) -> None:
@@ -197,4 +204,14 @@ def employee_dict(emp: Employee, session: Session) -> dict[str, Any]:
     }
 
 
-__all__ = ["EmployeeRow", "UpsertStats", "employee_dict", "link_orphans", "upsert_employees"]
+__all__ = [
+    "IN_CHUNK",
+    "EmployeeRow",
+    "UpsertStats",
+    "chunked",
+    "employee_dict",
+    "ids_by_userid",
+    "link_orphans",
+    "unknown_userids",
+    "upsert_employees",
+]

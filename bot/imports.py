@@ -16,16 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import i18n
 from bot.attendance.orphans import upsert_people
-from bot.directory import IN_CHUNK, EmployeeRow, chunked
+from bot.directory import EmployeeRow, unknown_userids
 from bot.input_errors import describe, field_of
-from bot.metric_input import unknown_userids, validate_metric
+from bot.metric_input import validate_metric
 from bot.metrics import MetricRow, upsert_metrics
-from bot.models import Employee
 from bot.runtime import Runtime
 
 EMPLOYEE_REQUIRED = ("userid", "name", "department", "manager_userid", "hired_on")
@@ -193,12 +191,9 @@ def import_employees(session: Session, runtime: Runtime, path: Path, *, locale: 
         return report
     referenced = {(r.manager_userid, "manager_userid", n) for n, r in rows if r.manager_userid}
     referenced |= {(r.hrbp_userid, "hrbp_userid", n) for n, r in rows if r.hrbp_userid}
-    outside = sorted({u for u, _, _ in referenced} - first_line.keys())
-    known: set[str] = set()
-    for chunk in chunked(outside, IN_CHUNK):
-        known.update(session.scalars(select(Employee.userid).where(Employee.userid.in_(chunk))))
+    unlinked = unknown_userids(session, {u for u, _, _ in referenced} - first_line.keys())
     for userid, column, line in sorted(referenced, key=lambda t: (t[2], t[1])):
-        if userid not in first_line and userid not in known:
+        if userid in unlinked:
             report.warnings.append(i18n.t("import.unlinked", locale, line=line, column=column, userid=userid))
     stats = upsert_people(session, runtime, [r for _, r in rows], source="import")
     report.created, report.updated, report.written = stats.created, stats.updated, True

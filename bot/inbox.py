@@ -14,14 +14,13 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.dispatch import Context, Reply, dispatch
 from bot.events import Event
 from bot.models import InboundEvent, utcnow
 from bot.runtime import Runtime
+from bot.sqlutil import dialect_insert
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +70,11 @@ def store(session: Session, platform: str, key: str, event_type: str, payload: d
         "attempts": 0,
         "received_at": utcnow(),
     }
-    dialect = session.get_bind().dialect.name
-    ins = pg_insert(InboundEvent) if dialect == "postgresql" else sqlite_insert(InboundEvent)
-    stmt = ins.values(**values).on_conflict_do_nothing(index_elements=["platform", "idempotency_key"])
+    stmt = (
+        dialect_insert(session, InboundEvent)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["platform", "idempotency_key"])
+    )
     result = session.execute(stmt.returning(InboundEvent.id))
     new_id = result.scalar_one_or_none()
     if new_id is not None:

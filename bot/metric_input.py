@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot import i18n
 from bot.config import MetricsSection
-from bot.directory import IN_CHUNK, chunked
 from bot.input_errors import describe, field_of
 from bot.metrics import MetricRow
-from bot.models import Employee
 
 FIELDS = ("userid", "metric", "date", "value")
 
@@ -58,12 +53,3 @@ def validate_metric(
 
 def _num(value: float) -> str:
     return f"{value:g}"
-
-
-def unknown_userids(session: Session, userids: Iterable[str]) -> set[str]:
-    """The user ids among ``userids`` that match no employee (one query per 5,000 ids)."""
-    wanted = sorted(set(userids))
-    known: set[str] = set()
-    for chunk in chunked(wanted, IN_CHUNK):
-        known.update(session.scalars(select(Employee.userid).where(Employee.userid.in_(chunk))))
-    return set(wanted) - known

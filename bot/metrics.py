@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.directory import IN_CHUNK, MAX_DATE, MIN_DATE, chunked
-from bot.models import Employee, Metric, utcnow
-from bot.sqlutil import dialect_insert
+from bot.chunks import chunked
+from bot.directory import MAX_DATE, MIN_DATE, ids_by_userid
+from bot.models import Metric, utcnow
+from bot.sqlutil import IN_CHUNK, dialect_insert
 
 
 class MetricRow(BaseModel):
@@ -50,9 +50,7 @@ class MetricStats:
 def upsert_metrics(session: Session, rows: Iterable[MetricRow], *, source: str = "import") -> MetricStats:
     """Insert or update by (employee, metric, date). Rows for unknown user ids are reported, not stored."""
     rows = list(rows)
-    ids: dict[str, int] = {}
-    for chunk in chunked(sorted({r.userid for r in rows}), IN_CHUNK):
-        ids.update(session.execute(select(Employee.userid, Employee.id).where(Employee.userid.in_(chunk))).all())
+    ids = ids_by_userid(session, (r.userid for r in rows))
     now = utcnow()
     # The last row wins when one file repeats a key (a correction later in the file).
     values = {

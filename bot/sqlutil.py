@@ -9,6 +9,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+IN_CHUNK = 5000  # keeps IN (...) lists under SQLite's bound-parameter limit
+
 
 def dialect_insert(session: Session, table: Any) -> Any:
     """``INSERT`` with ``ON CONFLICT`` support for the session's database."""

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.attendance.facts_sql import FACT_COLUMNS, D, select_facts
 from bot.attendance.shift import Shift
+from bot.chunks import chunked
 from bot.runtime import Runtime
 from bot.sqlutil import dialect_insert
 
@@ -84,7 +85,7 @@ def rebuild(
     id_chunks: list[list[int] | None] = [None]
     if employee_ids is not None:
         ordered = sorted(set(employee_ids))
-        id_chunks = [ordered[i : i + ID_CHUNK] for i in range(0, len(ordered), ID_CHUNK)]
+        id_chunks = list(chunked(ordered, ID_CHUNK))
     day = start
     while day <= end:
         last = min(end, day + timedelta(days=WINDOW_DAYS - 1))
@@ -117,9 +118,7 @@ def recompute(session: Session, runtime: Runtime, pairs: Iterable[tuple[int, dat
             bucket[emp_id] = (min(lo, day), max(hi, day))
     stats = FactStats()
     for bucket in buckets.values():
-        ordered = sorted(bucket)
-        for i in range(0, len(ordered), ID_CHUNK):
-            chunk = ordered[i : i + ID_CHUNK]
+        for chunk in chunked(sorted(bucket), ID_CHUNK):
             lo = min(bucket[e][0] for e in chunk)
             hi = max(bucket[e][1] for e in chunk)
             stats.rows += _compute_window(session, runtime, shift, lo, hi, chunk)

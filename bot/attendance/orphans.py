@@ -9,9 +9,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.attendance import facts
-from bot.directory import IN_CHUNK, EmployeeRow, UpsertStats, chunked, upsert_employees
+from bot.chunks import chunked
+from bot.directory import EmployeeRow, UpsertStats, ids_by_userid, upsert_employees
 from bot.models import Approval, Employee, Punch
 from bot.runtime import Runtime
+from bot.sqlutil import IN_CHUNK
 
 Span = tuple[datetime, datetime]
 
@@ -65,9 +67,7 @@ def link_and_compute(session: Session, runtime: Runtime, spans: dict[str, Span])
     if not spans:
         return facts.FactStats()
     shift = facts.shift_of(runtime)
-    ids: dict[str, int] = {}
-    for chunk in chunked(sorted(spans), IN_CHUNK):
-        ids.update(session.execute(select(Employee.userid, Employee.id).where(Employee.userid.in_(chunk))).all())
+    ids = ids_by_userid(session, spans)
     linked = {ids[u]: span for u, span in spans.items() if u in ids}
     if not linked:
         return facts.FactStats()

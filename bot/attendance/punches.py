@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
-from itertools import islice
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.chunks import chunked
+from bot.directory import ids_by_userid
 from bot.events import AttendancePunch
-from bot.models import Employee, Punch, utcnow
+from bot.models import Punch, utcnow
 from bot.sqlutil import dialect_insert
 
 BATCH = 5000
@@ -27,12 +27,6 @@ def insane_reason(at: datetime, now: datetime) -> str | None:
     return None
 
 
-def _batches(items: Iterable[AttendancePunch], size: int) -> Iterator[list[AttendancePunch]]:
-    it = iter(items)
-    while batch := list(islice(it, size)):
-        yield batch
-
-
 def record_punches(
     session: Session,
     punches: Iterable[AttendancePunch],
@@ -47,12 +41,10 @@ def record_punches(
     touched: set[tuple[int, date]] = set()
     ids: dict[str, int | None] = {}
     now = utcnow()
-    for batch in _batches(punches, BATCH):
+    for batch in chunked(punches, BATCH):
         unknown = {p.userid for p in batch} - ids.keys()
         if unknown:
-            found = dict(
-                session.execute(select(Employee.userid, Employee.id).where(Employee.userid.in_(unknown))).all()
-            )
+            found = ids_by_userid(session, unknown)
             ids.update({u: found.get(u) for u in unknown})
         rows = [
             {

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from bot.chunks import chunked
 from bot.clock import Clock
 from bot.errors import PlatformAPIError
 from bot.platforms.http import JsonHttpClient, RateLimited, dingtalk_error
@@ -29,11 +30,6 @@ WORK_NOTICE_BATCH = 100  # asyncsend_v2 userid_list limit
 ROBOT_BATCH = 20  # oToMessages/batchSend userIds per call (the doc's conservative figure)
 FAILED_CALLBACK_PAGES = 1000  # safety bound on get_call_back_failed_result paging
 CHINA = ZoneInfo("Asia/Shanghai")
-
-
-def chunks(items: Sequence[str], size: int) -> list[list[str]]:
-    """``items`` in consecutive lists of at most ``size``."""
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
 class DingTalkClient(JsonHttpClient):
@@ -115,7 +111,7 @@ class DingTalkClient(JsonHttpClient):
         Success means *accepted*: DingTalk drops over-cap or duplicate content silently.
         """
         results = []
-        for batch in chunks(list(userids), WORK_NOTICE_BATCH):
+        for batch in chunked(userids, WORK_NOTICE_BATCH):
             body = {"agent_id": int(self.agent_id), "userid_list": ",".join(batch), "msg": dict(msg)}
             answer = self.oapi("POST", "/topapi/message/corpconversation/asyncsend_v2", body, "asyncsend_v2")
             results.append({"task_id": answer.get("task_id"), "request_id": answer.get("request_id")})
@@ -173,7 +169,7 @@ class DingTalkClient(JsonHttpClient):
     ) -> list[dict[str, Any]]:
         """Robot 1:1 messages (``sampleText``/``sampleMarkdown``…); an invalid or throttled user is an error."""
         results = []
-        for batch in chunks(list(userids), ROBOT_BATCH):
+        for batch in chunked(userids, ROBOT_BATCH):
             body = {
                 "robotCode": robot_code,
                 "userIds": batch,

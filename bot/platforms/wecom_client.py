@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 
+from bot.chunks import chunked
 from bot.clock import Clock
 from bot.errors import PlatformAPIError
 from bot.platforms.http import JsonHttpClient, wecom_error
@@ -91,10 +92,9 @@ class WeComClient(JsonHttpClient):
         Returns one answer per batch (``msgid``, ``invaliduser``, ``response_code`` …).
         """
         results = []
-        users = list(userids)
-        for start in range(0, len(users), MESSAGE_BATCH):
+        for batch in chunked(userids, MESSAGE_BATCH):
             body = {
-                "touser": "|".join(users[start : start + MESSAGE_BATCH]),
+                "touser": "|".join(batch),
                 "msgtype": msgtype,
                 "agentid": int(self.agent_id),
                 msgtype: dict(content),
@@ -163,16 +163,16 @@ class WeComClient(JsonHttpClient):
         if end < start:
             raise ValueError("end is before start")
         records: list[dict[str, Any]] = []
-        users = list(userids)
+        batches = list(chunked(userids, CHECKIN_USERS))
         window_start = start
         while window_start <= end:
             window_end = min(window_start + CHECKIN_SPAN, end)
-            for i in range(0, len(users), CHECKIN_USERS):
+            for batch in batches:
                 body = {
                     "opencheckindatatype": kind,
                     "starttime": int(window_start.timestamp()),
                     "endtime": int(window_end.timestamp()),
-                    "useridlist": users[i : i + CHECKIN_USERS],
+                    "useridlist": batch,
                 }
                 answer = self.call("POST", "/cgi-bin/checkin/getcheckindata", "getcheckindata", body=body)
                 records.extend(r for r in answer.get("checkindata") or [] if isinstance(r, dict))

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import i18n
-from bot.directory import chunked
+from bot.chunks import chunked
 from bot.models import Employee, Survey, SurveyQuestion
 from bot.reminders.leave import on_leave
 from bot.reminders.window import Window, is_open, local_instant

@@ -7,7 +7,8 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from bot import audit, i18n
-from bot.metric_input import unknown_userids, validate_metric
+from bot.directory import unknown_userids
+from bot.metric_input import validate_metric
 from bot.metrics import MetricRow, upsert_metrics
 from bot.runtime import get_runtime
 from handlers.api import api_actor, bp, error, json_body, locale
