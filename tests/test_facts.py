@@ -79,7 +79,7 @@ CASES = [
             kind="workday",
             first_in_min=535,
             last_out_min=1085,
-            worked_minutes=550,
+            worked_minutes=490,  # 08:55–18:05 less the 12:00–13:00 break
             late_minutes=0,
             overtime_minutes=5,
             punch_count=2,
@@ -90,13 +90,13 @@ CASES = [
         "late arrival",
         [("2026-11-18 09:17", None), ("2026-11-18 18:00", None)],
         date(2026, 11, 18),
-        dict(first_in_min=557, late_minutes=17, overtime_minutes=0, worked_minutes=523),
+        dict(first_in_min=557, late_minutes=17, overtime_minutes=0, worked_minutes=463),
     ),
     Case(
         "night shift: 01:30 belongs to the previous day",
         [("2026-11-18 09:00", "on"), ("2026-11-19 01:30", "off")],
         date(2026, 11, 18),
-        dict(first_in_min=540, last_out_min=1530, overtime_minutes=450, late_minutes=0, worked_minutes=990),
+        dict(first_in_min=540, last_out_min=1530, overtime_minutes=450, late_minutes=0, worked_minutes=930),
         absent=[date(2026, 11, 19)],
     ),
     Case(
@@ -114,7 +114,13 @@ CASES = [
         "National Day is a holiday: all worked time is overtime, nobody is late",
         [("2026-10-03 10:00", None), ("2026-10-03 15:00", None)],
         date(2026, 10, 3),
-        dict(kind="holiday", late_minutes=0, worked_minutes=300, overtime_minutes=300),
+        dict(kind="holiday", late_minutes=0, worked_minutes=240, overtime_minutes=240),
+    ),
+    Case(
+        "a half day ending before the break counts in full",
+        [("2026-11-18 08:30", None), ("2026-11-18 11:45", None)],
+        date(2026, 11, 18),
+        dict(worked_minutes=195),
     ),
     Case(
         "调休 Saturday 2026-10-10 is a workday",
@@ -126,7 +132,7 @@ CASES = [
         "an ordinary Saturday is a rest day",
         [("2026-11-21 10:00", None), ("2026-11-21 12:30", None)],
         date(2026, 11, 21),
-        dict(kind="restday", late_minutes=0, overtime_minutes=150, worked_minutes=150),
+        dict(kind="restday", late_minutes=0, overtime_minutes=120, worked_minutes=120),  # 12:00–12:30 is break
     ),
     Case(
         "2027 without calendar data falls back to Monday-Friday",

@@ -174,7 +174,11 @@ def select_facts(
     has_out = and_(agg.c.n > 0, ~lone_in)
     first_in_min = case((has_in, first_raw), else_=None)
     last_out_min = case((has_out, last_raw), else_=None)
-    worked = case((agg.c.n >= 2, last_raw - first_raw), else_=0)
+    # Presence minus the part of the unpaid break inside it (12:00–13:00 by default).
+    break_lo = case((first_raw > shift.break_start_min, first_raw), else_=shift.break_start_min)
+    break_hi = case((last_raw < shift.break_end_min, last_raw), else_=shift.break_end_min)
+    in_break = case((break_hi > break_lo, break_hi - break_lo), else_=0)
+    worked = case((agg.c.n >= 2, last_raw - first_raw - in_break), else_=0)
     on_leave = agg.c.leave == 1
     late = case(
         (

@@ -29,6 +29,8 @@ class Shift:
     end_min: int
     boundary: time
     grace_min: int
+    break_start_min: int = 0
+    break_end_min: int = 0
 
     @classmethod
     def from_settings(cls, section: AttendanceSection, tz: ZoneInfo) -> Shift:
@@ -41,6 +43,8 @@ class Shift:
             end_min=end if end > start else end + MINUTES_PER_DAY,
             boundary=section.day_boundary,
             grace_min=section.late_grace_minutes,
+            break_start_min=_minutes(section.break_start),
+            break_end_min=max(_minutes(section.break_start), _minutes(section.break_end)),
         )
 
     @property
