@@ -17,6 +17,8 @@ from bot.reminders.window import Window, local_instant, next_open
 from bot.runtime import Runtime
 from bot.sqlutil import dialect_insert
 
+PLAN_CHUNK = 2000  # tag ids per IN (...) and rows per INSERT: far below every bound-parameter limit
+
 log = logging.getLogger(__name__)
 
 
@@ -51,44 +53,57 @@ def due_for(runtime: Runtime, severity: str, now: datetime) -> tuple[str, dateti
 
 
 def plan(runtime: Runtime, session: Session, tag_ids: Collection[int] | None = None) -> PlanResult:
-    """Create reminders for active tags that have none yet (all of them, or only ``tag_ids``)."""
+    """Create reminders for active tags that have none yet (all of them, or only ``tag_ids``).
+
+    Works in chunks of tag ids with one multi-row INSERT per chunk, so a first evaluation of a
+    large company (tens of thousands of new tags) neither overflows the bound-parameter limit
+    nor issues a statement per reminder.
+    """
     now = runtime.clock.now()
-    stmt = (
+    base = (
         select(Tag, Employee)
         .join(Employee, Employee.id == Tag.employee_id)
         .where(Tag.status == "active", Employee.status == "active", ~exists().where(Reminder.tag_id == Tag.id))
         .order_by(Tag.id)
     )
-    if tag_ids is not None:
-        if not tag_ids:
-            return PlanResult()
-        stmt = stmt.where(Tag.id.in_(list(tag_ids)))
+    chunks: list[list[int] | None]
+    if tag_ids is None:
+        chunks = [None]
+    else:
+        ordered = sorted(set(tag_ids))
+        chunks = [ordered[i : i + PLAN_CHUNK] for i in range(0, len(ordered), PLAN_CHUNK)]
     result = PlanResult()
-    for tag, employee in session.execute(stmt).all():
-        audience = ruleinfo.audience(runtime, tag.rule_id)
-        targets = recipients(session, runtime.settings, employee, audience)
-        result.tags += 1
-        if not targets:
-            result.unrouted += 1
-            continue
-        delivery, due_at = due_for(runtime, tag.severity, now)
-        for target in targets:
+    for chunk in chunks:
+        stmt = base if chunk is None else base.where(Tag.id.in_(chunk))
+        rows: list[dict[str, object]] = []
+        for tag, employee in session.execute(stmt).all():
+            audience = ruleinfo.audience(runtime, tag.rule_id)
+            targets = recipients(session, runtime.settings, employee, audience)
+            result.tags += 1
+            if not targets:
+                result.unrouted += 1
+                continue
+            delivery, due_at = due_for(runtime, tag.severity, now)
+            rows.extend(
+                {
+                    "tag_id": tag.id,
+                    "recipient_id": target.employee_id,
+                    "role": target.role,
+                    "status": "open",
+                    "delivery": delivery,
+                    "due_at": due_at,
+                    "created_at": now,
+                }
+                for target in targets
+            )
+        for start in range(0, len(rows), PLAN_CHUNK):
             insert = (
                 dialect_insert(session, Reminder)
-                .values(
-                    tag_id=tag.id,
-                    recipient_id=target.employee_id,
-                    role=target.role,
-                    status="open",
-                    delivery=delivery,
-                    due_at=due_at,
-                    created_at=now,
-                )
                 .on_conflict_do_nothing(index_elements=["tag_id", "recipient_id"])
                 .returning(Reminder.id)
             )
             # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING.
-            result.reminders += session.execute(insert).scalar_one_or_none() is not None
+            result.reminders += len(session.execute(insert, rows[start : start + PLAN_CHUNK]).all())
     if result.tags:
         log.info(
             "planned %d reminders for %d new tags (%d without recipient)",
