@@ -92,12 +92,12 @@ def test_invalid_replies_get_a_short_correction_and_nothing_is_stored(client, db
 
 
 def test_comment_can_be_skipped(client, db, sent) -> None:
-    pulse(db, "zhangsan", ["enps"])
-    say(client, "zhangsan", "9")
+    pulse(db, "zhangsan", ["stay_2y"])
+    say(client, "zhangsan", "4")
     assert "谢谢你的反馈" in say(client, "zhangsan", "跳过")
-    assert answers(db, "zhangsan") == {"enps": 9.0, "comment": None}
+    assert answers(db, "zhangsan") == {"stay_2y": 4.0, "comment": None}
     with db.session() as s:
-        assert s.scalars(select(SurveyAnswer.mode).where(SurveyAnswer.question_key == "enps")).one() == "team"
+        assert s.scalars(select(SurveyAnswer.mode).where(SurveyAnswer.question_key == "stay_2y")).one() == "team"
 
 
 def test_slash_commands_and_group_messages_are_not_answers(client, db, sent) -> None:

@@ -91,13 +91,15 @@ BANK: tuple[QuestionDef, ...] = (
             "When work gets hard, do you feel supported? (1 = not at all, 5 = fully)",
         ),
     ),
+    # eNPS is asked as an identified check-in: the attrition-risk rule weighs each person's answer,
+    # which a confidential team pulse must never reveal. The question says so plainly.
     QuestionDef(
         "enps",
-        "team",
+        "checkin",
         "scale",
         0,
         10,
-        *_team(
+        *_checkin(
             "你有多大可能向朋友推荐来我们公司工作？（0 = 完全不可能，10 = 非常可能）",
             "How likely are you to recommend working here to a friend? (0 = not at all, 10 = extremely likely)",
         ),
