@@ -7,6 +7,7 @@ built-in defaults apply. Secrets belong in the environment, never in the reposit
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 ENV_PREFIX = "CAREBOT_"
 DEFAULT_CONFIG_PATH = "carebot.toml"
@@ -57,6 +60,24 @@ class AppSection(_Section):
 class DatabaseSection(_Section):
     url: str = "sqlite:///instance/carebot.db"
     echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _supported_url(cls, value: str) -> str:
+        # Checked here so a typo stops start-up with one line instead of a stack trace later.
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        if value.startswith("postgres://"):  # the Heroku-style spelling of postgresql://
+            value = "postgresql://" + value.removeprefix("postgres://")
+        expected = "expected sqlite:///path/to/carebot.db or postgresql+psycopg://user:password@host:5432/name"
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError:
+            raise ValueError(f"not a database URL; {expected}") from None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"unsupported database {backend!r}; {expected}")
+        return value
 
 
 class PlatformSection(_Section):
@@ -396,8 +417,8 @@ def load_settings(
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"cannot read configuration file {file_path}: {exc}") from exc
     elif path is not None or "CAREBOT_CONFIG" in env:
-        # An explicitly named file that is missing is a mistake, not a request for defaults.
-        raise ConfigError(f"configuration file {file_path} does not exist")
+        # The contract: a missing file means built-in defaults. Say so, since a named one may be a typo.
+        log.warning("configuration file %s does not exist; using built-in defaults and the environment", file_path)
     data = _merge(data, _env_overrides(env))
     if overrides:
         data = _merge(data, overrides)

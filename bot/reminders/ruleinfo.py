@@ -9,13 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.errors import BadRuleFile
+from bot import rulebook
 from bot.models import Employee, Tag
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-_EXTRAS_KEY = "reminders.rules"
 
 
 @dataclass(frozen=True)
@@ -29,24 +27,9 @@ class RuleText:
     talking_points: list[str] = field(default_factory=list)
 
 
-def _rules(runtime: Runtime) -> Any:
-    """The loaded rule set (once per process); None when the rule files are broken."""
-    if _EXTRAS_KEY not in runtime.extras:
-        from rules.loader import load_rules
-
-        try:
-            runtime.extras[_EXTRAS_KEY] = load_rules(runtime.settings.rules)
-        except BadRuleFile as exc:
-            # Reminders still go out with the stored evidence; the rule error is the admin's to fix.
-            log.error("reminders cannot load the rules, texts fall back to raw evidence: %s", exc)
-            runtime.extras[_EXTRAS_KEY] = None
-    return runtime.extras[_EXTRAS_KEY]
-
-
 def audience(runtime: Runtime, rule_id: str) -> str:
     """``hr``, ``manager`` or ``both`` as the rule declares (``hr`` for an unknown rule)."""
-    ruleset = _rules(runtime)
-    rule = ruleset.get(rule_id) if ruleset is not None else None
+    rule = rulebook.rule(runtime, rule_id)
     return str(rule.audience) if rule is not None else "hr"
 
 
@@ -58,8 +41,7 @@ def describe(runtime: Runtime, session: Session, tag: Tag, locale: str) -> RuleT
     """The tag's texts in ``locale`` with its evidence filled in (raw evidence if the rule is gone)."""
     from rules.templates import render
 
-    ruleset = _rules(runtime)
-    rule = ruleset.get(tag.rule_id) if ruleset is not None else None
+    rule = rulebook.rule(runtime, tag.rule_id)
     if rule is None:
         return RuleText(name=tag.rule_id, evidence=_raw(tag.evidence))
     subject = session.get(Employee, tag.employee_id)

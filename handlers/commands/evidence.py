@@ -9,15 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot import i18n
-from bot.errors import BadRuleFile
+from bot import i18n, rulebook
 from bot.models import Tag
 from bot.runtime import Runtime
 from handlers.commands.text import clip, plain
 
 log = logging.getLogger(__name__)
 
-_EXTRAS_KEY = "commands.rules"
 DEFAULT_RISK_RULES = ("attrition_risk",)
 
 i18n.register(
@@ -36,34 +34,15 @@ def severity_label(severity: str, locale: str) -> str:
     return i18n.t(key, locale) if i18n.has(key) else plain(severity, 8)
 
 
-def _ruleset(runtime: Runtime) -> Any:
-    """The loaded rule set, once per process; ``None`` when the rule files are broken."""
-    if _EXTRAS_KEY not in runtime.extras:
-        from rules.loader import load_rules
-
-        try:
-            runtime.extras[_EXTRAS_KEY] = load_rules(runtime.settings.rules)
-        except BadRuleFile as exc:
-            # Commands still answer with the stored evidence; the rule error is the admin's to fix.
-            log.error("commands cannot load the rules, tags show raw evidence: %s", exc)
-            runtime.extras[_EXTRAS_KEY] = None
-    return runtime.extras[_EXTRAS_KEY]
-
-
-def _rule(runtime: Runtime, rule_id: str) -> Any:
-    ruleset = _ruleset(runtime)
-    return ruleset.get(rule_id) if ruleset is not None else None
-
-
 def rule_name(runtime: Runtime, rule_id: str, locale: str) -> str:
     """The rule's display name (its id when the rule is unknown)."""
-    rule = _rule(runtime, rule_id)
+    rule = rulebook.rule(runtime, rule_id)
     return plain(rule.name.get(locale) if rule is not None else rule_id, 40)
 
 
 def known_rules(runtime: Runtime, locale: str) -> dict[str, str]:
     """Every enabled rule id with its display name."""
-    ruleset = _ruleset(runtime)
+    ruleset = rulebook.ruleset(runtime)
     if ruleset is None:
         return {}
     return {rule.id: plain(rule.name.get(locale), 40) for rule in ruleset}
@@ -71,7 +50,7 @@ def known_rules(runtime: Runtime, locale: str) -> dict[str, str]:
 
 def risk_rule_ids(runtime: Runtime) -> tuple[str, ...]:
     """The rules whose tags are attrition-risk scores (category ``risk``)."""
-    ruleset = _ruleset(runtime)
+    ruleset = rulebook.ruleset(runtime)
     ids = tuple(rule.id for rule in ruleset if rule.category == "risk") if ruleset is not None else ()
     return ids or DEFAULT_RISK_RULES
 
@@ -87,7 +66,7 @@ def evidence_text(runtime: Runtime, tag: Tag, locale: str) -> str:
     from rules.templates import render
 
     evidence = tag.evidence if isinstance(tag.evidence, dict) else {}
-    rule = _rule(runtime, tag.rule_id)
+    rule = rulebook.rule(runtime, tag.rule_id)
     try:
         if rule is not None:
             text = render(rule, evidence, locale).evidence
