@@ -20,8 +20,10 @@ def test_db_upgrade_unreachable_masks_password(tmp_path: Path) -> None:
         timeout=60,
         check=False,
     )
-    # The named config file is missing → exit 2 before touching the database.
-    assert proc.returncode == 2
+    # The named config file is missing → built-in defaults plus the environment's unreachable URL.
+    assert proc.returncode == 1
+    assert "carebot:***@127.0.0.1:1" in proc.stderr
+    assert "s3cret" not in proc.stderr + proc.stdout
 
 
 def test_db_upgrade_unreachable_database(tmp_path: Path) -> None:

@@ -64,9 +64,11 @@ def test_unreadable_file_is_one_line_error(tmp_path: Path) -> None:
         load_settings(f, environ={})
 
 
-def test_named_but_missing_file_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="does not exist"):
-        load_settings(environ={"CAREBOT_CONFIG": str(tmp_path / "nope.toml")})
+def test_named_but_missing_file_uses_defaults(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Issue 2: "A missing config file uses defaults"; the warning catches a mistyped path.
+    s = load_settings(environ={"CAREBOT_CONFIG": str(tmp_path / "nope.toml"), "CAREBOT_SERVER__PORT": "9001"})
+    assert s.server.port == 9001 and s.platform.default == "local"
+    assert "nope.toml does not exist" in caplog.text
 
 
 def test_cli_exits_2_with_one_line(tmp_path: Path) -> None:
