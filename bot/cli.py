@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from bot.cli_types import ISO_DATE
 from bot.errors import ConfigError
 from bot.runtime import get_runtime
 
@@ -22,18 +23,6 @@ def _make_app() -> Flask:
     except ConfigError as exc:
         click.echo(f"carebot: {exc}", err=True)
         sys.exit(2)
-
-
-def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-DATE = {"callback": _parse_date, "metavar": "YYYY-MM-DD"}
 
 
 @click.group("db")
@@ -118,7 +107,7 @@ def scheduler() -> None:
 @click.option("--size", type=int, default=None, help="Number of employees (default [demo].employees).")
 @click.option("--seed", type=int, default=None, help="Random seed (default [demo].seed).")
 @click.option("--days", type=int, default=None, help="Days of history (default [demo].days).")
-@click.option("--end", default=None, help="Last day of history (default yesterday).", **DATE)  # type: ignore[arg-type]
+@click.option("--end", type=ISO_DATE, default=None, help="Last day of history (default yesterday).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when employees already exist.")
 @with_appcontext
 def demo(size: int | None, seed: int | None, days: int | None, end: date | None, if_empty: bool) -> None:

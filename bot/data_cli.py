@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import i18n
 from bot.attendance import facts
-from bot.cli import DATE
+from bot.cli_types import ISO_DATE
 from bot.doctor import run_checks
 from bot.imports import ImportReport, import_employees, import_metrics
 from bot.runtime import get_runtime
@@ -142,8 +142,8 @@ def facts_group() -> None:
 
 
 @facts_group.command("rebuild")
-@click.option("--from", "start", default=None, help="First day (default: 30 days before --to).", **DATE)  # type: ignore[arg-type]
-@click.option("--to", "end", default=None, help="Last day (default: today).", **DATE)  # type: ignore[arg-type]
+@click.option("--from", "start", type=ISO_DATE, default=None, help="First day (default: 30 days before --to).")
+@click.option("--to", "end", type=ISO_DATE, default=None, help="Last day (default: today).")
 @with_appcontext
 def facts_rebuild(start: date | None, end: date | None) -> None:
     """Recompute the daily facts of every employee for a date range (idempotent)."""

@@ -8,17 +8,9 @@ import click
 from flask.cli import with_appcontext
 
 from bot import outbox
+from bot.cli_types import ISO_DATE
 from bot.runtime import get_runtime
 from bot.surveys.dispatch import dispatch
-
-
-def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 @click.group("surveys")
@@ -27,7 +19,7 @@ def surveys_group() -> None:
 
 
 @surveys_group.command("dispatch")
-@click.option("--date", "day", callback=_parse_date, metavar="YYYY-MM-DD", help="Day to plan (default today).")
+@click.option("--date", "day", type=ISO_DATE, help="Day to plan (default today).")
 @with_appcontext
 def dispatch_command(day: date | None) -> None:
     """Plan who is due, send planned pulses (workdays, within the send window), remind and expire."""
