@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.models import AuditLog, utcnow
@@ -36,3 +38,39 @@ def record(
     )
     session.add(row)
     return row
+
+
+def record_views(
+    session: Session,
+    actor: str,
+    subject_userids: Iterable[str],
+    action: str,
+    channel: str | None,
+    detail: dict[str, Any] | None = None,
+    *,
+    at: datetime | None = None,
+    query_subject: str | None = None,
+) -> int:
+    """Audit a list view: one row per person shown, so "who saw X" has an answer; returns the rows.
+
+    A view that showed nobody still leaves one row (about ``query_subject``, the person asked
+    for, if any), so every query is on record. Rows are inserted in one statement.
+    """
+    subjects = sorted({s for s in subject_userids if s})
+    if not subjects:
+        record(session, actor, query_subject, action, channel, detail, at=at)
+        return 1
+    when = at or utcnow()
+    rows = [
+        {
+            "at": when,
+            "actor_userid": actor[:64],
+            "subject_userid": subject[:64],
+            "action": action[:48],
+            "channel": channel[:16] if channel else None,
+            "detail": detail,
+        }
+        for subject in subjects
+    ]
+    session.execute(insert(AuditLog), rows)
+    return len(rows)

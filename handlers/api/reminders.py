@@ -56,13 +56,14 @@ def get_reminders() -> Response | tuple[Response, int]:
             limit=limit,
             after_id=after_id,
         )
-        audit.record(
+        audit.record_views(
             s,
             api_actor(),
-            request.args.get("userid") or None,
+            (row["userid"] for row in rows),
             "api.reminders.list",
             "api",
             {"status": status, "count": len(rows)},
             at=runtime.clock.now(),
+            query_subject=request.args.get("userid") or None,
         )
     return jsonify(reminders=rows)

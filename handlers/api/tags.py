@@ -89,14 +89,15 @@ def list_tags() -> tuple[Response, int]:
         query = query.where(Employee.userid == userid)
     with runtime.db.session() as s:
         rows = s.execute(query).all()
-        audit.record(
+        audit.record_views(
             s,
             api_actor(),
-            userid,
+            (owner for _, owner in rows),
             "api.tags.list",
             "api",
             {"active_on": day.isoformat(), "rule": rule_id, "count": len(rows)},
             at=runtime.clock.now(),
+            query_subject=userid,
         )
     tags = [
         {
