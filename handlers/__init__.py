@@ -17,12 +17,14 @@ def register_blueprints(app: Flask) -> None:
     from handlers.commands.survey_prefs import optout  # noqa: F401  (/optout /optin)
     from handlers.health import bp as health_bp
     from handlers.reminder_cards import reminder_clicked  # noqa: F401  (reminder card buttons)
+    from handlers.routing_errors import install as install_routing_errors
     from handlers.simulator import bp as simulator_bp
     from handlers.survey_replies import survey_reply  # noqa: F401  (pulse answers in chat and on cards)
     from handlers.webhooks_dingtalk import bp as webhooks_dingtalk_bp
     from handlers.webhooks_wecom import bp as webhooks_wecom_bp
 
     app.register_blueprint(health_bp)
+    install_routing_errors(app)  # routing 404/405 answered as JSON under /api/v1, plain text under /callbacks
     register_api(app)  # /api/v1: every module of handlers/api/
     app.register_blueprint(webhooks_dingtalk_bp)
     app.register_blueprint(webhooks_wecom_bp)

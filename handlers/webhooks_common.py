@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from flask import Blueprint, Response
+from werkzeug.exceptions import HTTPException
 
 from bot import inbox
 from bot.runtime import Runtime
+from handlers.routing_errors import on_routing_error
 
 log = logging.getLogger(__name__)
 
@@ -50,16 +51,10 @@ def install_error_handlers(bp: Blueprint) -> None:
         log.exception("callback failed before it was stored")
         return plain("temporarily unavailable, retry later", 503)
 
-    def routing_error(exc: HTTPException) -> Response | HTTPException:
-        # 404/405 are raised before a blueprint is chosen: answer plainly under /callbacks only.
-        if request.path.startswith(CALLBACKS_PREFIX):
-            return http_error(exc)
-        return exc
-
     bp.register_error_handler(HTTPException, http_error)
     bp.register_error_handler(Exception, unexpected)
-    bp.app_errorhandler(NotFound)(routing_error)
-    bp.app_errorhandler(MethodNotAllowed)(routing_error)
+    # 404/405 are raised before a blueprint is chosen: answer plainly under /callbacks/ too.
+    on_routing_error(CALLBACKS_PREFIX, http_error)
 
 
 def store(runtime: Runtime, platform: str, key: str, event_type: str, payload: dict[str, Any]) -> tuple[int, bool]:

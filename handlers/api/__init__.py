@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from bot import i18n
 from bot.runtime import get_runtime
+from handlers.routing_errors import on_routing_error
 
 log = logging.getLogger(__name__)
 
@@ -126,3 +127,5 @@ def register(app: Flask) -> None:
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         importlib.import_module(f"{__name__}.{info.name}")
     app.register_blueprint(bp)
+    # Unknown paths and wrong methods never reach the blueprint's handlers: answer them in JSON too.
+    on_routing_error(bp.url_prefix or "/api/v1", _http_error)
