@@ -178,6 +178,6 @@ def test_api_lists_reminders_by_status(client, runtime, db, sent) -> None:
     assert (row["note"], row["acted_at"]) == ("已知情况", "2026-11-23T06:00:00+00:00")
     assert len(client.get("/api/v1/reminders", headers=headers).get_json()["reminders"]) == 1
     bad = client.get("/api/v1/reminders?status=later", headers=headers)
-    assert bad.status_code == 400 and "status" in bad.get_json()["error"]
-    assert client.get("/api/v1/reminders?limit=x", headers=headers).status_code == 400
+    assert bad.status_code == 422 and "status" in bad.get_json()["fields"]
+    assert client.get("/api/v1/reminders?limit=x", headers=headers).status_code == 422
     assert client.get("/api/v1/reminders").status_code == 401

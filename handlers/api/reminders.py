@@ -7,7 +7,7 @@ from flask import Response, jsonify, request
 from bot import audit, i18n
 from bot.reminders.queries import STATUSES, list_reminders
 from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error
+from handlers.api import api_actor, bp, error, locale
 
 MAX_LIMIT = 5000
 
@@ -17,6 +17,7 @@ i18n.register(
             "zh-CN": "status 应为 {allowed} 之一",
             "en": "status must be one of {allowed}",
         },
+        "api.reminders.invalid": {"zh-CN": "查询参数无效", "en": "invalid query parameters"},
         "api.reminders.number": {
             "zh-CN": "{name} 应为正整数（最大 {max}）",
             "en": "{name} must be a positive whole number (at most {max})",
@@ -34,18 +35,23 @@ def _int_arg(name: str, default: int, maximum: int) -> int | None:
     return int(raw)
 
 
+def _invalid(name: str, message: str) -> tuple[Response, int]:
+    # Like every /api/v1 validation error: 422 naming the failing field.
+    return error(422, "api.reminders.invalid", fields={name: message})
+
+
 @bp.get("/reminders")
 def get_reminders() -> Response | tuple[Response, int]:
     """Reminders filtered by ``status`` (and optionally ``recipient``, ``userid``), paged by ``after_id``."""
     status = request.args.get("status", "").strip().lower() or None
     if status is not None and status not in STATUSES:
-        return error(400, "api.reminders.status", values={"allowed": "|".join(STATUSES)})
+        return _invalid("status", i18n.t("api.reminders.status", locale(), allowed="|".join(STATUSES)))
     limit = _int_arg("limit", 1000, MAX_LIMIT)
     after_id = _int_arg("after_id", 0, 2**62)
     if limit is None or limit == 0:
-        return error(400, "api.reminders.number", values={"name": "limit", "max": MAX_LIMIT})
+        return _invalid("limit", i18n.t("api.reminders.number", locale(), name="limit", max=MAX_LIMIT))
     if after_id is None:
-        return error(400, "api.reminders.number", values={"name": "after_id", "max": 2**62})
+        return _invalid("after_id", i18n.t("api.reminders.number", locale(), name="after_id", max=2**62))
     runtime = get_runtime()
     with runtime.db.session() as s:
         rows = list_reminders(
