@@ -99,7 +99,12 @@ def post_message() -> ResponseReturnValue:
         return _bad("text longer than 4000 characters")
     group = body.get("group")
     key = str(body.get("id") or uuid.uuid4())
-    payload = {"user": user.strip(), "text": text, "group": group if isinstance(group, str) else None}
+    payload = {
+        "user": user.strip(),
+        "text": text,
+        "group": group if isinstance(group, str) else None,
+        "sent_at": get_runtime().clock.now().isoformat(),
+    }
     return _enter("text", payload, key)
 
 

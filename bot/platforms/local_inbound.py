@@ -12,6 +12,14 @@ from bot.platforms.inbound_replies import updated_card
 from bot.runtime import Runtime
 
 
+def _sent_at(payload: dict[str, Any]) -> datetime:
+    # The simulator stamps messages with the runtime clock when it stores them (tests fix it).
+    try:
+        return datetime.fromisoformat(str(payload["sent_at"])).astimezone(UTC)
+    except (KeyError, ValueError):
+        return datetime.fromtimestamp(0, UTC)  # a payload stored before stamps existed: time unknown
+
+
 def normalise(event_type: str, payload: dict[str, Any]) -> list[Event]:
     """Turn a stored simulator payload into events."""
     if event_type == "text":
@@ -21,7 +29,7 @@ def normalise(event_type: str, payload: dict[str, Any]) -> list[Event]:
                 sender_userid=payload["user"],
                 text=payload["text"],
                 message_id=str(payload.get("id") or ""),
-                sent_at=datetime.now(UTC),
+                sent_at=_sent_at(payload),
                 conversation_id=payload.get("group"),
                 is_group=bool(payload.get("group")),
             )
