@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from bot import i18n
 from bot.runtime import get_runtime
@@ -119,7 +119,11 @@ def _unexpected(exc: Exception) -> tuple[Response, int]:
 
 def json_body() -> Any:
     """The parsed JSON body; a 400 JSON error (via the handler above) when it is not JSON."""
-    return request.get_json(force=True, silent=False)
+    try:
+        return request.get_json(force=True, silent=False)
+    except RecursionError:
+        # Nesting deeper than the parser's recursion limit is not a body any client means to send.
+        raise BadRequest("JSON nested too deeply") from None
 
 
 def register(app: Flask) -> None:
