@@ -162,7 +162,8 @@ def robot() -> Response:
     if queued:
         push_outbox(runtime)
     public = [r for r in replies if not (r.private and is_group)]
-    if is_group and any(r.private and r.text for r in replies):
+    # Say where the answer went, unless the handler already did (once is enough in a group).
+    if is_group and not public and any(r.private and r.text for r in replies):
         public.append(Reply(text=i18n.t("webhooks.private_reply_sent", runtime.settings.app.locale)))
     return jsonify(robot_body(public, sender if is_group and public else None))
 
