@@ -30,53 +30,26 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, insert, make_url, select, text
+from sqlalchemy import func, insert, select, text
 
 from app import create_app
+from bench.benchdb import database
 from bot.attendance import facts
 from bot.attendance.approvals import record_approval
 from bot.config import load_settings
 from bot.demo import DemoOrg
 from bot.directory import upsert_employees
-from bot.migrate import upgrade
 from bot.models import AttendanceDay, Employee, Punch, utcnow
 from bot.runtime import Runtime
 
 END = date(2026, 10, 20)  # the period covers National Day and the 调休 Saturday 2026-10-10
 BATCH = 50_000
-
-
-@contextmanager
-def database(backend: str, pg_admin: str) -> Iterator[str]:
-    """A migrated, empty database URL; removed afterwards."""
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="carebot-bench-") as tmp:
-            url = f"sqlite:///{tmp}/bench.db"
-            upgrade(url)
-            yield url
-        return
-    admin = make_url(pg_admin)
-    name = f"carebot_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = admin.set(database=name).render_as_string(hide_password=False)
-        upgrade(url)
-        yield url
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
 
 
 def load(runtime: Runtime, employees: int, days: int) -> tuple[DemoOrg, int]:

@@ -24,25 +24,21 @@ import logging
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, insert, make_url, text
+from sqlalchemy import insert, text
 
 from app import create_app
+from bench.benchdb import database
 from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.directory import name_to_pinyin
 from bot.dispatch import Context
 from bot.events import ChatMessage
-from bot.migrate import upgrade
 from bot.models import Department, Employee, Tag
 from bot.runtime import Runtime
 from handlers.commands.chat import run_command
@@ -61,30 +57,6 @@ RISK = {
 }
 OTHER_RULES = ("high_pressure", "performance_dip", "birthday_tomorrow")
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞鑫波斌宇浩凯健俊帆帅旭宁龙林欣怡"
-
-
-@contextmanager
-def database(backend: str, pg_admin: str) -> Iterator[str]:
-    """A migrated, empty database URL; removed afterwards."""
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="carebot-bench-") as tmp:
-            url = f"sqlite:///{tmp}/bench.db"
-            upgrade(url)
-            yield url
-        return
-    admin = make_url(pg_admin)
-    name = f"carebot_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = admin.set(database=name).render_as_string(hide_password=False)
-        upgrade(url)
-        yield url
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
 
 
 def load_org(runtime: Runtime, n: int, seed: int = 7) -> None:

@@ -25,24 +25,22 @@ import logging
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, delete, func, insert, make_url, select, text
+from sqlalchemy import delete, func, insert, select
 
 from app import create_app
+from bench.benchdb import database
 from bot.chunks import chunked
 from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.demo import DemoOrg
 from bot.directory import upsert_employees
-from bot.migrate import upgrade
 from bot.models import Employee, OutboxMessage, Reminder, Survey, SurveyDelivery, Tag
 from bot.reminders.delivery import deliver_in
 from bot.reminders.planner import plan as plan_reminders
@@ -54,30 +52,6 @@ from bot.surveys.dispatch import plan as plan_surveys
 DAY = date(2026, 11, 23)  # a Monday
 NOW = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)  # 10:30 in Shanghai: send window open, digest due
 EVIDENCE = {"kind": "birthday", "birthday": "11-24", "date": "2026-11-24", "days_until": 1}
-
-
-@contextmanager
-def database(backend: str, pg_admin: str) -> Iterator[str]:
-    """A migrated, empty database URL; removed afterwards."""
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="carebot-bench-") as tmp:
-            url = f"sqlite:///{tmp}/bench.db"
-            upgrade(url)
-            yield url
-        return
-    admin = make_url(pg_admin)
-    name = f"carebot_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = admin.set(database=name).render_as_string(hide_password=False)
-        upgrade(url)
-        yield url
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
