@@ -16,12 +16,14 @@ import importlib
 import logging
 import pkgutil
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from bot import i18n
+from bot.directory import MAX_DATE, MIN_DATE
 from bot.runtime import get_runtime
 from handlers.routing_errors import on_routing_error
 
@@ -45,6 +47,8 @@ i18n.register(
         "api.bad_json": {"zh-CN": "请求体必须是 JSON", "en": "the body must be JSON"},
         "api.internal": {"zh-CN": "服务器内部错误，已记录", "en": "internal error; it has been logged"},
         "api.invalid": {"zh-CN": "数据无效", "en": "invalid data"},
+        "api.date": {"zh-CN": "应为日期 YYYY-MM-DD", "en": "expected a date YYYY-MM-DD"},
+        "api.date_sane": {"zh-CN": "日期超出合理范围", "en": "date out of the sane range"},
     }
 )
 
@@ -58,6 +62,26 @@ def locale() -> str:
 def error(status: int, key: str, *, values: Mapping[str, Any] | None = None, **extra: Any) -> tuple[Response, int]:
     """A JSON error ``{"error": <message in the caller's language>, **extra}`` with ``status``."""
     return jsonify(error=i18n.t(key, locale(), **(values or {})), **extra), status
+
+
+def query_day(name: str, default: date, errors: dict[str, str]) -> date:
+    """The ``YYYY-MM-DD`` query parameter ``name`` (``default`` when absent or empty).
+
+    A malformed or implausible day is reported in ``errors`` under ``name`` (in the caller's
+    language) and ``default`` is returned, so a view can collect every bad field before a 422.
+    """
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = i18n.t("api.date", locale())
+        return default
+    if not MIN_DATE <= day <= MAX_DATE:
+        errors[name] = i18n.t("api.date_sane", locale())
+        return default
+    return day
 
 
 def token_id(token: str) -> str:

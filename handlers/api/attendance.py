@@ -5,56 +5,36 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 from sqlalchemy import select
 
 from bot import audit, i18n
-from bot.directory import MAX_DATE, MIN_DATE
 from bot.models import AttendanceDay, Employee
 from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error, locale
+from handlers.api import api_actor, bp, error, locale, query_day
 
 MAX_SPAN_DAYS = 366
 
 i18n.register(
     {
         "api.attendance.range": {"zh-CN": "日期范围无效", "en": "invalid date range"},
-        "api.attendance.date": {"zh-CN": "应为日期 YYYY-MM-DD", "en": "expected a date YYYY-MM-DD"},
         "api.attendance.order": {"zh-CN": "from 不能晚于 to", "en": "from must not be after to"},
         "api.attendance.span": {"zh-CN": "最多查询 {n} 天", "en": "at most {n} days per request"},
-        "api.attendance.sane": {"zh-CN": "日期超出合理范围", "en": "date out of the sane range"},
     }
 )
 
 
 def _hhmm(minutes: int | None) -> str | None:
-    if minutes is None:
-        return None
-    minutes %= 24 * 60  # 01:30 after midnight shows as 01:30 on the shift day that began the day before
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    # 01:30 after midnight shows as 01:30 on the shift day that began the day before.
+    return None if minutes is None else i18n.fmt_minutes_of_day(minutes)
 
 
 def _parse_range(today: date, loc: str) -> tuple[date, date] | dict[str, str]:
     errors: dict[str, str] = {}
-    parsed: dict[str, date] = {}
-    defaults = {"from": today - timedelta(days=29), "to": today}
-    for name in ("from", "to"):
-        raw = request.args.get(name)
-        if raw is None or raw == "":
-            parsed[name] = defaults[name]
-            continue
-        try:
-            value = date.fromisoformat(raw)
-        except ValueError:
-            errors[name] = i18n.t("api.attendance.date", loc)
-            continue
-        if not MIN_DATE <= value <= MAX_DATE:
-            errors[name] = i18n.t("api.attendance.sane", loc)
-            continue
-        parsed[name] = value
+    start = query_day("from", today - timedelta(days=29), errors)
+    end = query_day("to", today, errors)
     if errors:
         return errors
-    start, end = parsed["from"], parsed["to"]
     if start > end:
         return {"from": i18n.t("api.attendance.order", loc)}
     if (end - start).days + 1 > MAX_SPAN_DAYS:

@@ -13,10 +13,9 @@ from flask import Response, jsonify, request
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from bot import audit, i18n
-from bot.directory import MAX_DATE, MIN_DATE
 from bot.models import Employee, Tag
 from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error, locale
+from handlers.api import api_actor, bp, error, locale, query_day
 
 DEFAULT_LIMIT = 10_000
 MAX_LIMIT = 50_000
@@ -24,8 +23,6 @@ MAX_LIMIT = 50_000
 i18n.register(
     {
         "api.tags.invalid": {"zh-CN": "查询参数无效", "en": "invalid query parameters"},
-        "api.tags.date": {"zh-CN": "应为日期 YYYY-MM-DD", "en": "expected a date YYYY-MM-DD"},
-        "api.tags.sane": {"zh-CN": "日期超出合理范围", "en": "date out of the sane range"},
         "api.tags.int": {"zh-CN": "应为 {lo}–{hi} 之间的整数", "en": "expected a whole number {lo}–{hi}"},
     }
 )
@@ -60,16 +57,7 @@ def list_tags() -> tuple[Response, int]:
     runtime = get_runtime()
     loc = locale()
     errors: dict[str, str] = {}
-    day = runtime.today()
-    raw_day = request.args.get("active_on", "")
-    if raw_day:
-        try:
-            day = date.fromisoformat(raw_day)
-        except ValueError:
-            errors["active_on"] = i18n.t("api.tags.date", loc)
-        else:
-            if not MIN_DATE <= day <= MAX_DATE:
-                errors["active_on"] = i18n.t("api.tags.sane", loc)
+    day = query_day("active_on", runtime.today(), errors)
     limit = _int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, loc, errors)
     after_id = _int("after_id", 0, 0, 2**62, loc, errors)
     if errors:
