@@ -108,12 +108,19 @@ def build(runtime: Runtime, *, blocking: bool) -> BackgroundScheduler | Blocking
     """A scheduler with every registered job, in the company time zone."""
     import bot.jobs  # noqa: F401  (registers the jobs of every module)
 
+    # APScheduler logs two INFO lines per run; the 5-second outbox drain would bury everything else.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     sched_cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = sched_cls(timezone=runtime.tz, job_defaults={"coalesce": True, "max_instances": 1})
     leader = Leader(runtime)
     runtime.extras["leader"] = leader
+    started = runtime.clock.now()
     for spec in _jobs.values():
         args = {k: (v(runtime.settings) if callable(v) else v) for k, v in spec.trigger_args.items()}
+        if spec.trigger == "interval":
+            # Run once at start, not one interval later: a restarted scheduler catches up at once
+            # (missed evaluations, pending callbacks and messages) instead of after up to an hour.
+            args.setdefault("next_run_time", started)
         scheduler.add_job(
             _guarded(runtime, leader, spec),
             spec.trigger,
@@ -122,4 +129,5 @@ def build(runtime: Runtime, *, blocking: bool) -> BackgroundScheduler | Blocking
             replace_existing=True,
             **args,
         )
+    log.info("scheduler: %d jobs; interval jobs run once now, then on their interval", len(_jobs))
     return scheduler

@@ -10,14 +10,18 @@ from pathlib import Path
 _SCRIPT = Path(sys.executable).with_name("carebot")
 
 
+def command() -> list[str]:
+    """The argv prefix that runs the console script."""
+    return [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from bot.cli import main; main()"]
+
+
 def carebot(
     *args: str, env: dict[str, str], cwd: Path | None = None, timeout: int = 120
 ) -> subprocess.CompletedProcess[str]:
     """``carebot ARGS`` with only ``env`` (plus PATH) in the environment; never raises on exit codes."""
-    command = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from bot.cli import main; main()"]
     full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env}
     return subprocess.run(
-        [*command, *args], env=full_env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+        [*command(), *args], env=full_env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )
 
 
