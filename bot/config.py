@@ -124,6 +124,9 @@ class AttendanceSection(_Section):
     workday_end: time = time(18, 0)
     day_boundary: time = time(5, 0)
     late_grace_minutes: int = Field(default=0, ge=0, le=120)
+    # The unpaid meal break is not work: presence across it counts minus the overlap.
+    break_start: time = time(12, 0)
+    break_end: time = time(13, 0)
 
     _hhmm = field_validator("workday_start", "workday_end", "day_boundary", "break_start", "break_end", mode="before")(
         lambda cls, v: _parse_hhmm(v)
@@ -145,9 +148,6 @@ class DemoSection(_Section):
 class InboxSection(_Section):
     """How verified callbacks are processed after they are stored and acknowledged."""
 
-    # The unpaid meal break is not work: presence across it counts minus the overlap.
-    break_start: time = time(12, 0)
-    break_end: time = time(13, 0)
     process: Literal["inline", "background"] = "background"
     workers: int = Field(default=4, ge=1, le=64)
     stuck_after_minutes: int = Field(default=15, ge=1, le=1440)
