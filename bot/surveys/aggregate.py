@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from bot.models import SurveyAnswer
+from bot.models import Employee, SurveyAnswer
 from bot.surveys.bank import MIN_TEAM_RESPONDENTS
 
 
@@ -23,12 +23,23 @@ class TeamResult:
 
 
 def team_results(
-    session: Session, employee_ids: Collection[int], since: date, *, minimum: int = MIN_TEAM_RESPONDENTS
+    session: Session,
+    members: ColumnElement[bool] | Collection[int],
+    since: datetime,
+    *,
+    minimum: int = MIN_TEAM_RESPONDENTS,
 ) -> list[TeamResult]:
-    """Averages of team-pulse answers of ``employee_ids`` since ``since``, hidden below ``minimum`` people."""
-    if not employee_ids:
-        return []
+    """Averages of the members' team-pulse answers given since ``since``, hidden below ``minimum`` people.
+
+    ``members`` is a condition on ``employees`` (e.g. a manager's reports) or a collection of ids.
+    """
     minimum = max(minimum, MIN_TEAM_RESPONDENTS)  # callers may ask for more privacy, never for less
+    if isinstance(members, ColumnElement):
+        member_filter = SurveyAnswer.employee_id.in_(select(Employee.id).where(members))
+    elif members:
+        member_filter = SurveyAnswer.employee_id.in_(list(members))
+    else:
+        return []
     rows = session.execute(
         select(
             SurveyAnswer.question_key,
@@ -36,15 +47,12 @@ def team_results(
             func.avg(SurveyAnswer.value),
         )
         .where(
+            member_filter,
             SurveyAnswer.mode == "team",
             SurveyAnswer.value.is_not(None),
-            SurveyAnswer.answered_on >= since,
-            SurveyAnswer.employee_id.in_(list(employee_ids)),
+            SurveyAnswer.answered_at >= since,
         )
         .group_by(SurveyAnswer.question_key)
         .order_by(SurveyAnswer.question_key)
     )
-    return [
-        TeamResult(key, int(n), round(float(avg), 2) if n >= minimum and avg is not None else None)
-        for key, n, avg in rows
-    ]
+    return [TeamResult(key, int(n), float(avg) if n >= minimum and avg is not None else None) for key, n, avg in rows]

@@ -1,7 +1,7 @@
 """Pulse data in command replies: participation, identified check-ins (HR only), team aggregates.
 
-Team-pulse answers are confidential: they are only ever read here as aggregates over at least
-``MIN_RESPONDENTS`` distinct people, never per person, for anyone.
+Team-pulse answers are confidential: they are only ever read through ``bot.surveys.aggregate``,
+as aggregates over at least ``MIN_RESPONDENTS`` distinct people, never per person, for anyone.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from sqlalchemy import ColumnElement, func, select
 
 from bot import i18n
 from bot.models import Employee, Survey, SurveyAnswer, SurveyQuestion
+from bot.surveys.aggregate import team_results
+from bot.surveys.bank import MIN_TEAM_RESPONDENTS
 from handlers.commands.context import CommandContext
 from handlers.commands.text import plain
 
-MIN_RESPONDENTS = 5
+MIN_RESPONDENTS = MIN_TEAM_RESPONDENTS
 PARTICIPATION_DAYS = 90
 CHECKIN_DAYS = 90
 CHECKIN_SHOWN = 5
@@ -131,38 +133,22 @@ def checkin_lines(ctx: CommandContext, person: Employee) -> list[str]:
 def team_pulse_lines(ctx: CommandContext, members: ColumnElement[bool] | Sequence[int]) -> list[str]:
     """Averages of team-pulse scale questions over the members, only where ≥ 5 people answered."""
     since = ctx.runtime.clock.now() - timedelta(days=TEAM_PULSE_DAYS)
-    member_filter = (
-        SurveyAnswer.employee_id.in_(list(members))
-        if isinstance(members, Sequence)
-        else SurveyAnswer.employee_id.in_(select(Employee.id).where(members))
-    )
-    rows = ctx.session.execute(
-        select(
-            SurveyAnswer.question_key,
-            func.count(func.distinct(SurveyAnswer.employee_id)),
-            func.avg(SurveyAnswer.value),
-        )
-        .where(
-            member_filter,
-            SurveyAnswer.mode == "team",
-            SurveyAnswer.value.is_not(None),
-            SurveyAnswer.answered_at >= since,
-        )
-        .group_by(SurveyAnswer.question_key)
-        .order_by(SurveyAnswer.question_key)
-    ).all()
+    rows = team_results(ctx.session, members, since)
     head = ctx.t("commands.pulse.team_head", days=TEAM_PULSE_DAYS, min=MIN_RESPONDENTS)
     if not rows:
         return [head, ctx.t("commands.pulse.team_none", min=MIN_RESPONDENTS)]
     questions = {
         q.key: q
-        for q in ctx.session.scalars(select(SurveyQuestion).where(SurveyQuestion.key.in_([r[0] for r in rows])))
+        for q in ctx.session.scalars(
+            select(SurveyQuestion).where(SurveyQuestion.key.in_([r.question_key for r in rows]))
+        )
     }
     lines = [head]
-    for key, respondents, avg in rows:
-        label = question_label(questions.get(key), key, ctx.locale)
-        if respondents < MIN_RESPONDENTS:
+    for row in rows:
+        label = question_label(questions.get(row.question_key), row.question_key, ctx.locale)
+        if row.average is None:
             lines.append("- " + ctx.t("commands.pulse.too_few", question=label, min=MIN_RESPONDENTS))
         else:
-            lines.append("- " + ctx.t("commands.pulse.team_line", question=label, avg=f"{avg:.1f}", n=respondents))
+            avg = f"{row.average:.1f}"
+            lines.append("- " + ctx.t("commands.pulse.team_line", question=label, avg=avg, n=row.respondents))
     return lines
