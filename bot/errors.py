@@ -37,7 +37,3 @@ class PlatformAPIError(CareBotError):
 
 class BadRuleFile(CareBotError):
     """A rule file is invalid; the message names the file, rule id and field."""
-
-
-class ImportRowError(CareBotError):
-    """A row of an imported CSV file is invalid; the message names line and column."""

@@ -64,11 +64,6 @@ def fmt_date(day: date, locale: str | None = None, *, with_year: bool = False) -
     return f"{day.year}年{base}" if with_year else base
 
 
-def fmt_time(at: datetime, tz: tzinfo) -> str:
-    """Local ``HH:MM`` (24-hour, as used in China)."""
-    return at.astimezone(tz).strftime("%H:%M")
-
-
 def fmt_minutes_of_day(minutes: int) -> str:
     """Minutes after the shift day's midnight as ``HH:MM``; past midnight shows as next-day time."""
     minutes %= 24 * 60
@@ -84,11 +79,6 @@ def fmt_datetime(at: datetime, tz: tzinfo, locale: str | None = None) -> str:
 def fmt_number(value: float, locale: str | None = None, digits: int = 0) -> str:
     """Thousands separators as used in China (``12,345``); ``digits`` decimals."""
     return f"{value:,.{digits}f}"
-
-
-def fmt_percent(ratio: float, digits: int = 0) -> str:
-    """``-18%`` from ``-0.18``."""
-    return f"{ratio * 100:.{digits}f}%"
 
 
 def fmt_hours(minutes: int, locale: str | None = None) -> str:
