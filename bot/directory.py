@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.chunks import chunked
+from bot.input_values import date_value, month_day
 from bot.models import Department, Employee, Punch
 from bot.sqlutil import IN_CHUNK
 
@@ -68,6 +69,16 @@ class EmployeeRow(BaseModel):
                 return False
             raise ValueError("expected true/false, 1/0 or 是/否")
         return value
+
+    @field_validator("hired_on", "probation_ends_on", "left_on", mode="before")
+    @classmethod
+    def _spreadsheet_date(cls, value: Any) -> Any:
+        return date_value(value)  # 2026/9/1, 2026年9月1日, full-width digits
+
+    @field_validator("birthday", mode="before")
+    @classmethod
+    def _spreadsheet_month_day(cls, value: Any) -> Any:
+        return month_day(value)  # 3-5, 3月5日, a full birth date (the year is not kept); 02-30 rejected
 
     @field_validator("birthday")
     @classmethod
@@ -205,10 +216,8 @@ def employee_dict(emp: Employee, session: Session) -> dict[str, Any]:
 
 
 __all__ = [
-    "IN_CHUNK",
     "EmployeeRow",
     "UpsertStats",
-    "chunked",
     "employee_dict",
     "ids_by_userid",
     "link_orphans",

@@ -9,20 +9,12 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cli_types import ISO_DATE
 from bot.errors import BadRuleFile
 from bot.runtime import get_runtime
 from rules.engine import EvaluationResult
 
 MAX_RANGE_DAYS = 366
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _summary(result: EvaluationResult) -> str:
@@ -35,9 +27,9 @@ def _summary(result: EvaluationResult) -> str:
 
 
 @click.command("evaluate")
-@click.option("--date", "day", callback=_date, metavar="YYYY-MM-DD", help="Day to evaluate (default today).")
-@click.option("--from", "start", callback=_date, metavar="YYYY-MM-DD", help="First day of a range.")
-@click.option("--to", "end", callback=_date, metavar="YYYY-MM-DD", help="Last day of a range (inclusive).")
+@click.option("--date", "day", type=ISO_DATE, help="Day to evaluate (default today).")
+@click.option("--from", "start", type=ISO_DATE, help="First day of a range.")
+@click.option("--to", "end", type=ISO_DATE, help="Last day of a range (inclusive).")
 @with_appcontext
 def evaluate_cmd(day: date | None, start: date | None, end: date | None) -> None:
     """Evaluate the care-tag rules (idempotent: re-running a day creates nothing new)."""
@@ -98,7 +90,7 @@ def rules_check() -> None:
 
 @rules_group.command("explain")
 @click.argument("userid")
-@click.option("--date", "day", callback=_date, metavar="YYYY-MM-DD", help="Day to explain (default today).")
+@click.option("--date", "day", type=ISO_DATE, help="Day to explain (default today).")
 @click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None, help="Language (default [app].locale).")
 @with_appcontext
 def rules_explain(userid: str, day: date | None, locale: str | None) -> None:

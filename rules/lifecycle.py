@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.directory import IN_CHUNK, chunked
+from bot.chunks import chunked
 from bot.models import Tag
-from bot.sqlutil import dialect_insert
+from bot.sqlutil import IN_CHUNK, dialect_insert
 from rules.context import Matches
 from rules.model import Rule
 
@@ -51,7 +51,7 @@ class RuleOutcome:
 
 def _update(session: Session, ids: list[int], **values: Any) -> None:
     for chunk in chunked(ids, IN_CHUNK):
-        session.execute(update(Tag).where(Tag.id.in_(list(chunk))).values(**values))
+        session.execute(update(Tag).where(Tag.id.in_(chunk)).values(**values))
 
 
 def apply(
@@ -128,7 +128,7 @@ def apply(
         .returning(Tag.id)
     )
     for batch in chunked(rows, 2000):
-        out.raised += list(session.scalars(stmt, list(batch)))
+        out.raised += list(session.scalars(stmt, batch))
     return out
 
 

@@ -47,11 +47,6 @@ def attendance_value(field: str) -> ColumnElement[Any]:
     return column
 
 
-def iso(value: Any) -> str:
-    """ISO date string of a date from either backend."""
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
 def num(value: Any) -> float | int | None:
     """A JSON-friendly number (ints stay ints, floats are rounded to 4 decimals)."""
     if value is None:
