@@ -36,9 +36,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -46,14 +43,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, delete, make_url, select, text
+from sqlalchemy import delete, select, text
 
 from app import create_app
+from bench.benchdb import database
 from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.demo import DemoOrg, DemoPerson
 from bot.directory import upsert_employees
-from bot.migrate import upgrade
 from bot.models import Consent, EvaluationRun, LifeEvent, Survey, Tag
 from bot.runtime import Runtime
 from rules import engine
@@ -65,30 +62,6 @@ AD_COLS = [
     "employee_id", "day", "kind", "on_leave", "leave_kind", "first_in_min", "last_out_min", "punch_count",
     "worked_minutes", "late_minutes", "overtime_minutes", "approved_overtime_minutes", "computed_at",
 ]  # fmt: skip
-
-
-@contextmanager
-def database(backend: str, pg_admin: str) -> Iterator[str]:
-    """A migrated, empty database URL; removed afterwards."""
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="carebot-bench-") as tmp:
-            url = f"sqlite:///{tmp}/bench.db"
-            upgrade(url)
-            yield url
-        return
-    admin = make_url(pg_admin)
-    name = f"carebot_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = admin.set(database=name).render_as_string(hide_password=False)
-        upgrade(url)
-        yield url
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
 
 
 def day_rows(
