@@ -18,22 +18,19 @@ import logging
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, insert, make_url, select, text, update
+from sqlalchemy import insert, select, update
 
 from app import create_app
+from bench.benchdb import database
 from bot import outbox
 from bot.clock import FixedClock
 from bot.config import load_settings
-from bot.migrate import upgrade
 from bot.models import OutboxMessage
 from bot.platforms.base import Card, SendResult
 
@@ -100,28 +97,6 @@ def bare_loop(runtime: Any, platform: NullPlatform) -> int:
             sent += 1
 
 
-@contextmanager
-def database(tmp: str, postgres_admin: str | None) -> Iterator[str]:
-    """A migrated, empty database: a SQLite file in ``tmp`` or a throw-away PostgreSQL database."""
-    if not postgres_admin:
-        url = f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        yield url
-        return
-    admin = create_engine(make_url(postgres_admin), isolation_level="AUTOCOMMIT")
-    name = f"carebot_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(postgres_admin).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=3000)
@@ -131,7 +106,8 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
-    with tempfile.TemporaryDirectory() as tmp, database(tmp, args.postgres) as url:
+    backend = "postgresql" if args.postgres else "sqlite"
+    with tempfile.TemporaryDirectory() as tmp, database(backend, args.postgres) as url:
         empty = Path(tmp) / "empty.toml"
         empty.write_text("")
         # Caps high enough that nothing is deferred: the bench measures cost, not the caps.
