@@ -9,6 +9,8 @@ from flask import Blueprint, Response
 from werkzeug.exceptions import HTTPException
 
 from bot import inbox
+from bot.errors import ConfigError
+from bot.platforms.crypto import CallbackCrypto
 from bot.runtime import Runtime
 from handlers.routing_errors import on_routing_error
 
@@ -55,6 +57,23 @@ def install_error_handlers(bp: Blueprint) -> None:
     bp.register_error_handler(Exception, unexpected)
     # 404/405 are raised before a blueprint is chosen: answer plainly under /callbacks/ too.
     on_routing_error(CALLBACKS_PREFIX, http_error)
+
+
+def callback_crypto(
+    runtime: Runtime, platform: str, token: str, aes_key: str, receivers: list[str]
+) -> CallbackCrypto | None:
+    """The platform's callback crypto, built once per process; ``None`` (logged) when not configured."""
+    key = f"{platform}_callback_crypto"
+    cached = runtime.extras.get(key)
+    if isinstance(cached, CallbackCrypto):
+        return cached
+    try:
+        crypto = CallbackCrypto(token, aes_key, receivers)
+    except ConfigError as exc:
+        log.error("%s callbacks unavailable: %s", platform, exc)
+        return None
+    runtime.extras[key] = crypto
+    return crypto
 
 
 def store(runtime: Runtime, platform: str, key: str, event_type: str, payload: dict[str, Any]) -> tuple[int, bool]:

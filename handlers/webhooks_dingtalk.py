@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot import i18n, inbox
 from bot.dispatch import Reply
-from bot.errors import BadPayload, ConfigError, InvalidSignature
+from bot.errors import BadPayload, InvalidSignature
 from bot.inbox import StoredEvent
 from bot.inbox_executor import after_commit, push_outbox
 from bot.platforms import dingtalk_inbound_chat as chat
@@ -25,7 +25,7 @@ from bot.platforms.dingtalk_fields import field
 from bot.platforms.dingtalk_inbound import event_key, event_type_of
 from bot.platforms.inbound_replies import enqueue_reply, reply_key
 from bot.runtime import Runtime, get_runtime
-from handlers.webhooks_common import install_error_handlers, refuse, store
+from handlers.webhooks_common import callback_crypto, install_error_handlers, refuse, store
 
 log = logging.getLogger(__name__)
 
@@ -41,23 +41,13 @@ i18n.register(
     }
 )
 
-_CRYPTO_KEY = "dingtalk_callback_crypto"
 NOT_CONFIGURED = "dingtalk callbacks are not configured"
 
 
 def _crypto(runtime: Runtime) -> CallbackCrypto | None:
     """The event-subscription crypto (receiver ids: app key, then corp id), built once."""
-    cached = runtime.extras.get(_CRYPTO_KEY)
-    if isinstance(cached, CallbackCrypto):
-        return cached
     cfg = runtime.settings.dingtalk
-    try:
-        crypto = CallbackCrypto(cfg.callback_token, cfg.callback_aes_key, [cfg.app_key, cfg.corp_id])
-    except ConfigError as exc:
-        log.error("dingtalk event callbacks unavailable: %s", exc)
-        return None
-    runtime.extras[_CRYPTO_KEY] = crypto
-    return crypto
+    return callback_crypto(runtime, "dingtalk", cfg.callback_token, cfg.callback_aes_key, [cfg.app_key, cfg.corp_id])
 
 
 def _json_object(raw: bytes | str, what: str) -> dict[str, Any]:

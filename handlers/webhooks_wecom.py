@@ -12,36 +12,26 @@ import logging
 from flask import Blueprint, Response, request
 
 from bot import inbox
-from bot.errors import BadPayload, ConfigError, InvalidSignature
+from bot.errors import BadPayload, InvalidSignature
 from bot.inbox_executor import after_commit, push_outbox
 from bot.platforms.crypto import CallbackCrypto
 from bot.platforms.wecom_inbound import SYNC_TYPES, envelope_encrypt, event_type_of, message_key, parse_message
 from bot.runtime import Runtime, get_runtime
-from handlers.webhooks_common import install_error_handlers, plain, refuse, store
+from handlers.webhooks_common import callback_crypto, install_error_handlers, plain, refuse, store
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("webhooks_wecom", __name__, url_prefix="/callbacks")
 install_error_handlers(bp)
 
-_CRYPTO_KEY = "wecom_callback_crypto"
 NOT_CONFIGURED = "wecom callbacks are not configured"
 MISSING = "missing msg_signature, timestamp or nonce"
 
 
 def _crypto(runtime: Runtime) -> CallbackCrypto | None:
     """The callback crypto for our CorpID, built once."""
-    cached = runtime.extras.get(_CRYPTO_KEY)
-    if isinstance(cached, CallbackCrypto):
-        return cached
     cfg = runtime.settings.wecom
-    try:
-        crypto = CallbackCrypto(cfg.callback_token, cfg.callback_aes_key, [cfg.corp_id])
-    except ConfigError as exc:
-        log.error("wecom callbacks unavailable: %s", exc)
-        return None
-    runtime.extras[_CRYPTO_KEY] = crypto
-    return crypto
+    return callback_crypto(runtime, "wecom", cfg.callback_token, cfg.callback_aes_key, [cfg.corp_id])
 
 
 def _signature_args() -> tuple[str, str, str] | None:
