@@ -170,6 +170,12 @@ def upsert_employees(session: Session, rows: Iterable[EmployeeRow], *, source: s
     return stats
 
 
+def active_employee(session: Session, userid: str) -> Employee | None:
+    """The active employee with ``userid``; ``None`` for strangers and people who have left."""
+    emp = session.scalar(select(Employee).where(Employee.userid == userid[:64]))
+    return emp if emp is not None and emp.status == "active" else None
+
+
 def ids_by_userid(session: Session, userids: Iterable[str]) -> dict[str, int]:
     """``{userid: employee id}`` for the known ``userids`` (unknown ones are absent), one query per 5,000."""
     ids: dict[str, int] = {}
@@ -218,6 +224,7 @@ def employee_dict(emp: Employee, session: Session) -> dict[str, Any]:
 __all__ = [
     "EmployeeRow",
     "UpsertStats",
+    "active_employee",
     "employee_dict",
     "ids_by_userid",
     "link_orphans",

@@ -6,21 +6,13 @@ commands are never touched (the command handler owns them).
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from bot.directory import active_employee
 from bot.dispatch import Context, Reply, on
 from bot.events import CardAction, ChatMessage
-from bot.models import Employee
 from bot.surveys.answers import answer_click, reply_to_chat
 from bot.surveys.compose import ANSWER_ACTION
 from handlers.commands import registry
 from handlers.commands.parser import IME_SLASH, SLASHES, parse
-
-
-def _employee(session: Session, userid: str) -> Employee | None:
-    person = session.scalar(select(Employee).where(Employee.userid == userid[:64]))
-    return person if person is not None and person.status == "active" else None
 
 
 def _is_command(text: str) -> bool:
@@ -33,7 +25,7 @@ def survey_reply(event: ChatMessage, ctx: Context) -> Reply | None:
     """Record a pulse answer typed in a 1:1 chat; None for anything that is not one."""
     if event.is_group or not event.text.strip() or _is_command(event.text):
         return None
-    employee = _employee(ctx.session, event.sender_userid)
+    employee = active_employee(ctx.session, event.sender_userid)
     if employee is None:
         return None
     answer = reply_to_chat(ctx.runtime, ctx.session, employee, event.text)
@@ -45,7 +37,7 @@ def survey_clicked(event: CardAction, ctx: Context) -> Reply | None:
     """Record a pulse answer given with a card button and settle that card."""
     if event.action != ANSWER_ACTION:
         return None
-    employee = _employee(ctx.session, event.userid)
+    employee = active_employee(ctx.session, event.userid)
     survey_id = str(event.params.get("survey", ""))
     if employee is None or not survey_id.isdigit():
         return None

@@ -9,14 +9,11 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from bot import i18n, ratelimit
 from bot.access import roles_of
+from bot.directory import active_employee
 from bot.dispatch import Context, Reply, on
 from bot.events import ChatMessage
-from bot.models import Employee
 from handlers.commands import registry
 from handlers.commands.context import CommandContext
 from handlers.commands.help import help_reply
@@ -26,11 +23,6 @@ from handlers.commands.text import plain
 log = logging.getLogger(__name__)
 
 
-def _caller(session: Session, userid: str) -> Employee | None:
-    emp = session.scalar(select(Employee).where(Employee.userid == userid[:64]))
-    return emp if emp is not None and emp.status == "active" else None
-
-
 @on(ChatMessage)
 def run_command(event: ChatMessage, ctx: Context) -> Reply | None:
     """Run the slash command in ``event`` (if any) for its sender, within their rights."""
@@ -38,7 +30,7 @@ def run_command(event: ChatMessage, ctx: Context) -> Reply | None:
     if parsed is None:
         return None
     settings = ctx.runtime.settings
-    caller = _caller(ctx.session, event.sender_userid)
+    caller = active_employee(ctx.session, event.sender_userid)
     roles = roles_of(ctx.session, caller)
     locale = i18n.normalise_locale((caller.locale if caller else None) or settings.app.locale)
     limit = settings.commands.rate_limit_per_minute
@@ -86,6 +78,6 @@ def hint_help(event: ChatMessage, ctx: Context) -> Reply | None:
     """A message nobody answered (not a command, not a survey answer): point to /help."""
     if not event.text.strip():
         return None
-    caller = _caller(ctx.session, event.sender_userid)
+    caller = active_employee(ctx.session, event.sender_userid)
     locale = i18n.normalise_locale((caller.locale if caller else None) or ctx.runtime.settings.app.locale)
     return Reply(text=i18n.t("commands.hint", locale))
