@@ -78,7 +78,7 @@ class EmployeeRow(BaseModel):
     @field_validator("birthday", mode="before")
     @classmethod
     def _spreadsheet_month_day(cls, value: Any) -> Any:
-        return month_day(value)  # 3-5, 3月5日, a full birth date (the year is not kept); 02-30 rejected
+        return month_day(value)  # 3-5, 03/05, 3月5日; 02-30 and full birth dates rejected
 
     @field_validator("birthday")
     @classmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,9 +53,9 @@ i18n.register(
             "en": "not UTF-8 (save the file as “CSV UTF-8”)",
         },
         "import.missing_column": {"zh-CN": "缺少必需的列", "en": "required column is missing"},
-        "import.unknown_column": {
-            "zh-CN": "未知的列（可用：{allowed}）",
-            "en": "unknown column (allowed: {allowed})",
+        "import.ignored_columns": {
+            "zh-CN": "第 1 行：忽略未知的列 {names}（可用：{allowed}）",
+            "en": "line 1: ignored unknown columns {names} (allowed: {allowed})",
         },
         "import.duplicate_column": {"zh-CN": "列名重复", "en": "column appears twice"},
         "import.extra_fields": {
@@ -133,13 +134,17 @@ def read_rows(
     if header is None or not any(h.strip() for h in header):
         report.errors.append(RowError(1, "-", i18n.t("import.empty", locale)))
         return
-    names = [h.strip().lower() for h in header]
+    names = [unicodedata.normalize("NFKC", h).strip().lower() for h in header]
     allowed = set(required) | set(optional)
+    ignored = [n for n in names if n and n not in allowed]
+    if ignored:
+        # HRIS exports carry columns CareBot has no use for (and must not keep, e.g. salary):
+        # skip them, but say so, since an ignored column may also be a mistyped optional one.
+        known = ", ".join((*required, *optional))
+        report.warnings.append(i18n.t("import.ignored_columns", locale, names=", ".join(ignored), allowed=known))
+    names = [n if n in allowed else "" for n in names]
     for name in names:
-        if name and name not in allowed:
-            msg = i18n.t("import.unknown_column", locale, allowed=", ".join((*required, *optional)))
-            report.errors.append(RowError(1, name, msg))
-        elif name and names.count(name) > 1:
+        if name and names.count(name) > 1:
             report.errors.append(RowError(1, name, i18n.t("import.duplicate_column", locale)))
     for name in required:
         if name not in names:

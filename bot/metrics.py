@@ -6,12 +6,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from bot.chunks import chunked
 from bot.directory import MAX_DATE, MIN_DATE, ids_by_userid
+from bot.input_values import date_value, number_value
 from bot.models import Metric, utcnow
 from bot.sqlutil import IN_CHUNK, dialect_insert
 
@@ -25,6 +27,16 @@ class MetricRow(BaseModel):
     metric: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
     day: date = Field(alias="date")
     value: float
+
+    @field_validator("day", mode="before")
+    @classmethod
+    def _spreadsheet_date(cls, value: Any) -> Any:
+        return date_value(value)  # 2026/9/1, 2026年9月1日, full-width digits
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _spreadsheet_number(cls, value: Any) -> Any:
+        return number_value(value)  # 1,200.50 and 35% as CRM exports write them
 
     @field_validator("day")
     @classmethod
