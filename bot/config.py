@@ -13,12 +13,13 @@ import tomllib
 from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.errors import ConfigError
+from bot.metric_catalogue import MetricsSection
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,24 @@ def _parse_hhmm(value: Any) -> time:
         return time(int(hh), int(mm))
     except (ValueError, TypeError) as exc:
         raise ValueError(f"expected HH:MM, got {value!r}") from exc
+
+
+HHMM = Annotated[time, BeforeValidator(_parse_hhmm)]  # a local clock time written "HH:MM"
+
+
+class _SendWindow(_Section):
+    """A daily window (company time zone) in which messages may go out."""
+
+    send_from: HHMM = time(9, 0)
+    send_until: HHMM = time(18, 0)
+
+    @field_validator("send_until")
+    @classmethod
+    def _window(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("send_from")
+        if start is not None and value <= start:
+            raise ValueError("send_until must be later than send_from")
+        return value
 
 
 class AppSection(_Section):
@@ -120,17 +139,13 @@ class ServerSection(_Section):
 class AttendanceSection(_Section):
     """The default shift; a punch before ``day_boundary`` belongs to the previous day's shift."""
 
-    workday_start: time = time(9, 0)
-    workday_end: time = time(18, 0)
-    day_boundary: time = time(5, 0)
+    workday_start: HHMM = time(9, 0)
+    workday_end: HHMM = time(18, 0)
+    day_boundary: HHMM = time(5, 0)
     late_grace_minutes: int = Field(default=0, ge=0, le=120)
     # The unpaid meal break is not work: presence across it counts minus the overlap.
-    break_start: time = time(12, 0)
-    break_end: time = time(13, 0)
-
-    _hhmm = field_validator("workday_start", "workday_end", "day_boundary", "break_start", "break_end", mode="before")(
-        lambda cls, v: _parse_hhmm(v)
-    )
+    break_start: HHMM = time(12, 0)
+    break_end: HHMM = time(13, 0)
 
 
 class CalendarSection(_Section):
@@ -154,13 +169,11 @@ class InboxSection(_Section):
     push_outbox: bool = True
 
 
-class RemindersSection(_Section):
+class RemindersSection(_SendWindow):
     """Care reminders: routing fallback, send window, digest, re-send and noise caps."""
 
     hr_userids: list[str] = Field(default_factory=list)
-    send_from: time = time(9, 0)
-    send_until: time = time(18, 0)
-    digest_time: time = time(10, 0)
+    digest_time: HHMM = time(10, 0)
     digest_max_items: int = Field(default=15, ge=1, le=200)
     resend_after_workdays: int = Field(default=2, ge=1, le=30)
     max_contacts_per_employee: int = Field(default=3, ge=1, le=50)
@@ -168,23 +181,11 @@ class RemindersSection(_Section):
     max_immediate_per_recipient: int = Field(default=10, ge=1, le=500)
     templates_file: str = ""
 
-    _hhmm = field_validator("send_from", "send_until", "digest_time", mode="before")(lambda cls, v: _parse_hhmm(v))
 
-    @field_validator("send_until")
-    @classmethod
-    def _window(cls, value: time, info: ValidationInfo) -> time:
-        start = info.data.get("send_from")
-        if start is not None and value <= start:
-            raise ValueError("send_until must be later than send_from")
-        return value
-
-
-class SurveysSection(_Section):
+class SurveysSection(_SendWindow):
     """Pulse surveys: cadence, questions per send, send window, reminder and expiry."""
 
     enabled: bool = True
-    send_from: time = time(9, 0)
-    send_until: time = time(18, 0)
     new_hire_days: int = Field(default=90, ge=0, le=365)
     new_hire_interval_days: int = Field(default=7, ge=1, le=365)
     interval_days: int = Field(default=14, ge=1, le=365)
@@ -192,16 +193,6 @@ class SurveysSection(_Section):
     questions_per_send: int = Field(default=2, ge=1, le=3)
     reminder_after_workdays: int = Field(default=2, ge=1, le=30)
     expire_after_workdays: int = Field(default=5, ge=1, le=60)
-
-    _hhmm = field_validator("send_from", "send_until", mode="before")(lambda cls, v: _parse_hhmm(v))
-
-    @field_validator("send_until")
-    @classmethod
-    def _window(cls, value: time, info: ValidationInfo) -> time:
-        start = info.data.get("send_from")
-        if start is not None and value <= start:
-            raise ValueError("send_until must be later than send_from")
-        return value
 
     @field_validator("department_interval_days")
     @classmethod
@@ -243,72 +234,8 @@ class RulesSection(_Section):
     disabled: list[str] = Field(default_factory=list)
     # {rule id: {"dotted.field.path": value}}, e.g. {"high_pressure": {"condition.days": 4}}
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    evaluation_time: time = time(6, 30)
+    evaluation_time: HHMM = time(6, 30)
     catch_up_days: int = Field(default=7, ge=0, le=60)
-
-    _hhmm = field_validator("evaluation_time", mode="before")(lambda cls, v: _parse_hhmm(v))
-
-
-class MetricDef(_Section):
-    """One metric of the catalogue: its name, unit, labels, direction and allowed range."""
-
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
-    unit: str = Field(default="", max_length=16)
-    label_zh: str = Field(min_length=1, max_length=64)
-    label_en: str = Field(min_length=1, max_length=64)
-    higher_is_better: bool = True
-    min_value: float | None = None
-    max_value: float | None = None
-
-
-DEFAULT_METRICS = (
-    MetricDef(name="calls", unit="count", label_zh="通话量", label_en="Calls", min_value=0),
-    MetricDef(
-        name="rejection_rate",
-        unit="ratio",
-        label_zh="拒接率",
-        label_en="Rejection rate",
-        higher_is_better=False,
-        min_value=0,
-        max_value=1,
-    ),
-    MetricDef(name="sales", unit="CNY", label_zh="销售额", label_en="Sales", min_value=0),
-    MetricDef(
-        name="customer_retention",
-        unit="ratio",
-        label_zh="客户留存率",
-        label_en="Customer retention",
-        min_value=0,
-        max_value=1,
-    ),
-    MetricDef(
-        name="training_completion",
-        unit="ratio",
-        label_zh="培训完成率",
-        label_en="Training completion",
-        min_value=0,
-        max_value=1,
-    ),
-)
-
-
-class MetricsSection(_Section):
-    """The metric catalogue: imports and the API accept these names and reject any other."""
-
-    catalogue: tuple[MetricDef, ...] = DEFAULT_METRICS
-
-    @field_validator("catalogue")
-    @classmethod
-    def _unique(cls, value: tuple[MetricDef, ...]) -> tuple[MetricDef, ...]:
-        names = [m.name for m in value]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"metric {dupes[0]!r} is listed twice")
-        return value
-
-    def get(self, name: str) -> MetricDef | None:
-        """The catalogue entry named ``name``, if any."""
-        return next((m for m in self.catalogue if m.name == name), None)
 
 
 class SyncSection(_Section):
@@ -318,10 +245,8 @@ class SyncSection(_Section):
     wecom_checkin_backfill_days: int = Field(default=7, ge=1, le=90)
     wecom_calls_per_minute: int = Field(default=600, ge=1, le=600)
     dingtalk_failed_minutes: int = Field(default=5, ge=1, le=1440)
-    facts_catchup_at: time = time(2, 30)
+    facts_catchup_at: HHMM = time(2, 30)
     facts_catchup_days: int = Field(default=3, ge=1, le=62)
-
-    _hhmm = field_validator("facts_catchup_at", mode="before")(lambda cls, v: _parse_hhmm(v))
 
 
 class Settings(_Section):

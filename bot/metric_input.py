@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot import i18n
-from bot.config import MetricsSection
 from bot.input_errors import describe, field_of
+from bot.metric_catalogue import MetricsSection
 from bot.metrics import MetricRow
 
 FIELDS = ("userid", "metric", "date", "value")
