@@ -26,7 +26,7 @@ DEFAULT_METRICS = (
     MetricDef(
         name="rejection_rate",
         unit="ratio",
-        label_zh="拒接率",
+        label_zh="拒绝率",
         label_en="Rejection rate",
         higher_is_better=False,
         min_value=0,

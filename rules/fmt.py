@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.i18n import fmt_date, fmt_hours, fmt_minutes_of_day, list_join, normalise_locale
+from bot.metric_catalogue import DEFAULT_METRICS
 from rules.model import TIME_FIELDS
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
@@ -24,12 +25,9 @@ QUESTION_LABELS: dict[str, tuple[str, str]] = {
     "enps": ("推荐意愿（eNPS）", "eNPS"),
     "stay_2y": ("两年留任意愿", "see myself here in 2 years"),
 }
+# The built-in catalogue's labels; English ones in lower case, as they stand mid-sentence.
 METRIC_LABELS: dict[str, tuple[str, str]] = {
-    "calls": ("通话量", "calls"),
-    "rejection_rate": ("拒绝率", "rejection rate"),
-    "sales": ("销售额", "sales"),
-    "customer_retention": ("客户留存率", "customer retention"),
-    "training_completion": ("培训完成率", "training completion"),
+    m.name: (m.label_zh, m.label_en[:1].lower() + m.label_en[1:]) for m in DEFAULT_METRICS
 }
 LIFE_EVENT_LABELS: dict[str, tuple[str, str]] = {
     "family": ("家庭事务", "family matter"),
