@@ -75,6 +75,23 @@ def _last_actor(session: Session, reminder: Reminder) -> str:
     return actor.name if actor is not None else "—"
 
 
+def _log_care(
+    session: Session, reminder: Reminder, tag: Tag, actor: Employee, kind: str, note: str | None, at: datetime
+) -> None:
+    """Add the care-log row of an action on ``reminder`` (done, dismissed, or a note added later)."""
+    session.add(
+        CareAction(
+            employee_id=tag.employee_id,
+            actor_id=actor.id,
+            reminder_id=reminder.id,
+            tag_id=tag.id,
+            kind=kind,
+            note=note,
+            acted_at=at,
+        )
+    )
+
+
 def update_sent_card(runtime: Runtime, session: Session, reminder: Reminder, text: str) -> int | None:
     """Queue an update of the reminder's card (after a text command) so it shows ``text``."""
     ref = reminder.card_ref or {}
@@ -124,17 +141,7 @@ def act(
                 reminder.note = note
             else:
                 reminder.dismiss_reason = note
-            session.add(
-                CareAction(
-                    employee_id=subject.id,
-                    actor_id=actor.id,
-                    reminder_id=reminder.id,
-                    tag_id=tag.id,
-                    kind="note",
-                    note=note,
-                    acted_at=now,
-                )
-            )
+            _log_care(session, reminder, tag, actor, "note", note, now)
             text = status_text(runtime, reminder, _last_actor(session, reminder), locale)
             update_sent_card(runtime, session, reminder, text)
             return ActionResult(True, i18n.t("reminders.note_added", locale, **values), text)
@@ -154,17 +161,7 @@ def act(
             reminder.note = note
         else:
             reminder.dismiss_reason = note
-        session.add(
-            CareAction(
-                employee_id=subject.id,
-                actor_id=actor.id,
-                reminder_id=reminder.id,
-                tag_id=tag.id,
-                kind=kind,
-                note=note,
-                acted_at=now,
-            )
-        )
+        _log_care(session, reminder, tag, actor, kind, note, now)
         message = i18n.t(f"reminders.{kind}", locale, **values)
         if not note:
             hint = "reminders.done_hint" if action == "done" else "reminders.dismiss_hint"
