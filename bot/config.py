@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
@@ -296,10 +296,20 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
             continue
         section, _, key = name[len(ENV_PREFIX) :].partition("__")
         value = _env_value(raw)
-        if section.lower() == "api" and key.lower() == "tokens" and isinstance(value, str):
-            value = [t.strip() for t in value.split(",") if t.strip()]
+        if isinstance(value, str) and _is_list_key(section.lower(), key.lower()):
+            value = [t.strip() for t in value.split(",") if t.strip()]  # "hr1,hr2" as documented
         out.setdefault(section.lower(), {})[key.lower()] = value
     return out
+
+
+def _is_list_key(section: str, key: str) -> bool:
+    """Whether ``[section].key`` holds a list (so a comma-separated environment value is split)."""
+    section_field = Settings.model_fields.get(section)
+    model = section_field.annotation if section_field else None
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return False
+    key_field = model.model_fields.get(key)
+    return key_field is not None and get_origin(key_field.annotation) in (list, tuple)
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

@@ -71,3 +71,13 @@ def test_unparseable_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     proc = carebot("db", "upgrade", env={"CAREBOT_CONFIG": str(config)})
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "carebot.toml" in proc.stderr
+
+
+def test_lists_in_the_environment_may_be_comma_separated(tmp_path: Path) -> None:
+    # config.example.toml: "Lists in the environment: JSON or comma-separated" — for every list key.
+    env = sqlite_env(tmp_path, CAREBOT_RULES__DISABLED="birthday_tomorrow, silent", CAREBOT_REMINDERS__HR_USERIDS="hr1")
+    proc = carebot("rules", "check", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "disabled: birthday_tomorrow, silent" in proc.stdout
+    json_env = sqlite_env(tmp_path, CAREBOT_RULES__DISABLED='["silent"]', CAREBOT_API__TOKENS="a,b")
+    assert "disabled: silent" in carebot("rules", "check", env=json_env).stdout
