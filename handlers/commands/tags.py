@@ -151,7 +151,7 @@ def _one_rule(ctx: CommandContext, members: ColumnElement[bool], rule_id: str) -
     roles=("hr", "manager"),
     summary_key="commands.tags.summary",
     order=50,
-    example="/tags 高压预警",
+    example="/tags 深夜下班",  # a partial rule name works; the built-in rule is 连续深夜下班
     example_en="/tags high_pressure",
 )
 def tags(ctx: CommandContext) -> Reply:

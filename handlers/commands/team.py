@@ -58,7 +58,7 @@ def _members(ctx: CommandContext) -> tuple[ColumnElement[bool], bool]:
 
 
 def person_items(ctx: CommandContext, people: list[roster.TaggedPerson]) -> list[str]:
-    """``- 张三 · 销售部：高压预警、绩效下滑`` for each tagged person."""
+    """``- 张三 · 销售部：连续深夜下班、业绩连续两周下滑`` for each tagged person."""
     names = department_names(ctx, [p.employee for p in people])
     return [
         ctx.t(
