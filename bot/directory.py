@@ -180,8 +180,7 @@ def ids_by_userid(session: Session, userids: Iterable[str]) -> dict[str, int]:
     """``{userid: employee id}`` for the known ``userids`` (unknown ones are absent), one query per 5,000."""
     ids: dict[str, int] = {}
     for chunk in chunked(sorted(set(userids)), IN_CHUNK):
-        rows = session.execute(select(Employee.userid, Employee.id).where(Employee.userid.in_(chunk)))
-        ids.update(rows.tuples().all())
+        ids.update(session.execute(select(Employee.userid, Employee.id).where(Employee.userid.in_(chunk))).all())
     return ids
 
 
