@@ -10,9 +10,10 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from bot.chunks import chunked
 from bot.models import Employee, Reminder, Tag
 from bot.reminders import ruleinfo
-from bot.reminders.routing import recipients
+from bot.reminders.routing import Router
 from bot.reminders.window import Window, local_instant, next_open
 from bot.runtime import Runtime
 from bot.sqlutil import dialect_insert
@@ -66,19 +67,17 @@ def plan(runtime: Runtime, session: Session, tag_ids: Collection[int] | None = N
         .where(Tag.status == "active", Employee.status == "active", ~exists().where(Reminder.tag_id == Tag.id))
         .order_by(Tag.id)
     )
-    chunks: list[list[int] | None]
-    if tag_ids is None:
-        chunks = [None]
-    else:
-        ordered = sorted(set(tag_ids))
-        chunks = [ordered[i : i + PLAN_CHUNK] for i in range(0, len(ordered), PLAN_CHUNK)]
+    chunks: list[list[int] | None] = [None] if tag_ids is None else list(chunked(sorted(set(tag_ids)), PLAN_CHUNK))
     result = PlanResult()
+    router = Router(session, runtime.settings)
     for chunk in chunks:
         stmt = base if chunk is None else base.where(Tag.id.in_(chunk))
         rows: list[dict[str, object]] = []
-        for tag, employee in session.execute(stmt).all():
+        found = session.execute(stmt).all()
+        router.preload(employee for _, employee in found)  # managers and HRBPs in one query, not per tag
+        for tag, employee in found:
             audience = ruleinfo.audience(runtime, tag.rule_id)
-            targets = recipients(session, runtime.settings, employee, audience)
+            targets = router.recipients(employee, audience)
             result.tags += 1
             if not targets:
                 result.unrouted += 1
@@ -96,14 +95,14 @@ def plan(runtime: Runtime, session: Session, tag_ids: Collection[int] | None = N
                 }
                 for target in targets
             )
-        for start in range(0, len(rows), PLAN_CHUNK):
+        for batch in chunked(rows, PLAN_CHUNK):
             insert = (
                 dialect_insert(session, Reminder)
                 .on_conflict_do_nothing(index_elements=["tag_id", "recipient_id"])
                 .returning(Reminder.id)
             )
             # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING.
-            result.reminders += len(session.execute(insert, rows[start : start + PLAN_CHUNK]).all())
+            result.reminders += len(session.execute(insert, batch).all())
     if result.tags:
         log.info(
             "planned %d reminders for %d new tags (%d without recipient)",
