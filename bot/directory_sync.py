@@ -13,6 +13,7 @@ the reason category ``voluntary`` / ``involuntary`` — the turnover outcome tha
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -116,12 +117,19 @@ def _rename(session: Session, old: str, new: str) -> None:
         log.info("employee %s renamed to %s", old, new)
 
 
+def _by_userid(session: Session, userids: Iterable[str]) -> dict[str, Employee]:
+    """The known employees among ``userids`` (an org event may name hundreds), in one query."""
+    wanted = sorted(set(userids))
+    return {e.userid: e for e in session.scalars(select(Employee).where(Employee.userid.in_(wanted)))} if wanted else {}
+
+
 def _leave(session: Session, runtime: Runtime, change: OrgChange) -> SyncResult:
     result = SyncResult()
     left_on = (change.occurred_at or runtime.clock.now()).astimezone(runtime.tz).date()
     reason = reason_category(change.detail)
+    known = _by_userid(session, change.userids)
     for userid in change.userids:
-        emp = session.scalar(select(Employee).where(Employee.userid == userid))
+        emp = known.get(userid)
         if emp is None:
             log.info("leave event for unknown user %s ignored", userid)
             result.skipped += 1
@@ -158,6 +166,7 @@ def apply_org_change(session: Session, runtime: Runtime, change: OrgChange) -> S
     )
     result = SyncResult()
     rows: list[EmployeeRow] = []
+    known = _by_userid(session, userids)
     for userid in userids:
         try:
             user = client.get_user(userid)
@@ -167,8 +176,7 @@ def apply_org_change(session: Session, runtime: Runtime, change: OrgChange) -> S
             log.warning("org change for %s: the platform no longer knows this user; skipped", userid)
             result.skipped += 1
             continue
-        existing = session.scalar(select(Employee).where(Employee.userid == userid))
-        rows.append(_merged_row(session, userid, user, existing, joined))
+        rows.append(_merged_row(session, userid, user, known.get(userid), joined))
     if rows:
         upsert_people(session, runtime, rows, source=change.platform)
         result.upserted = len(rows)
