@@ -12,6 +12,16 @@ from bot.models import Employee, Reminder, Tag
 from bot.reminders import planner
 
 
+def _tag_each(s, employee_ids) -> None:
+    """A high-severity high_pressure tag raised today for each of ``employee_ids``."""
+    day = date(2026, 11, 23)
+    for emp_id in list(employee_ids):
+        tag = Tag(rule_id="high_pressure", employee_id=emp_id, severity="high", evidence={})
+        tag.raised_on = tag.last_seen_on = day
+        s.add(tag)
+    s.flush()
+
+
 def test_plan_handles_more_tags_than_one_chunk(runtime, db, monkeypatch) -> None:
     monkeypatch.setattr(planner, "PLAN_CHUNK", 7)  # exercise several chunks with a small org
     rows = [EmployeeRow(userid="hr", name="王HR", is_hr=True)] + [
@@ -19,19 +29,7 @@ def test_plan_handles_more_tags_than_one_chunk(runtime, db, monkeypatch) -> None
     ]
     with db.session() as s:
         upsert_employees(s, rows)
-        ids = s.scalars(select(Employee.id).where(Employee.userid != "hr")).all()
-        for emp_id in ids:
-            s.add(
-                Tag(
-                    rule_id="high_pressure",
-                    employee_id=emp_id,
-                    severity="high",
-                    raised_on=date(2026, 11, 23),
-                    last_seen_on=date(2026, 11, 23),
-                    evidence={},
-                )
-            )
-        s.flush()
+        _tag_each(s, s.scalars(select(Employee.id).where(Employee.userid != "hr")))
         tag_ids = s.scalars(select(Tag.id)).all()
         result = planner.plan(runtime, s, tag_ids)
         assert (result.tags, result.reminders, result.unrouted) == (30, 30, 0)
@@ -46,18 +44,7 @@ def _tagged_org(s, n: int, **row) -> list[int]:
         + [EmployeeRow(userid=f"m{i}", name=f"经理{i}") for i in range(n)]
         + [EmployeeRow(userid=f"e{i}", name=f"员工{i}", manager_userid=f"m{i}", **row) for i in range(n)],
     )
-    for emp_id in s.scalars(select(Employee.id).where(Employee.userid.like("e%"))):
-        s.add(
-            Tag(
-                rule_id="high_pressure",
-                employee_id=emp_id,
-                severity="high",
-                raised_on=date(2026, 11, 23),
-                last_seen_on=date(2026, 11, 23),
-                evidence={},
-            )
-        )
-    s.flush()
+    _tag_each(s, s.scalars(select(Employee.id).where(Employee.userid.like("e%"))))
     s.expunge_all()  # nothing cached in the session: every lookup the planner makes would be a query
     return list(s.scalars(select(Tag.id)))
 
