@@ -249,6 +249,18 @@ class SyncSection(_Section):
     facts_catchup_days: int = Field(default=3, ge=1, le=62)
 
 
+class ReportSection(_Section):
+    """The effectiveness report: default period, HR-time estimates, windows and the privacy floor."""
+
+    default_days: int = Field(default=30, ge=1, le=366)
+    minutes_per_care_action: int = Field(default=15, ge=1, le=480)
+    baseline_minutes_per_chat: int = Field(default=5, ge=1, le=120)
+    pulse_window_days: int = Field(default=14, ge=1, le=90)
+    turnover_window_days: int = Field(default=90, ge=1, le=365)
+    # Groups smaller than this are shown as "样本不足"; never below 5 (the team-pulse floor).
+    min_group_size: int = Field(default=5, ge=5, le=100)
+
+
 class Settings(_Section):
     """All configuration; unknown sections or keys are errors so typos never pass silently."""
 
@@ -271,6 +283,7 @@ class Settings(_Section):
     rules: RulesSection = RulesSection()
     metrics: MetricsSection = MetricsSection()
     sync: SyncSection = SyncSection()
+    report: ReportSection = ReportSection()
 
     @property
     def tz(self) -> ZoneInfo:

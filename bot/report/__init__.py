@@ -1,0 +1,1 @@
+"""The effectiveness report: does care work? Aggregates only, in Markdown, CSV or JSON."""
