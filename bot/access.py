@@ -14,13 +14,17 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.selectable import CTE
 
 from bot.config import Settings
-from bot.models import Employee
+from bot.models import Employee, Reminder
 
 ACTIVE = "active"
 
 
 def roles_of(session: Session, caller: Employee | None) -> frozenset[str]:
-    """``employee`` for every active employee, plus ``manager``, ``hr`` and ``admin`` as they apply."""
+    """``employee`` for every active employee, plus ``manager``, ``hr``, ``admin`` and ``recipient``.
+
+    ``recipient`` is anyone who has ever been sent a care reminder (e.g. an HR contact from
+    ``[reminders].hr_userids`` who is not flagged HR): only they need /done, /snooze and /dismiss.
+    """
     if caller is None or caller.status != ACTIVE:
         return frozenset()
     roles = {"employee"}
@@ -33,6 +37,8 @@ def roles_of(session: Session, caller: Employee | None) -> frozenset[str]:
     )
     if has_reports:
         roles.add("manager")
+    if session.scalar(select(exists().where(Reminder.recipient_id == caller.id))):
+        roles.add("recipient")
     return frozenset(roles)
 
 

@@ -140,7 +140,10 @@ def test_snooze_and_dismiss_by_text(runtime, db, client, sent) -> None:
 
 def test_only_the_recipient_or_hr_may_act(runtime, db, client, sent) -> None:
     rid = sent["reminder"]
-    assert "不是发给你的" in say(client, "zhangsan", f"/done {rid}")
+    # An employee who never received a reminder may not use /done at all (and /help does not offer it).
+    assert "你没有使用 /done 的权限" in say(client, "zhangsan", f"/done {rid}")
+    assert "/done" not in say(client, "zhangsan", "/help")
+    assert "不是发给你的" in say(client, "mgr1", f"/done {rid}")  # a manager, but not this reminder's recipient
     assert "不是发给你的" in click(runtime, "mgr1", "reminder.done", rid).text
     assert click(runtime, "mgr1", "reminder.done", rid).card_update is None
     assert reminder(db, rid).status == "open"

@@ -18,9 +18,10 @@ from handlers.commands.context import CommandContext
 
 __all__ = ["ROLES", "Command", "CommandContext", "all_commands", "command", "lookup", "names"]
 
-Role = Literal["anyone", "employee", "manager", "hr", "admin"]
-# ``anyone`` includes strangers (senders not in the directory); the rest are caller roles.
-ROLES: tuple[str, ...] = ("anyone", "employee", "manager", "hr", "admin")
+Role = Literal["anyone", "employee", "manager", "hr", "admin", "recipient"]
+# ``anyone`` includes strangers (senders not in the directory); the rest are caller roles
+# (``recipient``: has been sent a care reminder, see bot.access.roles_of).
+ROLES: tuple[str, ...] = ("anyone", "employee", "manager", "hr", "admin", "recipient")
 
 CommandFn = Callable[[CommandContext], Reply]
 F = TypeVar("F", bound=CommandFn)

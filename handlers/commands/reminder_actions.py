@@ -32,7 +32,7 @@ def _run(ctx: CommandContext, action: Action, rest_key: str | None, example_key:
     "done",
     aliases=("已跟进",),
     # Whoever received the reminder may close it; act() checks that it was sent to the caller (or HR).
-    roles=("employee",),
+    roles=("hr", "manager", "recipient"),
     summary_key="commands.done.summary",
     example="/done 123 聊过了，安排调休",
     example_en="/done 123 talked, arranged time off",
@@ -45,7 +45,7 @@ def done(ctx: CommandContext) -> Reply:
 @command(
     "snooze",
     aliases=("稍后提醒",),
-    roles=("employee",),
+    roles=("hr", "manager", "recipient"),
     summary_key="commands.snooze.summary",
     example="/snooze 123",
 )
@@ -57,7 +57,7 @@ def snooze(ctx: CommandContext) -> Reply:
 @command(
     "dismiss",
     aliases=("不需要",),
-    roles=("employee",),
+    roles=("hr", "manager", "recipient"),
     summary_key="commands.dismiss.summary",
     example="/dismiss 123 已知情况",
     example_en="/dismiss 123 known situation",
