@@ -30,6 +30,8 @@ def settings_overrides() -> dict[str, dict[str, Any]]:
         ("2026-11-01", None, (date(2026, 11, 1), date(2026, 11, 22))),
         (None, "2026-11-10", (date(2026, 10, 12), date(2026, 11, 10))),
         ("2026-11-23", None, (date(2026, 11, 23), date(2026, 11, 23))),  # today alone: a partial day
+        ("2026-11-20", "2026-11-30", (date(2026, 11, 20), date(2026, 11, 30))),  # taken as given
+        ("2026-12-01", None, (date(2026, 12, 1), date(2026, 12, 1))),
         (" 2026-11-05 ", "2026-11-05", (date(2026, 11, 5), date(2026, 11, 5))),
         ("", "", (date(2026, 10, 24), date(2026, 11, 22))),  # empty query parameters mean "not given"
     ],
@@ -46,7 +48,7 @@ def test_defaults(start: str | None, end: str | None, expected: tuple[date, date
         ("2026-02-30", None, "from", "from must be a date YYYY-MM-DD, got '2026-02-30'"),
         (None, "yesterday", "to", "to must be a date YYYY-MM-DD, got 'yesterday'"),
         ("2026-11-10", "2026-11-01", "from", "the start 2026-11-10 is after the end 2026-11-01"),
-        (None, "2026-11-24", "to", "to 2026-11-24 is after today (2026-11-23)"),
+        (None, "2101-01-01", "to", "to 2101-01-01 is after 2100-12-31"),
         ("1949-12-31", None, "from", "from 1949-12-31 is before 1950-01-01"),
     ],
 )
@@ -61,7 +63,7 @@ def test_bad_periods_name_the_field(start: str | None, end: str | None, field: s
     [
         (["--from", "2026-13-01"], "carebot report: --from 应为日期 YYYY-MM-DD，收到 '2026-13-01'"),
         (["--from", "2026-11-10", "--to", "2026-11-01"], "carebot report: 开始日期 2026-11-10 晚于结束日期 2026-11-01"),
-        (["--to", "2027-01-01"], "carebot report: --to 2027-01-01 晚于今天（2026-11-23）"),
+        (["--to", "21000-01-01"], "carebot report: --to 应为日期 YYYY-MM-DD，收到 '21000-01-01'"),
     ],
 )
 def test_cli_bad_dates_are_one_line_and_exit_2(runner: Any, args: list[str], message: str) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot import i18n
-from bot.directory import MIN_DATE
+from bot.directory import MAX_DATE, MIN_DATE
 
 i18n.register(
     {
@@ -18,9 +18,9 @@ i18n.register(
             "zh-CN": "{field} {value} 早于 {min}",
             "en": "{field} {value} is before {min}",
         },
-        "report.period.future": {
-            "zh-CN": "{field} {value} 晚于今天（{today}）",
-            "en": "{field} {value} is after today ({today})",
+        "report.period.too_late": {
+            "zh-CN": "{field} {value} 晚于 {max}",
+            "en": "{field} {value} is after {max}",
         },
         "report.period.order": {
             "zh-CN": "开始日期 {start} 晚于结束日期 {end}",
@@ -62,7 +62,7 @@ class Period:
         return datetime.combine(self.end + timedelta(days=1), time(0, 0), tzinfo=self.tz)
 
 
-def _parse(raw: str | None, field: str, label: str, today: date, locale: str) -> date | None:
+def _parse(raw: str | None, field: str, label: str, locale: str) -> date | None:
     if raw is None or raw.strip() == "":
         return None
     try:
@@ -71,8 +71,8 @@ def _parse(raw: str | None, field: str, label: str, today: date, locale: str) ->
         raise PeriodError(field, i18n.t("report.period.not_date", locale, field=label, value=raw)) from None
     if day < MIN_DATE:
         raise PeriodError(field, i18n.t("report.period.too_early", locale, field=label, value=day, min=MIN_DATE))
-    if day > today:
-        raise PeriodError(field, i18n.t("report.period.future", locale, field=label, value=day, today=today))
+    if day > MAX_DATE:
+        raise PeriodError(field, i18n.t("report.period.too_late", locale, field=label, value=day, max=MAX_DATE))
     return day
 
 
@@ -88,14 +88,15 @@ def resolve(
 ) -> Period:
     """The period asked for; by default the ``default_days`` days up to yesterday.
 
-    A lone ``from`` runs to yesterday (or to ``from`` itself when that is today); a lone ``to``
-    covers the ``default_days`` days ending there. Today is allowed (a partial day), the future is not.
+    A lone ``from`` runs to yesterday (or to ``from`` itself when that is today or later); a lone
+    ``to`` covers the ``default_days`` days ending there. Days are taken as given: today counts as
+    far as it has gone, and days still to come simply hold no events yet.
 
     Raises:
-        PeriodError: a malformed date, one in the future or before 1950, or ``from`` after ``to``.
+        PeriodError: a malformed date, one outside 1950..2100, or ``from`` after ``to``.
     """
-    start = _parse(start_raw, "from", labels[0], today, locale)
-    end = _parse(end_raw, "to", labels[1], today, locale)
+    start = _parse(start_raw, "from", labels[0], locale)
+    end = _parse(end_raw, "to", labels[1], locale)
     if end is None:
         yesterday = today - timedelta(days=1)
         end = yesterday if start is None or start <= yesterday else start
