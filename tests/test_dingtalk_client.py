@@ -425,3 +425,17 @@ def test_failed_callbacks_are_paged_while_has_more(rsps, client) -> None:
     )
     rsps.get(url, json={"errcode": 0, "has_more": False, "failed_list": [second]})
     assert client.failed_callbacks() == [first, second]
+
+
+def test_long_card_body_is_split_under_the_1kb_value_limit() -> None:
+    from bot.platforms.dingtalk import MARKDOWN_PARTS, split_markdown
+
+    body = "\n".join(f"- 11月{d}日 最后打卡 21:{d:02d}，连续深夜下班，请关注休息与排班安排" for d in range(1, 40))
+    params = card_params(Card("c1", "关怀提醒", body, (Button("已跟进", "done"),)))
+    assert all(len(v.encode()) <= 1000 for v in params.values())
+    shown = "\n".join(params["markdown"] if n == 1 else params[f"markdown_{n}"] for n in range(1, MARKDOWN_PARTS + 1))
+    assert shown.rstrip("\n") == body  # nothing lost, lines kept whole
+    assert split_markdown("短") == ["短"]
+    huge = split_markdown("字" * 5000)
+    assert len(huge) == MARKDOWN_PARTS and huge[-1].endswith("…")
+    assert all(len(p.encode()) <= 1000 for p in huge)

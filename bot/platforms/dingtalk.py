@@ -34,17 +34,53 @@ __all__ = ["DingTalkClient", "DingTalkPlatform", "card_params", "parse_expiry"]
 WEBHOOK_MARGIN = timedelta(seconds=30)  # don't start a webhook call that may arrive after it expired
 
 
+# DingTalk limits each cardParamMap value to 1 KB; a reminder (evidence, why, talking points) is
+# longer, so the body is split at line breaks over markdown, markdown_2, … markdown_N, which the
+# card template shows one after another (docs/delivery.md).
+PARAM_VALUE_BYTES = 1000
+MARKDOWN_PARTS = 6
+
+
+def split_markdown(text: str, limit: int = PARAM_VALUE_BYTES, parts: int = MARKDOWN_PARTS) -> list[str]:
+    """``text`` cut at line breaks into at most ``parts`` pieces of at most ``limit`` UTF-8 bytes."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line.encode()) > limit:  # one very long line: cut it at a character boundary
+            cut = line.encode()[:limit].decode(errors="ignore")
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(cut)
+            line = line[len(cut) :]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate.encode()) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    pieces.append(current)
+    if len(pieces) > parts:
+        last = pieces[parts - 1].encode()[: limit - 3].decode(errors="ignore")
+        pieces = [*pieces[: parts - 1], last + "…"]
+    return pieces
+
+
 def card_params(card: Card) -> dict[str, str]:
-    """The ``cardParamMap`` of a card (DingTalk wants string values)."""
+    """The ``cardParamMap`` of a card (DingTalk wants string values of at most 1 KB each)."""
     buttons = [] if card.status_text else [
         {"text": b.label, "action": b.action, "params": b.params, "style": b.style} for b in card.buttons
     ]  # fmt: skip
-    return {
+    body = split_markdown(card.markdown)
+    params = {
         "title": card.title,
-        "markdown": card.markdown,
+        "markdown": body[0],
         "status": card.status_text or "",
         "buttons": json.dumps(buttons, ensure_ascii=False),
     }
+    for n in range(2, MARKDOWN_PARTS + 1):
+        params[f"markdown_{n}"] = body[n - 1] if n <= len(body) else ""
+    return params
 
 
 def parse_expiry(value: Any) -> datetime | None:
