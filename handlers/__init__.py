@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
     from handlers.api import register as register_api
     from handlers.commands.reminder_actions import done  # noqa: F401  (/done /snooze /dismiss)
     from handlers.commands.survey_prefs import optout  # noqa: F401  (/optout /optin)
+    from handlers.dashboard import register as register_dashboard
     from handlers.health import bp as health_bp
     from handlers.reminder_cards import reminder_clicked  # noqa: F401  (reminder card buttons)
     from handlers.routing_errors import install as install_routing_errors
@@ -28,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
     register_api(app)  # /api/v1: every module of handlers/api/
     app.register_blueprint(webhooks_dingtalk_bp)
     app.register_blueprint(webhooks_wecom_bp)
+    register_dashboard(app)  # /dashboard: HR only (token or, in local development, an HR employee)
     runtime = app.extensions["carebot"]
     # The simulator impersonates any user: only with the local platform or in development.
     if runtime.settings.platform.default == "local" or runtime.settings.app.environment == "development":
