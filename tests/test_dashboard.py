@@ -262,3 +262,12 @@ def test_names_are_escaped(client: Any, runtime: Runtime) -> None:
     _login(client, token=TOKEN)
     page = client.get("/dashboard/tags").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_revoked_token_ends_its_sessions(client: Any, runtime: Runtime) -> None:
+    _login(client, token=TOKEN)
+    assert client.get("/dashboard").status_code == 200
+    api = runtime.settings.api.model_copy(update={"tokens": ["a-new-token"]})  # the old token was revoked
+    runtime.settings = runtime.settings.model_copy(update={"api": api})
+    response = client.get("/dashboard")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/dashboard/login")

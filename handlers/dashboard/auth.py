@@ -81,6 +81,9 @@ def _viewer() -> Viewer | None:
         return None
     kind, _, ident = raw.partition(":")
     if kind == "token" and ident:
+        # Re-checked on every request: a token removed from [api].tokens ends its sessions too.
+        if ident not in {token_id(known) for known in get_runtime().settings.api.tokens}:
+            return None
         loc = locale()
         return Viewer(f"dashboard:{ident}", i18n.t("dash.viewer.token", loc, id=ident), None)
     if kind == "user" and ident and simulator_choice_allowed():
