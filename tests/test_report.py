@@ -134,7 +134,8 @@ EXPECTED: dict[str, Any] = {
             {"department": "研发部", "question": "stay_2y", "respondents": 3, "suppressed": True, "average": None},
             {"department": "研发部", "question": "supported", "respondents": 1, "suppressed": True, "average": None},
             {"department": "销售部", "question": "stress", "respondents": 1, "suppressed": True, "average": None},
-            {"department": "销售部", "question": "supported", "respondents": 5, "suppressed": False, "average": 4.0},
+            # 5 people, but shown next to the company mean it would give away 研发部's one answer.
+            {"department": "销售部", "question": "supported", "respondents": 5, "suppressed": True, "average": None},
         ],
     },
 }
@@ -219,7 +220,7 @@ def test_csv_has_one_figure_per_row(runner: Any, org: None, runtime: Any) -> Non
     assert value[("turnover", "rate", "company")] == "0.2581"
     assert value[("hr_time", "baseline_minutes", "")] == "820"
     assert value[("hr_time", "saved_share", "")] == "0.8902"
-    assert value[("team_pulse", "average", "销售部/supported")] == "4.0"
+    assert rows[("team_pulse", "average", "销售部/supported")]["note"] == "suppressed"
     assert rows[("team_pulse", "average", "研发部/supported")]["note"] == "suppressed"
     assert value[("team_pulse", "average", "company/supported")] == "3.67"
 
@@ -256,7 +257,7 @@ def test_markdown_reads_like_a_report(runner: Any, org: None, runtime: Any) -> N
     assert "| 关怀用时（每次 15 分钟） | 90 分钟（1.5小时） |" in md
     assert "平均在职 16.4 人 × 10 个工作日" in md
     assert "| 节省 | 730 分钟（12.2小时） · 89.0% |" in md
-    assert "| 销售部 | 获得支持（1–5，越高越好） | 5 | 4.00 |" in md
+    assert "| 销售部 | 获得支持（1–5，越高越好） | 5 | 样本不足 |" in md
     assert "| 研发部 | 获得支持（1–5，越高越好） | 1 | 样本不足 |" in md
     for name in ("关怀1", "未跟1", "王芳", "c1", "n1"):  # aggregates only: nobody is named
         assert name not in md

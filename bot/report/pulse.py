@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
@@ -119,14 +120,37 @@ def team_pulse(session: Session, period: Period, min_group: int) -> tuple[list[T
         .where(*base)
         .group_by(Department.name, SurveyAnswer.question_key)
     )
+    company_rows = [_row(key, None, n, avg, min_group) for key, n, avg in company]
+    department_rows = _hide_complements(
+        company_rows, [_row(key, dept, n, avg, min_group) for dept, key, n, avg in departments], min_group
+    )
     # Sorted here, by code point: database collations order Chinese names differently.
     return (
-        sorted((_row(key, None, n, avg, min_group) for key, n, avg in company), key=lambda r: r.question),
-        sorted(
-            (_row(key, dept, n, avg, min_group) for dept, key, n, avg in departments),
-            key=lambda r: (r.department or "", r.question),
-        ),
+        sorted(company_rows, key=lambda r: r.question),
+        sorted(department_rows, key=lambda r: (r.department or "", r.question)),
     )
+
+
+def _hide_complements(
+    company: list[TeamPulseRow], departments: list[TeamPulseRow], min_group: int
+) -> list[TeamPulseRow]:
+    """Hide more departments where the company mean minus the shown ones would expose a small group.
+
+    Company mean and shown department means let anyone work out the mean of everyone else (hidden
+    departments, people without one); while that remainder is 1..min_group-1 people, the smallest
+    shown department of the question is hidden too.
+    """
+    totals = {r.question: r.respondents for r in company if not r.suppressed}
+    out = list(departments)
+    for question, total in totals.items():
+        while True:
+            shown = [i for i, r in enumerate(out) if r.question == question and not r.suppressed]
+            rest = total - sum(out[i].respondents for i in shown)
+            if not shown or not 0 < rest < min_group:
+                break
+            smallest = min(shown, key=lambda i: (out[i].respondents, out[i].department or ""))
+            out[smallest] = replace(out[smallest], suppressed=True, average=None)
+    return out
 
 
 def _row(
