@@ -271,3 +271,8 @@ def test_revoked_token_ends_its_sessions(client: Any, runtime: Runtime) -> None:
     runtime.settings = runtime.settings.model_copy(update={"api": api})
     response = client.get("/dashboard")
     assert response.status_code == 302 and response.headers["Location"].startswith("/dashboard/login")
+
+
+def test_pages_forbid_third_party_content(client) -> None:
+    csp = client.get("/dashboard/login").headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "img-src 'self' data:" in csp and "script-src" not in csp

@@ -9,11 +9,26 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, Response
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="../templates")
+
+# Pages show free text (dismiss reasons, notes) rendered from Markdown: allow nothing from other
+# origins, so an image link in a note can't become a tracking pixel and no script can run.
+CSP = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+@bp.after_request
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
 
 
 def register(app: Flask) -> None:
