@@ -37,15 +37,7 @@ def report(start: str | None, end: str | None, fmt: str, output: Path | None) ->
     runtime = get_runtime()
     locale = runtime.settings.app.locale
     try:
-        period = periods.resolve(
-            start,
-            end,
-            today=runtime.today(),
-            tz=runtime.tz,
-            default_days=runtime.settings.report.default_days,
-            locale=locale,
-            labels=("--from", "--to"),
-        )
+        period = periods.resolve_for(runtime, start, end, locale, labels=("--from", "--to"))
     except periods.PeriodError as exc:
         click.echo(f"carebot report: {exc.message}", err=True)
         sys.exit(2)

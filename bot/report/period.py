@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from bot import i18n
 from bot.directory import MAX_DATE, MIN_DATE
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 i18n.register(
     {
@@ -105,3 +109,22 @@ def resolve(
     if start > end:
         raise PeriodError("from", i18n.t("report.period.order", locale, start=start, end=end))
     return Period(start, end, tz)
+
+
+def resolve_for(
+    runtime: Runtime,
+    start_raw: str | None,
+    end_raw: str | None,
+    locale: str,
+    labels: tuple[str, str] = ("from", "to"),
+) -> Period:
+    """:func:`resolve` with today, the time zone and ``[report].default_days`` taken from ``runtime``."""
+    return resolve(
+        start_raw,
+        end_raw,
+        today=runtime.today(),
+        tz=runtime.tz,
+        default_days=runtime.settings.report.default_days,
+        locale=locale,
+        labels=labels,
+    )

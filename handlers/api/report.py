@@ -22,14 +22,7 @@ def effectiveness_report() -> tuple[Response, int]:
     runtime = get_runtime()
     loc = locale()
     try:
-        period = periods.resolve(
-            request.args.get("from"),
-            request.args.get("to"),
-            today=runtime.today(),
-            tz=runtime.tz,
-            default_days=runtime.settings.report.default_days,
-            locale=loc,
-        )
+        period = periods.resolve_for(runtime, request.args.get("from"), request.args.get("to"), loc)
     except periods.PeriodError as exc:
         return error(422, "api.invalid", fields={exc.field: exc.message})
     report = generate(runtime, period, loc, actor=api_actor(), channel="api", fmt="json")

@@ -268,14 +268,7 @@ def report() -> ResponseReturnValue:
     runtime, loc = get_runtime(), locale()
     start, end = request.args.get("from") or None, request.args.get("to") or None
     try:
-        period = periods.resolve(
-            start,
-            end,
-            today=runtime.today(),
-            tz=runtime.tz,
-            default_days=runtime.settings.report.default_days,
-            locale=loc,
-        )
+        period = periods.resolve_for(runtime, start, end, loc)
     except periods.PeriodError as exc:
         page = render_template(
             "dashboard/report.html", page="report", viewer=viewer(), error=exc.message, html="", start=start, end=end
