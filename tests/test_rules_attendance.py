@@ -294,6 +294,14 @@ def test_count_in_window(
 LONG_WEEK = {"kind": "period_sum", "field": "worked_minutes", "period": "week", "op": ">=", "value": 3300}
 ELEVEN_HOURS = {"worked": 660}
 
+# Ten workday evenings to 20:00 (20 h of after-hours overtime) plus a rest-day Saturday worked
+# 09:00–19:00: two decoy cases read the same days through different fields.
+NOVEMBER_WORKDAYS = [f"2026-11-{d:02d}" for d in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13)]
+NOVEMBER_EVENINGS = [
+    *[(d, "20:00", {"overtime": 120}) for d in NOVEMBER_WORKDAYS],
+    ("2026-11-07", "19:00", {"first_in": "09:00", "overtime": 0}),
+]
+
 
 def week(start: str, end: str, worked: int = 660) -> list[Day]:
     return [(day.isoformat(), "20:00", {"worked": worked}) for day in b.workdays(start, end)]
@@ -344,52 +352,14 @@ PERIOD_CASES = [
     pytest.param(
         {"kind": "period_sum", "field": "legal_overtime_minutes", "period": "month", "op": ">=", "value": 1800},
         "2026-11-20",
-        {
-            "a": [
-                *[
-                    (d, "20:00", {"overtime": 120})
-                    for d in [
-                        "2026-11-02",
-                        "2026-11-03",
-                        "2026-11-04",
-                        "2026-11-05",
-                        "2026-11-06",
-                        "2026-11-09",
-                        "2026-11-10",
-                        "2026-11-11",
-                        "2026-11-12",
-                        "2026-11-13",
-                    ]
-                ],
-                ("2026-11-07", "19:00", {"first_in": "09:00", "overtime": 0}),
-            ]
-        },
+        {"a": NOVEMBER_EVENINGS},
         {"a": [("2026-11-01", "2026-11-20", 1800)]},
         id="rest-day-work-is-overtime-in-full",
     ),
     pytest.param(
         {"kind": "period_sum", "field": "overtime_minutes", "period": "month", "op": ">=", "value": 1800},
         "2026-11-20",
-        {
-            "a": [
-                *[
-                    (d, "20:00", {"overtime": 120})
-                    for d in [
-                        "2026-11-02",
-                        "2026-11-03",
-                        "2026-11-04",
-                        "2026-11-05",
-                        "2026-11-06",
-                        "2026-11-09",
-                        "2026-11-10",
-                        "2026-11-11",
-                        "2026-11-12",
-                        "2026-11-13",
-                    ]
-                ],
-                ("2026-11-07", "19:00", {"first_in": "09:00", "overtime": 0}),
-            ]
-        },
+        {"a": NOVEMBER_EVENINGS},
         {},
         id="after-hours-overtime-alone-is-below",
     ),
