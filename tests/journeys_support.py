@@ -159,6 +159,8 @@ def run_day(runtime: Runtime, clock: FixedClock, fake: FakePlatform, day: date, 
     outbox.drain(runtime)
     out = []
     for sent in fake.sent[before:]:
+        if sent.kind == "card_update":
+            continue  # the settled cards of yesterday's text commands, not new messages
         card = sent.body.get("card")
         text = (card.title + "\n" + card.markdown) if card is not None else str(sent.body.get("text", ""))
         card_id = card.card_id if card is not None else None
