@@ -232,3 +232,15 @@ def test_mentor_from_csv_and_api_and_command(client, runtime, clock, fake_platfo
     assert client.get("/api/v1/employees/newbie", headers=auth).get_json()["mentor_userid"] == "mentor1"
     outbox.drain(runtime)
     assert any(m.userid == "mentor1" and "导师" in m.body.get("title", "") for m in fake_platform.sent)
+
+
+def test_journey_replaces_the_new_hire_touchpoint_tags(runtime: Any) -> None:
+    from bot.models import Journey as JourneyModel
+    from tests import rules_builders as b
+
+    with runtime.db.session() as s:
+        in_journey = b.employee(s, "in-journey", hired_on=b.d("2026-11-16"))
+        b.employee(s, "no-journey", hired_on=b.d("2026-11-16"))
+        s.add(JourneyModel(employee_id=in_journey, name="default", started_on=date(2026, 11, 12), source="import"))
+    touch = {"kind": "tenure_milestone", "days": [7, 30, 60, 90]}
+    assert set(b.run(runtime, touch, "2026-11-23")) == {"no-journey"}
