@@ -68,7 +68,7 @@ class Assignees:
                 .where(JourneyStep.status.in_(OPEN), JourneyStep.assignee_id.is_not(None))
                 .group_by(JourneyStep.assignee_id)
             )
-            self._load = {person_id: int(n) for person_id, n in rows}
+            self._load = {person_id: int(n) for person_id, n in rows if person_id is not None}
         load = self._load
         return min(candidates, key=lambda p: load.get(p.id, 0))  # ties: the first configured
 

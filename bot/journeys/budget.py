@@ -30,5 +30,6 @@ def sends_on(session: Session, tz: tzinfo, day: date, recipient_ids: Collection[
             .group_by(person)
         )
         for recipient_id, count in rows:
-            out[recipient_id] = out.get(recipient_id, 0) + int(count)
+            if recipient_id is not None:
+                out[recipient_id] = out.get(recipient_id, 0) + int(count)
     return out

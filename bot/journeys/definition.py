@@ -19,6 +19,13 @@ from bot.i18n import normalise_locale
 BUNDLED = Path(__file__).resolve().parent / "default_journey.toml"
 ROLES = ("hr", "manager", "mentor", "admin", "it", "new_hire")
 Role = Literal["hr", "manager", "mentor", "admin", "it", "new_hire"]
+Reader = Literal["manager", "new_hire"]
+
+
+def _managers() -> list[Reader]:
+    return ["manager"]
+
+
 # What a step's texts may mention about the new hire and the people around them.
 PLACEHOLDERS = frozenset(
     {"name", "department", "position", "hired_on", "probation_ends_on", "manager", "mentor", "hrbp", "day"}
@@ -70,7 +77,7 @@ class StepDef(BaseModel):
     due_workdays: int | None = Field(default=None, ge=1, le=60)
     survey: list[str] = Field(default_factory=list, max_length=5)
     # Who besides HR may read the note and result (the new hire only if listed).
-    visible_to: list[Literal["manager", "new_hire"]] = Field(default_factory=lambda: ["manager"])
+    visible_to: list[Reader] = Field(default_factory=_managers)
     every: int | None = Field(default=None, ge=1, le=120)
     until: int | None = Field(default=None, ge=-60, le=400)
 
