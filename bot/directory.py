@@ -214,17 +214,23 @@ def employee_dict(emp: Employee, session: Session) -> dict[str, Any]:
         return session.scalar(select(Employee.userid).where(Employee.id == emp_id)) if emp_id else None
 
     dept = session.get(Department, emp.department_id) if emp.department_id else None
+    mentor = _mentor_field(emp, session)
     return {
         "userid": emp.userid,
         "name": emp.name,
         "department": dept.name if dept else None,
         "manager_userid": userid_of(emp.manager_id),
         "hrbp_userid": userid_of(emp.hrbp_id),
-        "mentor_userid": userid_of(emp.mentor_id),
         "status": emp.status,
         "hired_on": emp.hired_on.isoformat() if emp.hired_on else None,
         "left_on": emp.left_on.isoformat() if emp.left_on else None,
-    }
+    } | mentor
+
+
+def _mentor_field(emp: Employee, session: Session) -> dict[str, Any]:
+    """``mentor_userid`` only when a mentor is set, so the long-standing shape stays as it was for everyone else."""
+    userid = session.scalar(select(Employee.userid).where(Employee.id == emp.mentor_id)) if emp.mentor_id else None
+    return {"mentor_userid": userid} if userid else {}
 
 
 __all__ = [
