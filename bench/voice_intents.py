@@ -43,8 +43,13 @@ def main() -> None:
     lexicon = load()
     settings = VoiceSection()
     plain = settings.model_copy(
-        update={"negation_factor": 1.0, "hedge_factor": 1.0, "joke_factor": 1.0, "distress_joke_factor": 1.0,
-                "third_party_factor": 1.0}
+        update={
+            "negation_factor": 1.0,
+            "hedge_factor": 1.0,
+            "joke_factor": 1.0,
+            "distress_joke_factor": 1.0,
+            "third_party_factor": 1.0,
+        }
     )
     tuned, baseline = Classifier(lexicon, settings), Classifier(lexicon, plain)
     tuned.classify("预热")  # load jieba's dictionary outside the timing
@@ -52,8 +57,10 @@ def main() -> None:
         rows = read_corpus(CORPUS / f"corpus_{half}.tsv")
         ours, per_msg = _run(tuned, rows)
         base, _ = _run(baseline, rows)
-        print(f"\n== {half} half: {len(rows)} messages, accuracy {ours.accuracy:.2f} "
-              f"(baseline {base.accuracy:.2f}), {per_msg * 1000:.2f} ms/message")
+        print(
+            f"\n== {half} half: {len(rows)} messages, accuracy {ours.accuracy:.2f} "
+            f"(baseline {base.accuracy:.2f}), {per_msg * 1000:.2f} ms/message"
+        )
         print(f"{'intent':<11} {'n':>4}  {'prec':>5} {'recall':>6}   baseline prec/recall   target")
         for intent in INTENTS:
             s, b = ours.per_intent[intent], base.per_intent[intent]
@@ -62,8 +69,10 @@ def main() -> None:
             if intent in TARGETED:
                 good = (s.precision or 0) >= 0.9 and (s.recall or 0) >= 0.8
                 ok = " ok" if good else " MISSED"
-            print(f"{intent:<11} {s.labelled:>4}  {_fmt(s.precision):>5} {_fmt(s.recall):>6}   "
-                  f"{_fmt(b.precision)}/{_fmt(b.recall)}            {target}{ok}")
+            print(
+                f"{intent:<11} {s.labelled:>4}  {_fmt(s.precision):>5} {_fmt(s.recall):>6}   "
+                f"{_fmt(b.precision)}/{_fmt(b.recall)}            {target}{ok}"
+            )
         print(f"none messages escalated: {len(ours.none_escalated)} (baseline {len(base.none_escalated)})")
         for text in ours.none_escalated:
             print(f"  ! {text}")

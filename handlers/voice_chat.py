@@ -40,7 +40,9 @@ def _survey_repeat(ctx: Context, employee: Employee, event: ChatMessage, locale:
     q = questions.get(key or "")
     if q is None:
         return None
-    message = question_message(survey, q, locale, lead=i18n.t("voice.survey_repeat", locale), suffix=f"r{event.message_id}"[:24])
+    message = question_message(
+        survey, q, locale, lead=i18n.t("voice.survey_repeat", locale), suffix=f"r{event.message_id}"[:24]
+    )
     if message.kind == "card":
         outbox.enqueue(
             ctx.session,

@@ -68,7 +68,9 @@ class Chat:
             key = button.action + "?" + "&".join(f"{k}={v}" for k, v in sorted(button.params.items()))
             assert post_wecom(self.client, wecom_card_click(userid, card.card_id, key, "rc-9")).status_code == 200
         else:
-            assert post_dingtalk_card(self.client, card.card_id, userid, button.action, button.params).status_code == 200
+            assert (
+                post_dingtalk_card(self.client, card.card_id, userid, button.action, button.params).status_code == 200
+            )
         outbox.drain(self.runtime)
 
 
@@ -93,7 +95,11 @@ def test_help_consent_by_text_reaches_hrbp_with_the_quote_then_done(
         told = chat.say("zhangsan", "是")
     assert "王芳" in told and WORDS in told and "主管看不到" in told
     # No chat text at INFO or above, on any logger.
-    assert not [r for r in caplog.records if r.levelno >= logging.INFO and ("压力" in r.getMessage() or "睡不着" in r.getMessage())]
+    assert not [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.INFO and ("压力" in r.getMessage() or "睡不着" in r.getMessage())
+    ]
 
     with db.session() as s:
         [tag] = s.scalars(select(Tag)).all()

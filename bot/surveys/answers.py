@@ -12,12 +12,12 @@ from bot.models import Employee, Survey, SurveyAnswer, SurveyQuestion
 from bot.runtime import Runtime
 from bot.sqlutil import dialect_insert
 from bot.surveys import feed
-from bot.voice import messages as _voice_texts  # noqa: F401  (the follow-up texts)
 from bot.surveys.bank import COMMENT_KEY, load_questions
 from bot.surveys.compose import chat_text
 from bot.surveys.parsing import is_skip, looks_numeric, parse_number
 from bot.surveys.sending import locale_of, send_question
 from bot.surveys.state import answers_of, next_key, open_survey, recently_expired
+from bot.voice import messages as _voice_texts  # noqa: F401  (the follow-up texts)
 
 log = logging.getLogger(__name__)
 

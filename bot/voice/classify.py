@@ -146,9 +146,7 @@ class Classifier:
         lead = [m for m in self._third if not m.isascii() and previous.startswith(m)]
         return previous[-_PREFIX_WINDOW:] if lead else clause
 
-    def _factor(
-        self, intent: str, text: str, start: int, joke: str, asks: bool
-    ) -> tuple[float, tuple[str, ...]]:
+    def _factor(self, intent: str, text: str, start: int, joke: str, asks: bool) -> tuple[float, tuple[str, ...]]:
         cfg = self.settings
         factor, notes = cfg.intent_weights.get(intent, 1.0), []
         clause = self._clause_prefix(text, start)
@@ -186,9 +184,9 @@ class Classifier:
                     taken[start:end] = [True] * (end - start)
                     found.append((start, token, lex.words[token]))
         for pattern in lex.patterns:
-            m = pattern.regex.search(masked)
-            if m is not None:
-                found.append((m.start(), f"/{m.group(0)}/", pattern.weight))
+            hit = pattern.regex.search(masked)
+            if hit is not None:
+                found.append((hit.start(), f"/{hit.group(0)}/", pattern.weight))
         hits = []
         for start, cue, weight in sorted(found):
             factor, notes = self._factor(intent, text, start, joke, asks)

@@ -46,7 +46,9 @@ def pending(runtime: Runtime, session: Session, employee: Employee) -> VoiceRequ
     since = runtime.clock.now() - timedelta(hours=runtime.settings.voice.consent_ttl_hours)
     return session.scalar(
         select(VoiceRequest)
-        .where(VoiceRequest.employee_id == employee.id, VoiceRequest.status == "pending", VoiceRequest.asked_at >= since)
+        .where(
+            VoiceRequest.employee_id == employee.id, VoiceRequest.status == "pending", VoiceRequest.asked_at >= since
+        )
         .order_by(VoiceRequest.id.desc())
         .limit(1)
     )
@@ -58,7 +60,7 @@ def _hrbp(session: Session, employee: Employee) -> Employee | None:
 
 
 def question(session: Session, employee: Employee, locale: str) -> str:
-    """"要我请你的 HRBP 赵月磊联系你吗？" (or HR when there is no business partner)."""
+    """ "要我请你的 HRBP 赵月磊联系你吗？" (or HR when there is no business partner)."""
     hrbp = _hrbp(session, employee)
     if hrbp is not None:
         return i18n.t("voice.ask.hrbp", locale, name=hrbp.name)
@@ -91,7 +93,9 @@ def offer(
         parts += [*support_lines(runtime, locale), i18n.t("voice.danger", locale)]
     parts += [ask, i18n.t("voice.ask.how", locale)]
     buttons = (
-        Button(i18n.t("voice.button.yes", locale), CONSENT_ACTION, {"request": str(request.id), "answer": "yes"}, "primary"),
+        Button(
+            i18n.t("voice.button.yes", locale), CONSENT_ACTION, {"request": str(request.id), "answer": "yes"}, "primary"
+        ),
         Button(i18n.t("voice.button.no", locale), CONSENT_ACTION, {"request": str(request.id), "answer": "no"}),
     )
     card = Card(f"vr{request.id}", i18n.t("voice.card.title", locale), ask, buttons)
@@ -126,7 +130,9 @@ def _evaluate_after_commit(runtime: Runtime, session: Session, employee_id: int)
     pending_ids.add(employee_id)
 
 
-def resolve(runtime: Runtime, session: Session, request: VoiceRequest, employee: Employee, yes: bool, locale: str) -> str:
+def resolve(
+    runtime: Runtime, session: Session, request: VoiceRequest, employee: Employee, yes: bool, locale: str
+) -> str:
     """Record the answer; returns what to tell the employee."""
     request.answered_at = runtime.clock.now()
     if not yes:

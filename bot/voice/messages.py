@@ -32,24 +32,29 @@ i18n.register(
             "zh-CN": "如果你此刻有危险，请立即拨打 120 或 110。",
             "en": "If you are in danger right now, call 120 or 110 immediately.",
         },
-        "voice.ask.hrbp": {"zh-CN": "要我请你的 HRBP {name}联系你吗？", "en": "Shall I ask your HR partner {name} to contact you?"},
+        "voice.ask.hrbp": {
+            "zh-CN": "要我请你的 HRBP {name}联系你吗？",
+            "en": "Shall I ask your HR partner {name} to contact you?",
+        },
         "voice.ask.hr": {"zh-CN": "要我请 HR 联系你吗？", "en": "Shall I ask HR to contact you?"},
         "voice.ask.how": {
             "zh-CN": "回复“是”或“不用”（也可以点卡片上的按钮）。在你同意之前，我不会告诉任何人。",
-            "en": "Reply \"yes\" or \"no\" (or use the card's buttons). I will not tell anyone unless you agree.",
+            "en": 'Reply "yes" or "no" (or use the card\'s buttons). I will not tell anyone unless you agree.',
         },
         "voice.card.title": {"zh-CN": "要不要请 HR 联系你？", "en": "Shall HR contact you?"},
         "voice.button.yes": {"zh-CN": "是", "en": "Yes"},
         "voice.button.no": {"zh-CN": "先不用", "en": "Not now"},
         "voice.yes.done": {
-            "zh-CN": "好的，已请 {who}联系你，通常在 {hours} 小时内。{who}会看到你刚才写的这句话：“{quote}”。你的主管看不到。",
+            "zh-CN": "好的，已请 {who}联系你，通常在 {hours} 小时内。"
+            "{who}会看到你刚才写的这句话：“{quote}”。你的主管看不到。",
             "en": "Done: I have asked {who} to contact you, usually within {hours} hours. {who} will see what you "
-            "wrote: \"{quote}\". Your manager will not.",
+            'wrote: "{quote}". Your manager will not.',
         },
         "voice.yes.hr": {"zh-CN": "HR", "en": "HR"},
         "voice.no.done": {
             "zh-CN": "好的，这次先不告诉任何人，你写的话也不会保存。想聊的时候随时找我。",
-            "en": "All right: I will not tell anyone, and what you wrote is not kept. I am here whenever you want to talk.",
+            "en": "All right: I will not tell anyone, and what you wrote is not kept. "
+            "I am here whenever you want to talk.",
         },
         "voice.card.yes": {"zh-CN": "✅ 已请 HR 联系你", "en": "✅ HR will contact you"},
         "voice.card.no": {"zh-CN": "好的，先不联系", "en": "OK, no contact for now"},
@@ -78,13 +83,15 @@ i18n.register(
             "en": "Also, your pulse survey is still waiting for an answer:",
         },
         "voice.after_high.checkin": {
-            "zh-CN": "谢谢你如实告诉我们。接下来：你的HRBP会在一个工作日内私下联系你（只有HR能看到这个回答，主管看不到）。"
+            "zh-CN": "谢谢你如实告诉我们。接下来：你的HRBP会在一个工作日内私下联系你"
+            "（只有HR能看到这个回答，主管看不到）。"
             "如果现在就想找人聊：",
             "en": "Thank you for telling us honestly. What happens next: your HR partner will contact you privately "
             "within one working day (only HR sees this answer, not your manager). If you want to talk now:",
         },
         "voice.after_high.team": {
-            "zh-CN": "谢谢你如实告诉我们。这份问卷只以团队汇总出现，不会有人单独联系你；如果想找人聊，可以直接跟我说，或者：",
+            "zh-CN": "谢谢你如实告诉我们。这份问卷只以团队汇总出现，不会有人单独联系你；"
+            "如果想找人聊，可以直接跟我说，或者：",
             "en": "Thank you for telling us honestly. This pulse is only shown as team totals, so nobody will contact "
             "you because of it; to talk to someone, just tell me, or:",
         },

@@ -9,4 +9,6 @@ from bot.runtime import Runtime
 def support_lines(runtime: Runtime, locale: str) -> list[str]:
     """One bullet per configured support line (EAP, hotline), empty ones left out."""
     care = runtime.settings.care
-    return [i18n.t("voice.support", locale, line=line.strip()) for line in (care.eap_text, care.hotline) if line.strip()]
+    return [
+        i18n.t("voice.support", locale, line=line.strip()) for line in (care.eap_text, care.hotline) if line.strip()
+    ]

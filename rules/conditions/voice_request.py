@@ -72,7 +72,7 @@ def _quotes(evidence: dict[str, Any], locale: str | None) -> str:
     items = []
     for r in evidence["requests"]:
         day = fmt.day(r["on"], locale)
-        items.append(f"{day} “{r['quote']}”" if not fmt.is_en(locale) else f"{day}: \"{r['quote']}\"")
+        items.append(f"{day} “{r['quote']}”" if not fmt.is_en(locale) else f'{day}: "{r["quote"]}"')
     return "；".join(items) if not fmt.is_en(locale) else "; ".join(items)
 
 
