@@ -11,11 +11,9 @@ from bot.models.privacy import AuditLog, Consent, LifeEvent
 from bot.models.ratelimit import CommandHit
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
-from bot.models.voice import AnonymousQuestion, AnonymousRoute, VoiceRequest
+from bot.models.voice import VoiceRequest
 
 __all__ = [
-    "AnonymousQuestion",
-    "AnonymousRoute",
     "Approval",
     "AttendanceDay",
     "AuditLog",

@@ -1,4 +1,4 @@
-"""What employees tell the bot in chat: care requests awaiting or given consent, anonymous questions."""
+"""What employees tell the bot in chat: care requests awaiting or given consent."""
 
 from __future__ import annotations
 
@@ -34,31 +34,3 @@ class VoiceRequest(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_on: Mapped[date | None] = mapped_column(Date)  # consented: until when HR is reminded
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # e.g. the life-event flow's step
-
-
-class AnonymousQuestion(Base):
-    """A question to HR without the sender's identity; HR answers it by its number."""
-
-    __tablename__ = "anonymous_questions"
-    __table_args__ = (Index("ix_anonymous_questions_asked", "asked_at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token: Mapped[str] = mapped_column(String(48), unique=True)
-    question: Mapped[str] = mapped_column(Text)
-    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    answer: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    answered_by: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
-
-
-class AnonymousRoute(Base):
-    """The only link from an anonymous question's token to its sender, used to deliver HR's answer.
-
-    No HR surface, API or export reads this table; whoever operates the database still can.
-    """
-
-    __tablename__ = "anonymous_routes"
-
-    token: Mapped[str] = mapped_column(String(48), primary_key=True)
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
-    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -49,10 +49,6 @@ class VoiceSection(_Frozen):
     # How long an unanswered consent question stays open, and how long a consented request lives.
     consent_ttl_hours: int = Field(default=48, ge=1, le=720)
     request_days: int = Field(default=14, ge=1, le=90)
-    # Life events declared with /家里有事 expire after this many days unless ended earlier.
-    life_event_days: int = Field(default=30, ge=1, le=365)
-    # Anonymous questions (/匿名) a person may send in a rolling day.
-    anonymous_per_day: int = Field(default=3, ge=1, le=50)
     max_quote_chars: int = Field(default=500, ge=50, le=2000)
 
     def threshold(self, intent: str) -> float:
