@@ -10,9 +10,10 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
+
 import bot.models.base
-from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_type=Text()))
 
 revision: str = '0007'
 down_revision: str | Sequence[str] | None = '0003'
