@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from bot.errors import ConfigError
 from bot.journeys.settings import OnboardingSection
 from bot.metric_catalogue import MetricsSection
+from bot.voice.settings import CareSection, VoiceSection
 
 log = logging.getLogger(__name__)
 
@@ -286,6 +287,8 @@ class Settings(_Section):
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
     onboarding: OnboardingSection = OnboardingSection()
+    care: CareSection = CareSection()
+    voice: VoiceSection = VoiceSection()
 
     @property
     def tz(self) -> ZoneInfo:
