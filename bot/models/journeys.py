@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, JSONType, UTCDateTime, utcnow
+from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
 
 
 class Journey(Base):
@@ -24,7 +24,7 @@ class Journey(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | completed | cancelled
     source: Mapped[str] = mapped_column(String(16))  # how the hire came in: import | api | dingtalk | wecom …
     ended_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
 
 
 class JourneyStep(Base):
@@ -62,4 +62,4 @@ class JourneyStep(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="SET NULL"))
     card_ref: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
