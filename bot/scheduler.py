@@ -69,9 +69,12 @@ class Leader:
         self.runtime = runtime
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.generation: int | None = None  # the fencing token of the lease this process holds
+        self.stopped = False  # set by release(): a job thread still running must not take the lease back
 
     def try_acquire(self) -> bool:
         """Take or renew the lease; True when this process is the leader now."""
+        if self.stopped:
+            return False
         now = self.runtime.clock.now()
         expires = now + timedelta(seconds=LEASE_SECONDS)
         with self.runtime.db.session() as s:
@@ -113,6 +116,7 @@ class Leader:
 
     def release(self) -> None:
         """Give the lease up at once (on shutdown), so a standby takes over without waiting it out."""
+        self.stopped = True
         self.generation = None
         with self.runtime.db.session() as s:
             s.execute(
