@@ -69,10 +69,12 @@ def _timed(call: Any) -> tuple[Any, float]:
     return result, time.monotonic() - started
 
 
-def test_liveness_never_touches_the_database(hung_app: Any) -> None:
-    response, took = _timed(lambda: hung_app.test_client().get("/healthz"))
-    assert response.status_code == 200
-    assert took < 1
+def test_liveness_never_touches_the_database(hung_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_database(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("/healthz touched the database")
+
+    monkeypatch.setattr(hung_app.extensions["carebot"].db.engine, "connect", no_database)
+    assert hung_app.test_client().get("/healthz").status_code == 200
 
 
 def test_readiness_answers_503_within_its_own_timeout(hung_app: Any) -> None:
@@ -81,7 +83,7 @@ def test_readiness_answers_503_within_its_own_timeout(hung_app: Any) -> None:
         response, took = _timed(lambda: client.get("/readyz"))
         assert response.status_code == 503
         assert response.get_json()["status"] == "unavailable"
-        assert took < 6
+        assert took < 15  # 3 s deadline; generous for a loaded machine (without it: no answer at all)
 
 
 def test_a_callback_gets_a_quick_503_so_the_platform_retries(hung_app: Any) -> None:
@@ -92,7 +94,7 @@ def test_a_callback_gets_a_quick_503_so_the_platform_retries(hung_app: Any) -> N
     )
     assert response.status_code == 503
     assert "retry" in response.get_data(as_text=True)
-    assert took < 10
+    assert took < 20  # 1 s connect timeout, twice (pre-ping and connect), plus a loaded machine
 
 
 def test_postgres_sessions_carry_statement_and_lock_timeouts() -> None:
