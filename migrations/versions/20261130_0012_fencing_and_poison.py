@@ -1,7 +1,7 @@
 """fencing and poison payloads: lease generation, inbox claim time and raw payload
 
 Revision ID: 0012
-Revises: 0003
+Revises: 0010
 Create Date: 2026-11-30 20:30:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import bot.models.base
 
 revision: str = "0012"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
