@@ -252,9 +252,9 @@ class HireCohort:
     month: str  # YYYY-MM
     people: int
     suppressed: bool
-    probation_decided: int | None  # probation ended (passed) or left before it ended (not passed)
+    probation_decided: int | None  # people whose probation has ended by the period's last day
     probation_passed: int | None
-    early_observed: int | None  # past their first 90 days, or left within them
+    early_observed: int | None  # people whose first 90 days are over
     early_leavers: int | None  # left within 90 days of the hire date
 
     @property

@@ -6,9 +6,9 @@ nowhere. A role's figures are suppressed when they concern fewer than ``min_grou
 
 *Cohorts*: the months in which people were hired, from eleven months before the period's last
 month up to it (or from the period's start when it is longer), with outcomes as known on the
-period's last day. Probation is *passed* when it has ended with the person still employed, *not
-passed* when they left on or before its end day; *early leavers* left within ``EARLY_DAYS`` days
-of the hire date, out of those whose first ``EARLY_DAYS`` days are over (or who left in them).
+period's last day. The probation pass rate is over the people whose probation has ended by then:
+*passed* when they were still employed after its end day. The early-leaver rate is over the people
+whose first ``EARLY_DAYS`` days are over: those who left within them.
 """
 
 from __future__ import annotations
@@ -103,17 +103,13 @@ def _cohorts(session: Session, period: Period, min_group: int) -> tuple[HireCoho
         if len(people) < min_group:
             out.append(HireCohort(month, len(people), True, None, None, None, None))
             continue
-        passed = sum(
-            1 for _, ends, left in people if ends is not None and ends <= end and (left is None or left > ends)
-        )
-        failed = sum(1 for _, ends, left in people if ends is not None and left is not None and left <= ends)
-        early = sum(1 for hired, _, left in people if left is not None and left <= hired + timedelta(days=EARLY_DAYS))
-        observed = early + sum(
-            1
-            for hired, _, left in people
-            if hired + timedelta(days=EARLY_DAYS) <= end and not (left and left <= hired + timedelta(days=EARLY_DAYS))
-        )
-        out.append(HireCohort(month, len(people), False, passed + failed, passed, observed, early))
+        # Only people whose probation (or first EARLY_DAYS days) is over count: a young cohort's
+        # early departures alone would otherwise make its rates look far worse than they are.
+        decided = [(ends, left) for _, ends, left in people if ends is not None and ends <= end]
+        passed = sum(1 for ends, left in decided if left is None or left > ends)
+        observed = [(hired, left) for hired, _, left in people if hired + timedelta(days=EARLY_DAYS) <= end]
+        early = sum(1 for hired, left in observed if left is not None and left <= hired + timedelta(days=EARLY_DAYS))
+        out.append(HireCohort(month, len(people), False, len(decided), passed, len(observed), early))
     return tuple(out)
 
 

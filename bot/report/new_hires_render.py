@@ -93,8 +93,8 @@ def markdown(section: NewHires, min_group: int, loc: str) -> list[str]:
             )
             for c in section.cohorts
         ]
-        keys = ("month", "people", "probation", "early")
-        out += _table([i18n.t(f"report.s6.{k}", loc) for k in keys], crow)
+        heads = ("month", "people", "probation", "early")
+        out += _table([i18n.t(f"report.s6.{k}", loc) for k in heads], crow)
     else:
         out += [i18n.t("report.none", loc), ""]
     return out
