@@ -164,7 +164,6 @@ def test_new_hire_section_in_csv_and_markdown(runner: Any, org: None) -> None:
     assert "| 2026-05 | 2 | 样本不足 | 样本不足 |" in md
 
 
-
 def test_new_hire_section_in_english(runtime: Any, org: None) -> None:
     from bot.report.period import Period
     from bot.report.service import generate, render
