@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.errors import ConfigError
+from bot.evaluation.settings import EvaluationSection
 from bot.metric_catalogue import MetricsSection
 
 log = logging.getLogger(__name__)
@@ -284,6 +285,7 @@ class Settings(_Section):
     metrics: MetricsSection = MetricsSection()
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
+    evaluation: EvaluationSection = EvaluationSection()
 
     @property
     def tz(self) -> ZoneInfo:

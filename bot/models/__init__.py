@@ -3,6 +3,7 @@
 from bot.models.attendance import Approval, AttendanceDay, Punch
 from bot.models.base import Base, utcnow
 from bot.models.care import CareAction, Reminder, Tag
+from bot.models.evaluation import EvaluationAssignment
 from bot.models.events import InboundEvent
 from bot.models.metrics import Metric
 from bot.models.org import Department, Employee
@@ -22,6 +23,7 @@ __all__ = [
     "Consent",
     "Department",
     "Employee",
+    "EvaluationAssignment",
     "EvaluationRun",
     "InboundEvent",
     "Lease",
