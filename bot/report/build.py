@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot import rulebook
+from bot.evaluation import experiment
 from bot.report import cohorts, pulse, queries, workforce
 from bot.report.model import (
     CareActivity,
@@ -85,6 +86,7 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
     heads = workforce.headcount(session, period)
     workdays = sum(1 for day in heads.by_day if runtime.calendar.is_workday(day))
     company, departments = pulse.team_pulse(session, period, floor)
+    recorded_actions, recorded_minutes = queries.recorded_care_minutes(session, period, CONVERSATIONS)
     return Report(
         generated_at=runtime.clock.now(),
         period=PeriodInfo(period.start, period.end, period.days, workdays),
@@ -104,6 +106,9 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
             employee_workdays=heads.employee_workdays(runtime.calendar),
             workdays=workdays,
             baseline_minutes_per_chat=cfg.baseline_minutes_per_chat,
+            recorded_actions=recorded_actions,
+            recorded_minutes=recorded_minutes,
         ),
         team_pulse=TeamPulse(floor, tuple(company), tuple(departments)),
+        experiment=experiment.build(runtime, session, groups.tagged, groups.cared, leavers),
     )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import tzinfo
 
 from bot import i18n
+from bot.evaluation.render import markdown as experiment_md
 from bot.report.messages import label
 from bot.report.model import GroupChange, LeaverGroup, Report
 
@@ -42,13 +43,36 @@ def _care(report: Report, loc: str) -> list[str]:
     else:
         out += [i18n.t("report.none", loc), ""]
     out += [f"### {i18n.t('report.s1.reminders', loc)}", ""]
-    statuses = ("created", "sent", "done", "dismissed", "auto_closed", "snoozed", "capped", "still_open", "acted_on")
+    statuses = (
+        "created",
+        "sent",
+        "done",
+        "dismissed",
+        "auto_closed",
+        "snoozed",
+        "capped",
+        "held_out",
+        "still_open",
+        "acted_on",
+    )
     counts = [(label("report.rem", s, loc), getattr(rem, s)) for s in statuses]
     out += _table([i18n.t("report.s1.status", loc), i18n.t("report.count", loc)], counts)
     if rem.acted_on_rate is None:
         out += [i18n.t("report.s1.rate_none", loc), ""]
     else:
-        out += [i18n.t("report.s1.rate", loc, rate=pct(rem.acted_on_rate), sent=rem.sent, acted=rem.acted_on), ""]
+        # 跟进率 counts only "done": a "not needed" is a decision, not a follow-up, so it is shown apart.
+        out += [
+            i18n.t("report.s1.rate", loc, rate=pct(rem.followed_up_rate), sent=rem.sent, acted=rem.followed_up),
+            "",
+            i18n.t(
+                "report.s1.dismissed_rate",
+                loc,
+                rate=pct(rem.dismissed_rate),
+                n=rem.dismissed_after_send,
+                closed=pct(rem.acted_on_rate),
+            ),
+            "",
+        ]
     if tta.reminders:
         out += [
             i18n.t(
@@ -162,12 +186,20 @@ def _hr_time(report: Report, loc: str) -> list[str]:
     people = dec(hr.average_active_employees, 1).removesuffix(".0")
     rows = [
         (i18n.t("report.s4.actions", loc), hr.care_actions),
-        (i18n.t("report.s4.care", loc, m=hr.minutes_per_care_action), _minutes(hr.care_minutes, loc)),
+        (
+            i18n.t("report.s4.care", loc, m=hr.minutes_per_care_action, n=hr.recorded_actions),
+            _minutes(hr.care_minutes, loc),
+        ),
         (
             i18n.t("report.s4.baseline", loc, m=hr.baseline_minutes_per_chat, people=people, days=hr.workdays),
             _minutes(hr.baseline_minutes, loc),
         ),
-        (i18n.t("report.s4.saved", loc), f"{_minutes(hr.saved_minutes, loc)} · {pct(hr.saved_share)}"),
+        (
+            i18n.t("report.s4.saved", loc),
+            i18n.t("report.s4.no_care", loc)
+            if hr.saved_minutes is None
+            else f"{_minutes(hr.saved_minutes, loc)} · {pct(hr.saved_share)}",
+        ),
     ]
     header = [i18n.t("report.s4.item", loc), i18n.t("report.s4.value", loc)]
     return [f"## {i18n.t('report.s4', loc)}", "", *_table(header, rows)]
@@ -216,6 +248,11 @@ def render(report: Report, locale: str, tz: tzinfo) -> str:
         "",
     ]
     body = (
-        _care(report, loc) + _pulse(report, loc) + _turnover(report, loc) + _hr_time(report, loc) + _team(report, loc)
+        _care(report, loc)
+        + _pulse(report, loc)
+        + _turnover(report, loc)
+        + _hr_time(report, loc)
+        + _team(report, loc)
+        + experiment_md(report.experiment, loc)
     )
     return "\n".join(head + body).rstrip("\n") + "\n"

@@ -1,0 +1,64 @@
+"""Texts of evaluation mode (report section, CLI), zh-CN and en, registered with bot.i18n on import."""
+
+from __future__ import annotations
+
+from bot import i18n
+
+
+def _m(zh: str, en: str) -> dict[str, str]:
+    return {"zh-CN": zh, "en": en}
+
+
+i18n.register(
+    {
+        "exp.title": _m("六、对照实验（关怀组 vs 对照组）", "6. Controlled experiment (care vs holdout)"),
+        "exp.off": _m(
+            "未开启评估模式（[evaluation].enabled = false）：上面的比较是观察性的，不能证明因果。",
+            "Evaluation mode is off ([evaluation].enabled = false): the comparisons above are observational, "
+            "not proof.",
+        ),
+        "exp.intro": _m(
+            "按{unit}随机分组，设定对照组比例 {share}（实际 {realised}），自 {start} 起。"
+            "对照组员工照常打标签，但提醒暂不发送（健康与合规类规则除外）。"
+            "按意向治疗（ITT）分析：本期被打标签的人按所在组比较，不论 HR 实际是否跟进；"
+            "离职指首个标签后 {days} 天内离职。",
+            "Randomised by {unit}; configured holdout share {share} (realised {realised}), since {start}. "
+            "Holdout people are tagged as usual but their reminders are held back (wellbeing and legal rules "
+            "excepted). Intention to treat: people tagged in the period are compared by assigned arm, whatever HR "
+            "did; leaving means within {days} days of the first tag.",
+        ),
+        "exp.unit.employee": _m("员工", "employee"),
+        "exp.unit.department": _m("部门", "department"),
+        "exp.arm.care": _m("关怀组", "care"),
+        "exp.arm.holdout": _m("对照组", "holdout"),
+        "exp.col.arm": _m("组", "Arm"),
+        "exp.col.people": _m("本期被打标签人数", "People tagged"),
+        "exp.col.left": _m("离职", "Left"),
+        "exp.col.voluntary": _m("主动离职", "Voluntary"),
+        "exp.col.rate": _m("离职率", "Rate"),
+        "exp.col.cared": _m("实际被跟进（仅供参考）", "Actually cared for (for reference)"),
+        "exp.col.measure": _m("指标（关怀组 − 对照组）", "Measure (care − holdout)"),
+        "exp.col.estimate": _m("估计", "Estimate"),
+        "exp.col.ci": _m("95% 置信区间", "95% CI"),
+        "exp.col.p": _m("p 值", "p-value"),
+        "exp.turnover_difference": _m("离职率差", "Turnover difference"),
+        "exp.turnover_difference_voluntary": _m("主动离职率差", "Voluntary turnover difference"),
+        "exp.pulse_difference": _m("心情变化差（1–5）", "Mood change difference (1–5)"),
+        "exp.performance_difference": _m("业绩相对变化差", "Relative performance change difference"),
+        "exp.suppressed": _m(
+            "至少一组人数不足，不显示差异。", "At least one arm is too small: differences are not shown."
+        ),
+        "exp.read": _m(
+            "区间不含 0 才说明两组确有差别；p 值越小，越不可能是偶然。"
+            "业绩为首个标签后 {weeks} 周对比前 {weeks} 周的相对变化。"
+            "方法与局限见 docs/report.md。",
+            "Only an interval that excludes 0 shows a real difference; the smaller the p-value, the less likely "
+            "chance. Performance is the relative change in the {weeks} weeks after the first tag against the "
+            "{weeks} weeks before. Method and limits: docs/report.md.",
+        ),
+        "exp.enabled": _m("是否开启评估模式", "evaluation mode on"),
+        "exp.share": _m("设定对照组比例", "configured holdout share"),
+        "exp.realised": _m("实际对照组比例", "realised holdout share"),
+        "exp.unit": _m("随机单位", "randomisation unit"),
+    }
+)
