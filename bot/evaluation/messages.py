@@ -56,6 +56,30 @@ i18n.register(
             "chance. Performance is the relative change in the {weeks} weeks after the first tag against the "
             "{weeks} weeks before. Method and limits: docs/report.md.",
         ),
+        "exp.plan.need": _m(
+            "没有足够的数据估算：请用 --employees 和 --base-turnover 给出公司人数和年离职率。",
+            "not enough data to estimate: give the company size and annual turnover with --employees and "
+            "--base-turnover.",
+        ),
+        "exp.plan.result": _m(
+            "公司 {employees} 人，年离职率 {turnover}：被打标签后 {window} 天内离职的概率约 {base}。\n"
+            "要以 {power} 的把握（显著性 {alpha}）发现关怀让离职减少 {reduction}（{base} → {target}），"
+            "需要 {people} 名被打标签的员工（关怀组 {care}，对照组 {holdout}，对照组比例 {share}）。\n"
+            "按每月约 {tagged} 人被打标签，需入组 {enrol} 个月，再观察 {window} 天：共约 {months} 个月。",
+            "{employees} employees, annual turnover {turnover}: about {base} leave within {window} days of a tag.\n"
+            "To detect a {reduction} reduction ({base} → {target}) with {power} power at {alpha} significance "
+            "you need {people} tagged people ({care} care, {holdout} holdout, holdout share {share}).\n"
+            "At about {tagged} people tagged a month: {enrol} months of enrolment plus {window} days of "
+            "follow-up, about {months} months in all.",
+        ),
+        "exp.assign.off": _m(
+            "评估模式未开启或尚未到开始日期（[evaluation].enabled / start）。",
+            "evaluation mode is off or its start day has not come ([evaluation].enabled / start).",
+        ),
+        "exp.assign.done": _m(
+            "新分组 {n} 个单位（关怀组 {care}，对照组 {holdout}）；目前对照组实际比例 {realised}。",
+            "{n} units newly assigned ({care} care, {holdout} holdout); realised holdout share now {realised}.",
+        ),
         "exp.enabled": _m("是否开启评估模式", "evaluation mode on"),
         "exp.share": _m("设定对照组比例", "configured holdout share"),
         "exp.realised": _m("实际对照组比例", "realised holdout share"),
