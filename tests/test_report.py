@@ -146,6 +146,22 @@ EXPECTED: dict[str, Any] = {
             {"department": "销售部", "question": "supported", "respondents": 5, "suppressed": True, "average": None},
         ],
     },
+    "felt_cared": {  # nobody answered the felt-cared team pulse: six empty periods of 14 days, oldest first
+        "question": "felt_cared",
+        "min_respondents": 5,
+        "periods": [
+            {"from": start, "to": end, "respondents": 0, "suppressed": True, "share_4_5": None}
+            for start, end in (
+                ("2026-08-24", "2026-09-06"),
+                ("2026-09-07", "2026-09-20"),
+                ("2026-09-21", "2026-10-04"),
+                ("2026-10-05", "2026-10-18"),
+                ("2026-10-19", "2026-11-01"),
+                ("2026-11-02", "2026-11-15"),
+            )
+        ],
+        "trend": None,
+    },
     "experiment": {  # evaluation mode is off: the shape is there, the figures are not
         "enabled": False,
         "holdout_share": 0.3,

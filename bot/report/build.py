@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from bot import rulebook
 from bot.evaluation import experiment
 from bot.report import cohorts, pulse, queries, workforce
+from bot.report.felt_cared import felt_cared
 from bot.report.model import (
     CareActivity,
     HrTime,
@@ -110,5 +111,6 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
             recorded_minutes=recorded_minutes,
         ),
         team_pulse=TeamPulse(floor, tuple(company), tuple(departments)),
+        felt_cared=felt_cared(session, period, floor),
         experiment=experiment.build(runtime, session, groups.tagged, groups.cared, leavers),
     )

@@ -109,6 +109,7 @@ i18n.register(
         "report.q.supported": _m("获得支持（1–5，越高越好）", "Feeling supported (1–5, higher is better)"),
         "report.q.enps": _m("推荐度 eNPS（0–10）", "eNPS (0–10)"),
         "report.q.stay_2y": _m("两年后还在这里（1–5）", "See myself here in two years (1–5)"),
+        "report.q.felt_cared": _m("感到被关心（1–5，越高越好）", "Felt cared for (1–5, higher is better)"),
         # 3. turnover
         "report.s3": _m("三、离职", "3. Turnover"),
         "report.s3.intro": _m(
@@ -158,6 +159,16 @@ i18n.register(
         "report.s5.company": _m("全公司", "Company"),
         "report.s5.respondents": _m("回答人数", "Respondents"),
         "report.s5.average": _m("平均分", "Average"),
+        "report.fc": _m("感到被关心（回答 4–5 分的比例）", "Felt cared for (share answering 4–5)"),
+        "report.fc.period": _m("时段", "Period"),
+        "report.fc.share": _m("4–5 分比例", "Share 4–5"),
+        "report.fc.trend": _m(
+            "趋势：从最早有数据的时段到最近时段变化 {value} 个百分点。",
+            "Trend: {value} percentage points from the earliest period with data to the latest.",
+        ),
+        "report.fc.no_trend": _m(
+            "至少两个时段达到人数下限后才显示趋势。", "A trend shows once two periods reach the minimum group size."
+        ),
         # CSV labels of single figures (metric keys as in the JSON form)
         "report.csv.from": _m("开始日期", "from"),
         "report.csv.to": _m("结束日期", "to"),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from bot.evaluation.experiment import Experiment
+from bot.report.felt_cared import FeltCared
 
 
 @dataclass(frozen=True)
@@ -257,4 +258,5 @@ class Report:
     turnover: Turnover
     hr_time: HrTime
     team_pulse: TeamPulse
+    felt_cared: FeltCared
     experiment: Experiment

@@ -137,6 +137,13 @@ def _rest(report: Report, loc: str) -> list[Row]:
         text = f"{r.department or company} · {label('report.q', r.question, loc)}"
         rows.append(_row("team_pulse", "respondents", group, text, r.respondents))
         rows.append(_row("team_pulse", "average", group, text, num(r.average), suppressed=r.suppressed))
+    fc = report.felt_cared
+    name = label("report.q", fc.question, loc)
+    for p in fc.periods:
+        group = f"{p.start.isoformat()}/{p.end.isoformat()}"
+        rows.append(_row("felt_cared", "respondents", group, name, p.respondents))
+        rows.append(_row("felt_cared", "share_4_5", group, name, rate(p.share_high), suppressed=p.suppressed))
+    rows.append(_row("felt_cared", "trend", "", name, rate(fc.trend)))
     return rows
 
 

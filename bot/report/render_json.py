@@ -152,6 +152,21 @@ def as_dict(report: Report) -> dict[str, Any]:
             "company": [_team(r) for r in report.team_pulse.company],
             "departments": [_team(r) for r in report.team_pulse.departments],
         },
+        "felt_cared": {
+            "question": report.felt_cared.question,
+            "min_respondents": report.felt_cared.min_respondents,
+            "periods": [
+                {
+                    "from": p.start.isoformat(),
+                    "to": p.end.isoformat(),
+                    "respondents": p.respondents,
+                    "suppressed": p.suppressed,
+                    "share_4_5": rate(p.share_high),
+                }
+                for p in report.felt_cared.periods
+            ],
+            "trend": rate(report.felt_cared.trend),
+        },
         "experiment": experiment_json(report.experiment),
     }
 

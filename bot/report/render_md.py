@@ -218,9 +218,29 @@ def _team(report: Report, loc: str) -> list[str]:
         for r in (*tp.company, *tp.departments)
     ]
     if not rows:
-        return [*out, i18n.t("report.none", loc), ""]
+        return [*out, i18n.t("report.none", loc), "", *_felt_cared(report, loc)]
     keys = ("report.s5.scope", "report.s2.question", "report.s5.respondents", "report.s5.average")
-    return out + _table([i18n.t(k, loc) for k in keys], rows, numeric_from=2)
+    return out + _table([i18n.t(k, loc) for k in keys], rows, numeric_from=2) + _felt_cared(report, loc)
+
+
+def _felt_cared(report: Report, loc: str) -> list[str]:
+    """The seeds' measure: share of 4–5 answers to "felt cared for", period by period, and the trend."""
+    fc = report.felt_cared
+    out = [f"### {i18n.t('report.fc', loc)}", ""]
+    rows = [
+        (
+            f"{i18n.fmt_date(p.start, loc)} – {i18n.fmt_date(p.end, loc)}",
+            p.respondents,
+            i18n.t("report.insufficient", loc) if p.suppressed else pct(p.share_high),
+        )
+        for p in fc.periods
+    ]
+    keys = ("report.fc.period", "report.s5.respondents", "report.fc.share")
+    out += _table([i18n.t(k, loc) for k in keys], rows)
+    trend = fc.trend
+    if trend is None:
+        return [*out, i18n.t("report.fc.no_trend", loc), ""]
+    return [*out, i18n.t("report.fc.trend", loc, value=f"{trend * 100:+.1f}"), ""]
 
 
 def render(report: Report, locale: str, tz: tzinfo) -> str:
