@@ -99,3 +99,40 @@ def test_aa_intervals_include_zero_in_about_95_percent_of_seeds() -> None:
     # 400 seeds: the binomial standard error of a 95 % coverage is 1.1 points; bench/evaluation.py runs 5,000.
     assert 0.92 <= turnover <= 0.98, turnover
     assert 0.92 <= pulse <= 0.98, pulse
+
+
+def test_performance_after_care_cared_vs_not_and_by_arm(runtime: Any, runner: Any) -> None:
+    """Sales rise 18 % for the care arm; HR marks the care arm's reminders done, so cared ≈ care arm."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from bot.models import Employee, Reminder, Tag
+
+    with runtime.db.session() as s:
+        arms = build(runtime, s, 120, Planted(), seed=2)
+        hr = s.scalar(select(Employee.id).where(Employee.userid == "hr1"))
+        for t in s.scalars(select(Tag)):
+            if arms[t.employee_id] == "care":
+                s.add(
+                    Reminder(
+                        tag_id=t.id,
+                        recipient_id=hr,
+                        role="hrbp",
+                        status="done",
+                        delivery="immediate",
+                        due_at=datetime(2026, 9, 1, 2, tzinfo=UTC),
+                        sent_at=datetime(2026, 9, 1, 2, tzinfo=UTC),
+                        acted_at=datetime(2026, 9, 1, 6, tzinfo=UTC),
+                    )
+                )
+    data = json.loads(report(runner))
+    perf = data["performance_after_care"]
+    assert perf["metrics"] == ["calls", "sales"] and perf["weeks"] == 4
+    assert perf["cared"]["people"] == sum(1 for a in arms.values() if a == "care")
+    assert 0.14 <= perf["cared"]["change"] <= 0.22 and abs(perf["not_cared"]["change"]) <= 0.04
+    assert perf["difference"]["ci_low"] <= 0.18 <= perf["difference"]["ci_high"]
+    assert 0.14 <= perf["arms"]["care"]["change"] <= 0.22 and abs(perf["arms"]["holdout"]["change"]) <= 0.04
+    assert data["experiment"]["hr_actions"]["care"]["cared"] == perf["cared"]["people"]
+    assert data["experiment"]["hr_actions"]["holdout"]["cared"] == 0
+    assert "## 七、关怀后的业绩变化" in report(runner, "md")

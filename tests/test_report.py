@@ -162,6 +162,14 @@ EXPECTED: dict[str, Any] = {
         ],
         "trend": None,
     },
+    "performance_after_care": {  # the test organisation has no metric values
+        "weeks": 4,
+        "metrics": ["calls", "sales"],
+        "cared": {"people": 0, "suppressed": True, "change": None},
+        "not_cared": {"people": 0, "suppressed": True, "change": None},
+        "difference": {"estimate": None, "ci_low": None, "ci_high": None, "p_value": None},
+        "arms": None,
+    },
     "experiment": {  # evaluation mode is off: the shape is there, the figures are not
         "enabled": False,
         "holdout_share": 0.3,

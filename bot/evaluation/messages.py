@@ -80,6 +80,26 @@ i18n.register(
             "新分组 {n} 个单位（关怀组 {care}，对照组 {holdout}）；目前对照组实际比例 {realised}。",
             "{n} units newly assigned ({care} care, {holdout} holdout); realised holdout share now {realised}.",
         ),
+        "perf.title": _m("七、关怀后的业绩变化", "7. Performance after care"),
+        "perf.intro": _m(
+            "每人业绩指标（{metrics}）在参照日后 {weeks} 周相对前 {weeks} 周的变化（越高越好）。"
+            "已关怀：参照日为本期首次跟进；未关怀：本期被打标签但未被跟进，参照日为首个标签。"
+            "这一比较是观察性的（HR 自己选择先关心谁）；按评估分组的比较参照日为首个标签。",
+            "Each person's relative change of the performance metrics ({metrics}) in the {weeks} weeks after "
+            "the reference day against the {weeks} weeks before (higher is better). Cared: reference day = first "
+            "care action in the period; not cared: tagged, not cared for, reference day = first tag. This split "
+            "is observational (HR chooses whom to care for first); the arms are measured from the first tag.",
+        ),
+        "perf.change": _m("平均相对变化", "Mean relative change"),
+        "perf.group.cared": _m("已关怀", "cared"),
+        "perf.group.not_cared": _m("未关怀", "not cared"),
+        "perf.group.care": _m("关怀组（评估）", "care arm"),
+        "perf.group.holdout": _m("对照组（评估）", "holdout arm"),
+        "perf.difference": _m("已关怀 − 未关怀", "cared − not cared"),
+        "perf.did": _m(
+            "已关怀 − 未关怀：{value}（95% 置信区间 {ci}，p = {p}）",
+            "Cared − not cared: {value} (95% CI {ci}, p = {p})",
+        ),
         "exp.enabled": _m("是否开启评估模式", "evaluation mode on"),
         "exp.share": _m("设定对照组比例", "configured holdout share"),
         "exp.realised": _m("实际对照组比例", "realised holdout share"),

@@ -7,6 +7,7 @@ from typing import Any
 from bot import i18n
 from bot.evaluation import messages  # noqa: F401  (registers the texts)
 from bot.evaluation.experiment import ArmFigures, Experiment
+from bot.evaluation.performance import GroupPerformance, PerformanceAfterCare
 from bot.evaluation.settings import ARMS
 from bot.evaluation.stats import Estimate
 
@@ -155,3 +156,63 @@ def markdown(x: Experiment, loc: str) -> list[str]:
         ci = "—" if e.ci_low is None else f"{fmt(e.ci_low)} … {fmt(e.ci_high)}"
         out.append(f"| {t(f'exp.{key}', loc)} | {fmt(e.estimate)} | {ci} | {_p_text(e.p_value)} |")
     return [*out, "", t("exp.read", loc, weeks=x.performance_weeks), ""]
+
+
+def _group(g: GroupPerformance) -> dict[str, Any]:
+    return {"people": g.people, "suppressed": g.suppressed, "change": _r(g.change)}
+
+
+def performance_json(p: PerformanceAfterCare) -> dict[str, Any]:
+    """``performance_after_care``: cared vs not cared, the difference, and the arms (``null`` when off)."""
+    return {
+        "weeks": p.weeks,
+        "metrics": list(p.metrics),
+        "cared": _group(p.cared),
+        "not_cared": _group(p.not_cared),
+        "difference": estimate_dict(p.difference),
+        "arms": None if p.arms is None else {arm: _group(g) for arm, g in p.arms.items()},
+    }
+
+
+def performance_rows(p: PerformanceAfterCare, loc: str) -> list[CsvRow]:
+    """The section as CSV rows (``performance`` section, group = cared / not_cared / arm)."""
+    groups = {"cared": p.cared, "not_cared": p.not_cared, **(p.arms or {})}
+    rows: list[CsvRow] = []
+    for key, g in groups.items():
+        name = i18n.t(f"perf.group.{key}", loc)
+        rows.append(("performance", "people", key, name, g.people, ""))
+        rows.append(
+            (
+                "performance",
+                "change",
+                key,
+                name,
+                "" if g.change is None else _r(g.change),
+                "suppressed" if g.suppressed else "",
+            )
+        )
+    for field, value in estimate_dict(p.difference).items():
+        rows.append(
+            ("performance", "difference", field, i18n.t("perf.difference", loc), "" if value is None else value, "")
+        )
+    return rows
+
+
+def performance_md(p: PerformanceAfterCare, loc: str) -> list[str]:
+    """The section as Markdown lines."""
+    t = i18n.t
+    names = ", ".join(p.metrics) or "—"
+    out = [f"## {t('perf.title', loc)}", "", t("perf.intro", loc, weeks=p.weeks, metrics=names), ""]
+    out += [
+        "| " + t("exp.col.arm", loc) + " | " + t("exp.col.people", loc) + " | " + t("perf.change", loc) + " |",
+        "|---|---:|---:|",
+    ]
+    groups = {"cared": p.cared, "not_cared": p.not_cared, **(p.arms or {})}
+    for key, g in groups.items():
+        value = t("report.insufficient", loc) if g.suppressed else _pct(g.change, signed=True).replace(" pp", " %")
+        out.append(f"| {t(f'perf.group.{key}', loc)} | {g.people} | {value} |")
+    e = p.difference
+    if e.estimate is not None:
+        ci = "—" if e.ci_low is None else f"{_pct(e.ci_low, signed=True)} … {_pct(e.ci_high, signed=True)}"
+        out += ["", t("perf.did", loc, value=_pct(e.estimate, signed=True), ci=ci, p=_p_text(e.p_value))]
+    return [*out, ""]

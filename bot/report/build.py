@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot import rulebook
-from bot.evaluation import experiment
+from bot.evaluation import experiment, performance
 from bot.report import cohorts, pulse, queries, workforce
 from bot.report.felt_cared import felt_cared
 from bot.report.model import (
@@ -112,5 +112,6 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
         ),
         team_pulse=TeamPulse(floor, tuple(company), tuple(departments)),
         felt_cared=felt_cared(session, period, floor),
+        performance=performance.build(runtime, session, groups.tagged, groups.cared),
         experiment=experiment.build(runtime, session, groups.tagged, groups.cared, leavers),
     )

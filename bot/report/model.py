@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from bot.evaluation.experiment import Experiment
+from bot.evaluation.performance import PerformanceAfterCare
 from bot.report.felt_cared import FeltCared
 
 
@@ -259,4 +260,5 @@ class Report:
     hr_time: HrTime
     team_pulse: TeamPulse
     felt_cared: FeltCared
+    performance: PerformanceAfterCare
     experiment: Experiment

@@ -12,6 +12,7 @@ from datetime import tzinfo
 
 from bot import i18n
 from bot.evaluation.render import csv_rows as experiment_rows
+from bot.evaluation.render import performance_rows
 from bot.report.messages import label
 from bot.report.model import GroupChange, LeaverGroup, Report
 from bot.report.render_json import num, rate
@@ -160,7 +161,8 @@ def render(report: Report, locale: str, tz: tzinfo) -> str:
         ("min_group_size", report.min_group_size),
     ]
     rows = [_row("period", metric, "", label("report.csv", metric, loc), value) for metric, value in head]
-    rows += _care(report, loc) + _rest(report, loc) + experiment_rows(report.experiment, loc)
+    rows += _care(report, loc) + _rest(report, loc) + performance_rows(report.performance, loc)
+    rows += experiment_rows(report.experiment, loc)
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(HEADER)

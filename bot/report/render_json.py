@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from bot.evaluation.render import as_json as experiment_json
+from bot.evaluation.render import performance_json
 from bot.report.model import GroupChange, LeaverGroup, Report, TeamPulseRow
 
 
@@ -167,6 +168,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             ],
             "trend": rate(report.felt_cared.trend),
         },
+        "performance_after_care": performance_json(report.performance),
         "experiment": experiment_json(report.experiment),
     }
 

@@ -7,6 +7,7 @@ from datetime import tzinfo
 
 from bot import i18n
 from bot.evaluation.render import markdown as experiment_md
+from bot.evaluation.render import performance_md
 from bot.report.messages import label
 from bot.report.model import GroupChange, LeaverGroup, Report
 
@@ -274,5 +275,6 @@ def render(report: Report, locale: str, tz: tzinfo) -> str:
         + _hr_time(report, loc)
         + _team(report, loc)
         + experiment_md(report.experiment, loc)
+        + performance_md(report.performance, loc)
     )
     return "\n".join(head + body).rstrip("\n") + "\n"
