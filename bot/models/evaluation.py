@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, UTCDateTime, utcnow
+from bot.models.base import Base, UTCDateTime, stamp_now
 
 
 class EvaluationAssignment(Base):
@@ -30,4 +30,4 @@ class EvaluationAssignment(Base):
     stratum: Mapped[str] = mapped_column(String(64))  # department and tenure band at assignment
     seed: Mapped[int] = mapped_column(Integer)
     assigned_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
