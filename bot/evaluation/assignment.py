@@ -125,10 +125,10 @@ def _on_arrival(session: Session, cfg: EvaluationSection, candidates: list[Candi
         .where(EvaluationAssignment.unit == cfg.unit)
         .group_by(EvaluationAssignment.stratum, EvaluationAssignment.arm)
     )
-    for stratum, arm, n in rows:
+    for stratum, stored, n in rows:
         entry = counts.setdefault(stratum, [0, 0])
         entry[0] += int(n)
-        entry[1] += int(n) if arm == "holdout" else 0
+        entry[1] += int(n) if stored == "holdout" else 0
     out: dict[int, Arm] = {}
     for c in candidates:
         units, held = counts.setdefault(c.stratum, [0, 0])

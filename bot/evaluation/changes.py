@@ -62,7 +62,8 @@ def pulse_changes(session: Session, refs: Mapping[int, date], question: str, win
             )
         )
         for emp, day, value in rows:
-            values.setdefault(int(emp), {}).setdefault(day, []).append(float(value))
+            if value is not None:
+                values.setdefault(int(emp), {}).setdefault(day, []).append(float(value))
     out: dict[int, float] = {}
     for emp, days in values.items():
         before, after = _around(days, refs[emp], window)

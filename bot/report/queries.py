@@ -131,7 +131,7 @@ def recorded_care_minutes(session: Session, period: Period, kinds: tuple[str, ..
             CareAction.minutes.is_not(None),
         )
     ).one()
-    return int(row[0]), int(row[1])
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def care_action_counts(session: Session, period: Period) -> list[Count]:
