@@ -254,3 +254,26 @@ def test_defaults_and_environment(tmp_path: Path) -> None:
     env = {"CAREBOT_EVALUATION__ENABLED": "true", "CAREBOT_EVALUATION__NEVER_HOLD": "high_stress,family_event"}
     loaded = load_settings(path=empty, environ=env)
     assert loaded.evaluation.enabled and loaded.evaluation.never_hold == ("high_stress", "family_event")
+
+
+@pytest.mark.parametrize("settings_overrides", [{**ON, "unit": "department", "holdout_share": 0.5}], indirect=True)
+def test_department_units_share_their_arm(runtime: Any, client: Any) -> None:
+    with runtime.db.session() as s:
+        ids = company(s, 40)
+        result = assign_pending(runtime, s)
+        assert result.total == 5  # four departments and 人力资源部
+        staff = [i for u, i in ids.items() if u.startswith("u")]
+        by = arms_by_employee(s, "department", staff)
+        depts = {e.id: e.department_id for e in s.scalars(select(Employee))}
+    per_dept: dict[int | None, set[str]] = {}
+    for emp, arm in by.items():
+        per_dept.setdefault(depts[emp], set()).add(arm)
+    assert all(len(a) == 1 for a in per_dept.values())  # everyone in a department has its arm
+    assert {next(iter(a)) for a in per_dept.values()} == {"care", "holdout"}
+    held = next(e for e, a in by.items() if a == "holdout")
+    with runtime.db.session() as s:
+        tag(s, held, "high_pressure", TODAY)
+        plan(runtime, s)
+        assert s.scalars(select(Reminder.status)).one() == "held_out"
+    [item] = client.get("/api/v1/tags", headers=AUTH).get_json()["tags"]
+    assert item["arm"] == "holdout"

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.chunks import chunked
@@ -81,21 +81,21 @@ def started(runtime: Runtime) -> bool:
 
 
 def _candidates(session: Session, cfg: EvaluationSection, today: date) -> list[Candidate]:
-    """Active units without an arm yet, with their strata, in id order."""
-    known = set(session.scalars(select(EvaluationAssignment.unit_id).where(EvaluationAssignment.unit == cfg.unit)))
-    people = session.execute(
-        select(Employee.id, Employee.department_id, Employee.hired_on).where(Employee.status == "active")
-    ).all()
+    """Active units without an arm yet, with their strata, in id order (one query: planning runs often)."""
     if cfg.unit == "employee":
-        return [
-            Candidate(emp, f"d{dept or NO_DEPARTMENT}/{tenure_band(hired, today)}")
-            for emp, dept, hired in sorted(people)
-            if emp not in known
-        ]
-    sizes: dict[int, int] = {}
-    for _, dept, _ in people:
-        sizes[dept or NO_DEPARTMENT] = sizes.get(dept or NO_DEPARTMENT, 0) + 1
-    return [Candidate(dept, f"size/{size_band(n)}") for dept, n in sorted(sizes.items()) if dept not in known]
+        assigned = exists().where(EvaluationAssignment.unit == "employee", EvaluationAssignment.unit_id == Employee.id)
+        people = session.execute(
+            select(Employee.id, Employee.department_id, Employee.hired_on)
+            .where(Employee.status == "active", ~assigned)
+            .order_by(Employee.id)
+        ).all()
+        return [Candidate(emp, f"d{dept or NO_DEPARTMENT}/{tenure_band(hired, today)}") for emp, dept, hired in people]
+    dept_key = func.coalesce(Employee.department_id, NO_DEPARTMENT)
+    assigned = exists().where(EvaluationAssignment.unit == "department", EvaluationAssignment.unit_id == dept_key)
+    sizes = session.execute(
+        select(dept_key, func.count()).where(Employee.status == "active", ~assigned).group_by(dept_key)
+    ).all()
+    return [Candidate(int(dept), f"size/{size_band(int(n))}") for dept, n in sorted(sizes)]
 
 
 def _systematic(cfg: EvaluationSection, candidates: list[Candidate]) -> dict[int, Arm]:
