@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from bot.errors import ConfigError
 from bot.evaluation.settings import EvaluationSection
 from bot.metric_catalogue import MetricsSection
+from bot.voice.settings import CareSection, VoiceSection
 
 log = logging.getLogger(__name__)
 
@@ -285,7 +286,12 @@ class Settings(_Section):
     metrics: MetricsSection = MetricsSection()
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
+<<<<<<< HEAD
     evaluation: EvaluationSection = EvaluationSection()
+=======
+    care: CareSection = CareSection()
+    voice: VoiceSection = VoiceSection()
+>>>>>>> main
 
     @property
     def tz(self) -> ZoneInfo:

@@ -12,6 +12,7 @@ from bot.models.privacy import AuditLog, Consent, LifeEvent
 from bot.models.ratelimit import CommandHit
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
+from bot.models.voice import VoiceRequest
 
 __all__ = [
     "Approval",
@@ -39,4 +40,5 @@ __all__ = [
     "SurveyQuestion",
     "SyncCursor",
     "Tag",
+    "VoiceRequest",
 ]

@@ -80,7 +80,7 @@ def plan(runtime: Runtime, session: Session, tag_ids: Collection[int] | None = N
         holdout.preload(employee for _, employee in found)
         for tag, employee in found:
             audience = ruleinfo.audience(runtime, tag.rule_id)
-            targets = router.recipients(employee, audience)
+            targets = router.recipients(employee, audience, manager_fallback=not ruleinfo.hr_only(runtime, tag.rule_id))
             result.tags += 1
             if not targets:
                 result.unrouted += 1
