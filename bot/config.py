@@ -286,12 +286,9 @@ class Settings(_Section):
     metrics: MetricsSection = MetricsSection()
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
-<<<<<<< HEAD
     evaluation: EvaluationSection = EvaluationSection()
-=======
     care: CareSection = CareSection()
     voice: VoiceSection = VoiceSection()
->>>>>>> main
 
     @property
     def tz(self) -> ZoneInfo:
