@@ -277,3 +277,38 @@ def test_department_units_share_their_arm(runtime: Any, client: Any) -> None:
         assert s.scalars(select(Reminder.status)).one() == "held_out"
     [item] = client.get("/api/v1/tags", headers=AUTH).get_json()["tags"]
     assert item["arm"] == "holdout"
+
+
+def test_a_tag_of_a_past_day_is_held_too_without_a_start(runtime: Any) -> None:
+    with runtime.db.session() as s:
+        ids = company(s, 20)
+    _, holdout = _split(runtime, ids)
+    with runtime.db.session() as s:
+        tag(s, holdout, "high_pressure", date(2026, 10, 1))  # raised by a catch-up evaluation of October
+        plan(runtime, s)
+        assert s.scalars(select(Reminder.status)).one() == "held_out"
+
+
+@pytest.mark.parametrize("settings_overrides", [{**ON, "start": "2026-11-01"}], indirect=True)
+def test_a_tag_raised_before_the_configured_start_is_not_held(runtime: Any) -> None:
+    with runtime.db.session() as s:
+        ids = company(s, 20)
+    _, holdout = _split(runtime, ids)
+    with runtime.db.session() as s:
+        early = tag(s, holdout, "high_pressure", date(2026, 10, 30))
+        late = tag(s, holdout, "long_week", date(2026, 11, 2), severity="medium")
+        s.add(
+            Tag(
+                rule_id="often_late",
+                employee_id=holdout,
+                severity="low",
+                status="active",
+                raised_on=date(2026, 11, 20),
+                last_seen_on=date(2026, 11, 20),
+                evidence={},
+            )
+        )
+        plan(runtime, s)
+        status = {r.tag_id: r.status for r in s.scalars(select(Reminder))}
+    assert status[early.id] == "open" and status[late.id] == "open"  # before the start; long_week never held
+    assert sorted(status.values()).count("held_out") == 1

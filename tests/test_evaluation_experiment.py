@@ -136,3 +136,13 @@ def test_performance_after_care_cared_vs_not_and_by_arm(runtime: Any, runner: An
     assert data["experiment"]["hr_actions"]["care"]["cared"] == perf["cared"]["people"]
     assert data["experiment"]["hr_actions"]["holdout"]["cared"] == 0
     assert "## 七、关怀后的业绩变化" in report(runner, "md")
+
+
+@pytest.mark.parametrize("settings_overrides", [{"enabled": True, "holdout_share": 0.3, "seed": 5}], indirect=True)
+def test_without_a_start_everyone_tagged_with_an_arm_counts(runtime: Any, runner: Any) -> None:
+    """Tags raised before the arms were drawn (a catch-up of past days) still count when no start is set."""
+    with runtime.db.session() as s:
+        build(runtime, s, 200, Planted(), seed=4)
+    exp = json.loads(report(runner))["experiment"]
+    assert exp["start"] is None
+    assert exp["arms"]["care"]["employees"] + exp["arms"]["holdout"]["employees"] == 200

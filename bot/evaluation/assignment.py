@@ -201,7 +201,3 @@ def arms_by_employee(session: Session, unit: str, employee_ids: Collection[int])
         out.update(arms_of(session, unit, ((int(e), d) for e, d in pairs)))
     return out
 
-
-def first_assigned_on(session: Session, unit: str) -> date | None:
-    """The day the first unit of this kind was assigned (the experiment's start when none is configured)."""
-    return session.scalar(select(func.min(EvaluationAssignment.assigned_on)).where(EvaluationAssignment.unit == unit))

@@ -1,7 +1,7 @@
 """The report's ``experiment`` section: intention-to-treat comparison of the care and holdout arms.
 
 Population: people *tagged in the period* (their first tag of the period raised in it, on or after
-the experiment's start) who have an arm. Each is compared in the arm they were assigned to,
+``[evaluation].start`` when one is set) who have an arm. Each is compared in the arm they were assigned to,
 whatever HR then did (intention to treat); how many of each arm HR actually cared for is shown
 beside, never used to pick groups. Outcomes, all measured from the first tag of the period:
 leaving within ``[report].turnover_window_days`` (all leavers and voluntary ones), the change of
@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.evaluation import changes
-from bot.evaluation.assignment import arms_by_employee, first_assigned_on
+from bot.evaluation.assignment import arms_by_employee
 from bot.evaluation.settings import ARMS, Arm
 from bot.evaluation.stats import NONE, Estimate, mean_difference, proportion_difference
 from bot.models import EvaluationAssignment
@@ -81,8 +81,10 @@ def build(
 ) -> Experiment:
     """The experiment section for the people ``tagged`` in the period (reference day = first tag)."""
     cfg, report = runtime.settings.evaluation, runtime.settings.report
-    start = cfg.start or first_assigned_on(session, cfg.unit)
-    in_scope = {e: d for e, d in tagged.items() if start is not None and d >= start}
+    # A configured start leaves out people first tagged before it; without one, every tagged person
+    # with an arm counts (an experiment switched on mid-period dilutes the estimate, never biases it).
+    start = cfg.start
+    in_scope = {e: d for e, d in tagged.items() if start is None or d >= start}
     arms = arms_by_employee(session, cfg.unit, list(in_scope)) if cfg.enabled and in_scope else {}
     groups: dict[Arm, list[int]] = {arm: sorted(e for e, a in arms.items() if a == arm) for arm in ARMS}
     refs = {e: in_scope[e] for e in arms}
@@ -128,7 +130,7 @@ def build(
         holdout_share=cfg.holdout_share,
         realised_holdout_share=realised_share(session, cfg.unit) if cfg.enabled else None,
         unit=cfg.unit,
-        start=start if cfg.enabled else cfg.start,
+        start=start,
         suppressed=suppressed,
         arms=figs,
         turnover=turnover(False),

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot.evaluation.assignment import arms_of, assign_pending, first_assigned_on, started
+from bot.evaluation.assignment import arms_of, assign_pending, started
 from bot.evaluation.settings import Arm
 from bot.models import Employee
 from bot.runtime import Runtime
@@ -33,7 +33,9 @@ class Holdout:
         self.start: date | None = None
         if self.active:
             assign_pending(runtime, session)  # new hires are assigned on arrival, before their first reminder
-            self.start = cfg.start or first_assigned_on(session, cfg.unit)
+            # Without a configured start, every reminder planned from now on is subject to the arms,
+            # including those of tags a catch-up evaluation raises for past days.
+            self.start = cfg.start
 
     def preload(self, subjects: Iterable[Employee]) -> None:
         """Load the arms of ``subjects`` (one query per 5,000 units)."""

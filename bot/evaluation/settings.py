@@ -30,7 +30,8 @@ class EvaluationSection(BaseModel):
     enabled: bool = False
     holdout_share: float = Field(default=0.3, gt=0, le=0.5)
     unit: Literal["employee", "department"] = "employee"
-    # First day of the experiment (company time zone); empty = the day the first unit was assigned.
+    # First day of the experiment (company time zone): no arms before it, and tags raised before it
+    # are neither held nor counted. Empty = from when evaluation mode is switched on.
     start: date | None = None
     seed: int = Field(default=20261130, ge=0, le=2**31 - 1)
     never_hold: tuple[str, ...] = DEFAULT_NEVER_HOLD
