@@ -1,7 +1,7 @@
 """evaluation mode: arms of the randomised holdout; minutes recorded on care actions
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0012
 Create Date: 2026-11-30 10:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import bot.models.base
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0007"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
