@@ -7,10 +7,13 @@ Texts come from the rules package (each rule's name and evidence template, each 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from bot import i18n, rulebook
 from bot.models import Tag
+from bot.privacy import Level, Policy, Viewer
+from bot.privacy import evidence as privacy_evidence
 from bot.runtime import Runtime
 from handlers.commands.text import clip, plain
 
@@ -97,3 +100,30 @@ def risk_reasons(runtime: Runtime, tag: Tag, locale: str, limit: int = 3) -> lis
         shown = str(text or s.get("id") or "?")
         out.append(plain(f"{shown}（+{weight:g}）" if isinstance(weight, int | float) else shown, 60))
     return out
+
+
+@dataclass(frozen=True)
+class ShownTag:
+    """A tag as one viewer may read it: the rule's name and evidence, or a neutral summary."""
+
+    name: str
+    evidence: str
+    level: Level
+
+
+def rule_category(runtime: Runtime, rule_id: str) -> str | None:
+    """The rule's category (``risk``, ``life``, …), ``None`` for a rule no longer loaded."""
+    rule = rulebook.rule(runtime, rule_id)
+    return str(rule.category) if rule is not None else None
+
+
+def shown_tag(runtime: Runtime, policy: Policy, viewer: Viewer, tag: Tag, locale: str) -> ShownTag | None:
+    """``tag`` through the visibility policy for ``viewer``; ``None`` when they may not see it at all."""
+    category = rule_category(runtime, tag.rule_id)
+    level = privacy_evidence.tag_level(policy, viewer, category, tag.evidence)
+    if level is Level.NONE:
+        return None
+    if level is Level.FULL:
+        return ShownTag(rule_name(runtime, tag.rule_id, locale), evidence_text(runtime, tag, locale), level)
+    short = privacy_evidence.summary(category, tag.evidence, locale)
+    return ShownTag(short.name, short.evidence, level)
