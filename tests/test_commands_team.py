@@ -157,9 +157,11 @@ def test_risk_for_hr_lists_everyone_by_score_with_reasons(client: Any, runtime: 
 def test_risk_for_a_manager_stays_in_scope(client: Any, runtime: Runtime, org: Org) -> None:
     text = reply_text(client, "mgr_tech", "/风险 3")
     assert "钱多" in text and "孙丽" not in text
-    assert "1. 孙丽" in reply_text(client, "lead", "/risk")  # a team lead sees their own report
+    assert "- 孙丽" in reply_text(client, "lead", "/risk")  # a team lead sees their own report
     ceo = reply_text(client, "ceo", "/risk")
-    assert "1. 孙丽" in ceo and "2. 钱多" in ceo  # indirect reports two levels down
+    # Indirect reports two levels down, in name order, without scores or reasons (HR follows up).
+    assert "- 孙丽" in ceo and "- 钱多" in ceo and ceo.index("孙丽") < ceo.index("钱多")
+    assert "70" not in ceo and "55" not in ceo and "长期加班" not in ceo and "HR 会跟进" in ceo
 
 
 def test_risk_n_and_bad_arguments(client: Any, runtime: Runtime, org: Org) -> None:
@@ -205,5 +207,9 @@ def test_tags_unknown_rule_lists_known_ones(client: Any, runtime: Runtime, org: 
 
 
 def test_tags_audit_rows(client: Any, runtime: Runtime, org: Org) -> None:
-    reply_text(client, "mgr_sales", "/tags attrition_risk")
+    # A manager reads attrition risk only as the neutral "需要关注": the rule id is not a handle.
+    assert "没有找到标签" in reply_text(client, "mgr_sales", "/tags attrition_risk")
+    assert _audited(runtime, "view.tags") == []
+    text = reply_text(client, "mgr_sales", "/tags 需要关注")
+    assert "孙丽" in text and "70" not in text
     assert _audited(runtime, "view.tags") == [("mgr_sales", "sunli")]

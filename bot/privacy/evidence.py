@@ -65,17 +65,44 @@ def quoted(evidence: Any) -> set[Category]:
     return found
 
 
-def categories(rule_category: str | None, evidence: Any) -> tuple[Category, set[Category]]:
-    """``(primary, quoted)`` of a tag: its strictest category and everything its evidence quotes."""
-    found = quoted(evidence)
+def condition_categories(condition: Any) -> set[Category]:
+    """Every category a rule's condition tree reads (a rule file, not a tag: known before any tag exists)."""
+    from rules.model import children
+
+    kind = getattr(condition, "kind", "")
+    found: set[Category] = set()
+    if kind in KIND_CATEGORIES:
+        found.add(KIND_CATEGORIES[kind])
+    elif kind not in COMPOSITE_KINDS:
+        found.add(Category.DECLARED)
+    for child in children(condition):
+        found |= condition_categories(child)
+    return found
+
+
+def categories(
+    rule_category: str | None, evidence: Any, reads: set[Category] | None = None
+) -> tuple[Category, set[Category]]:
+    """``(primary, quoted)`` of a tag: its strictest category and everything it quotes.
+
+    ``reads`` are the categories of the rule's condition (:func:`condition_categories`) when the rule
+    is known; the evidence itself is always inspected too.
+    """
+    found = quoted(evidence) | (reads or set())
     if rule_category in RULE_CATEGORIES:
-        found.add(RULE_CATEGORIES[rule_category])
+        # A risk score *is* risk data, whatever signals it counts: its signals decide only whether
+        # the detail may be shown (a score counting a silent pulse is still listed as a summary).
+        own = RULE_CATEGORIES[rule_category]
+        found.add(own)
+        return own, found
     return strictest(found), found
 
 
-def tag_level(policy: Policy, viewer: Viewer, rule_category: str | None, evidence: Any) -> Level:
+def tag_level(
+    policy: Policy, viewer: Viewer, rule_category: str | None, evidence: Any, reads: set[Category] | None = None
+) -> Level:
     """``NONE`` (hide the tag), ``SUMMARY`` (name and one neutral sentence) or ``FULL`` (the evidence)."""
-    primary, found = categories(rule_category, evidence)
+    primary, found = categories(rule_category, evidence, reads)
     shown = min(policy.can(viewer, Category.TAG), policy.can(viewer, primary))
     if shown is Level.NONE:
         return Level.NONE
@@ -92,9 +119,9 @@ class Summary:
     advice: str
 
 
-def summary(rule_category: str | None, evidence: Any, locale: str) -> Summary:
+def summary(rule_category: str | None, evidence: Any, locale: str, reads: set[Category] | None = None) -> Summary:
     """The neutral name, sentence and advice for a tag shown as a summary."""
-    primary, _ = categories(rule_category, evidence)
+    primary, _ = categories(rule_category, evidence, reads)
     key = primary.value if i18n.has(f"privacy.summary.{primary.value}") else "other"
     return Summary(
         name=i18n.t(f"privacy.summary_name.{key}", locale),
@@ -103,15 +130,17 @@ def summary(rule_category: str | None, evidence: Any, locale: str) -> Summary:
     )
 
 
-def redacted(evidence: Any, rule_category: str | None, level: Level, locale: str) -> dict[str, Any] | None:
+def redacted(
+    evidence: Any, rule_category: str | None, level: Level, locale: str, reads: set[Category] | None = None
+) -> dict[str, Any] | None:
     """The evidence as an API answer may carry it: whole, a summary without values, or nothing."""
     if level is Level.FULL:
         return dict(evidence) if isinstance(evidence, Mapping) else {}
     if level is Level.NONE:
         return None
-    primary, found = categories(rule_category, evidence)
+    primary, found = categories(rule_category, evidence, reads)
     return {
-        "summary": summary(rule_category, evidence, locale).evidence,
+        "summary": summary(rule_category, evidence, locale, reads).evidence,
         "category": primary.value,
         "categories": sorted(c.value for c in found),
     }

@@ -68,7 +68,14 @@ class Role(StrEnum):
 
 # Categories that reach an API answer only with the ``read:sensitive`` scope (issue 12, item 5).
 SENSITIVE: frozenset[Category] = frozenset(
-    {Category.CHECKIN, Category.DECLARED, Category.LIFE_EVENT, Category.RISK, Category.CARE_NOTE, Category.PARTICIPATION}
+    {
+        Category.CHECKIN,
+        Category.DECLARED,
+        Category.LIFE_EVENT,
+        Category.RISK,
+        Category.CARE_NOTE,
+        Category.PARTICIPATION,
+    }
 )
 # The most revealing first: a tag quoting several categories is classed by the first one it quotes.
 STRICTNESS: tuple[Category, ...] = (

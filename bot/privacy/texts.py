@@ -8,7 +8,10 @@ _SUMMARIES = {
     # category: (summary name, summary sentence) — never a number, never a comment.
     "checkin": (
         ("关怀问答提示", "Check-in signal"),
-        ("近期关怀问答显示需要关注，HR 会跟进", "Recent care check-ins suggest some attention is needed; HR will follow up"),
+        (
+            "近期关怀问答显示需要关注，HR 会跟进",
+            "Recent care check-ins suggest some attention is needed; HR will follow up",
+        ),
     ),
     "participation": (
         ("问卷参与", "Pulse participation"),
@@ -16,7 +19,10 @@ _SUMMARIES = {
     ),
     "risk": (
         ("需要关注", "Needs attention"),
-        ("综合多项信号显示需要多关心，HR 会跟进", "Several signals together suggest some extra care; HR will follow up"),
+        (
+            "综合多项信号显示需要多关心，HR 会跟进",
+            "Several signals together suggest some extra care; HR will follow up",
+        ),
     ),
     "life_event": (
         ("个人情况", "Personal matter"),

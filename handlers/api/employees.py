@@ -13,8 +13,8 @@ from bot.attendance.orphans import upsert_people
 from bot.directory import EmployeeRow, employee_dict
 from bot.input_errors import describe, field_of
 from bot.models import Employee
-from bot.runtime import get_runtime
 from bot.privacy.scopes import EMPLOYEES_WRITE, READ_PEOPLE
+from bot.runtime import get_runtime
 from handlers.api import api_actor, bp, error, json_body, locale, needs
 
 i18n.register(

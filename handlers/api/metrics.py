@@ -10,8 +10,8 @@ from bot import audit, i18n
 from bot.directory import unknown_userids
 from bot.metric_input import validate_metric
 from bot.metrics import MetricRow, upsert_metrics
-from bot.runtime import get_runtime
 from bot.privacy.scopes import METRICS_WRITE
+from bot.runtime import get_runtime
 from handlers.api import api_actor, bp, error, json_body, locale, needs
 
 MAX_ITEMS = 10_000

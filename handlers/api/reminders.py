@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from bot import audit, i18n
+from bot.privacy import Category, Level
+from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.reminders.queries import STATUSES, list_reminders
 from bot.runtime import get_runtime
-from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
-from bot.privacy import Category, Level
 from handlers.api import api_actor, bp, error, locale, needs, policy, viewer
 
 MAX_LIMIT = 5000

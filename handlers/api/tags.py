@@ -14,10 +14,10 @@ from flask import Response, jsonify, request
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from bot import audit, i18n, rulebook
-from bot.privacy import evidence as privacy_evidence
 from bot.models import Employee, Tag
-from bot.runtime import Runtime, get_runtime
+from bot.privacy import evidence as privacy_evidence
 from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
+from bot.runtime import Runtime, get_runtime
 from handlers.api import api_actor, bp, error, locale, needs, policy, query_day, viewer
 
 DEFAULT_LIMIT = 10_000
@@ -58,7 +58,8 @@ def _tag_json(runtime: Runtime, tag: Tag, owner: str, loc: str) -> dict[str, Any
     """One tag as the token may see it: evidence whole only with ``read:sensitive`` where it quotes sensitive data."""
     rule = rulebook.rule(runtime, tag.rule_id)
     category = str(rule.category) if rule is not None else None
-    level = privacy_evidence.tag_level(policy(), viewer(), category, tag.evidence)
+    reads = privacy_evidence.condition_categories(rule.condition) if rule is not None else None
+    level = privacy_evidence.tag_level(policy(), viewer(), category, tag.evidence, reads)
     return {
         "id": tag.id,
         "rule": tag.rule_id,
@@ -66,7 +67,7 @@ def _tag_json(runtime: Runtime, tag: Tag, owner: str, loc: str) -> dict[str, Any
         "severity": tag.severity,
         "status": tag.status,
         "raised_on": tag.raised_on.isoformat(),
-        "evidence": privacy_evidence.redacted(tag.evidence, category, level, loc),
+        "evidence": privacy_evidence.redacted(tag.evidence, category, level, loc, reads),
     }
 
 

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session, aliased
 
 from bot import access, audit, i18n
 from bot.models import CareAction, Department, Employee, Reminder, Tag
+from bot.privacy import Category, Level, policy_of
 from bot.report import period as periods
 from bot.report.service import generate, render
 from bot.runtime import Runtime, get_runtime
 from handlers.api.tags import active_on
-from bot.privacy import Category, Level, policy_of
 from handlers.commands.evidence import rule_name, shown_tag
 from handlers.dashboard import bp
 from handlers.dashboard.auth import locale, viewer
