@@ -17,6 +17,8 @@ from bot import i18n
 from bot.privacy import texts as _texts  # noqa: F401  (registers the summary texts)
 from bot.privacy.policy import Category, Level, Policy, Viewer, strictest
 
+__all__ = ["Category", "Level", "categories", "quoted", "redacted", "summary", "tag_level"]
+
 KIND_CATEGORIES: dict[str, Category] = {
     "streak": Category.ATTENDANCE,
     "count_in_window": Category.ATTENDANCE,
