@@ -96,11 +96,12 @@ def _team_pulse(runtime: Runtime, org: Org, enps_people: int, stress_people: int
         )
         s.flush()
         people = [org.ids[u] for u in ("zhangsan", "zhangwei1", "lead", "sunli")] + [e.id for e in extra]
-        at = datetime(2026, 11, 16, 3, tzinfo=UTC)
+        # Inside the last closed fixed window (Nov 1–15) on the test clock (Nov 23).
+        at = datetime(2026, 11, 10, 3, tzinfo=UTC)
         for n, emp_id in enumerate(people):
             survey = Survey(
                 employee_id=emp_id,
-                scheduled_on=date(2026, 11, 16),
+                scheduled_on=date(2026, 11, 10),
                 question_keys=["enps", "workload"],
                 status="answered",
                 sent_at=at,
@@ -137,7 +138,9 @@ def _team_pulse(runtime: Runtime, org: Org, enps_people: int, stress_people: int
 def test_team_pulse_only_as_aggregates_of_five(client: Any, runtime: Runtime, org: Org) -> None:
     _team_pulse(runtime, org, enps_people=5, stress_people=4)
     text = reply_text(client, "mgr_sales", "/team")
-    assert "你会向朋友推荐来这里工作吗：平均 6.8（5人）" in text  # (6+7+8+6+7)/5
+    # (6+7+8+6+7)/5, with the respondents as a band: never an exact count beside a mean.
+    assert "你会向朋友推荐来这里工作吗：平均 6.8（5–9人）" in text
+    assert "11月1日–11月15日" in text
     assert "最近工作量如何：样本不足（少于5人）" in text
     assert "4/5" not in text
 

@@ -84,7 +84,7 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
     observed = sum(1 for e, ref in groups.tagged.items() if e not in leavers and (today - ref).days < window)
     heads = workforce.headcount(session, period)
     workdays = sum(1 for day in heads.by_day if runtime.calendar.is_workday(day))
-    company, departments = pulse.team_pulse(session, period, floor)
+    company, departments, pulse_window = pulse.team_pulse(session, period, floor, today)
     return Report(
         generated_at=runtime.clock.now(),
         period=PeriodInfo(period.start, period.end, period.days, workdays),
@@ -105,5 +105,5 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
             workdays=workdays,
             baseline_minutes_per_chat=cfg.baseline_minutes_per_chat,
         ),
-        team_pulse=TeamPulse(floor, tuple(company), tuple(departments)),
+        team_pulse=TeamPulse(floor, tuple(company), tuple(departments), pulse_window),
     )
