@@ -8,8 +8,8 @@ from sqlalchemy import select
 from bot import audit, i18n
 from bot.journeys.views import journey_dict, journey_of
 from bot.models import Employee
-from bot.runtime import get_runtime
 from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
+from bot.runtime import get_runtime
 from handlers.api import api_actor, bp, error, locale, needs
 
 i18n.register(
