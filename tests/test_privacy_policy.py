@@ -195,3 +195,25 @@ def test_purge_command(runner: Any, runtime: Runtime) -> None:
     result = runner.invoke(args=["privacy", "purge"])
     assert result.exit_code == 0 and "purged: 0 pulse answers" in result.output
 
+
+def test_roles_towards_a_person(runtime: Runtime) -> None:
+    from bot.access import roles_of
+    from bot.privacy.viewers import role_towards
+
+    plant(runtime)
+    with runtime.db.session() as s:
+        people = {e.userid: e for e in s.scalars(select(Employee))}
+        me = people["zhangsan"]
+        me.mentor_id = people["zhangwei1"].id
+        s.flush()
+
+        def role(caller: str) -> Role:
+            who = people[caller]
+            return role_towards(s, who, roles_of(s, who), runtime.settings, me)
+
+        assert role("hr1") is Role.HR
+        assert role("mgr_sales") is Role.MANAGER_DIRECT
+        assert role("ceo") is Role.MANAGER_INDIRECT
+        assert role("zhangsan") is Role.SELF
+        assert role("zhangwei1") is Role.MENTOR
+        assert role("qianduo") is Role.OTHER

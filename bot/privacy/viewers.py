@@ -2,8 +2,9 @@
 
 HR beats manager (an HR business partner who also manages the person sees what HR sees); the
 person themselves is ``self``; direct and indirect reports are told apart because an operator may
-grant them different levels. Mentors have no data yet (the onboarding issue adds the link); until
-then nobody resolves to ``mentor``.
+grant them different levels. A new hire's mentor (``employees.mentor_id``) is ``mentor`` unless a
+stronger relation applies (access.py does not put mentees in anyone's scope yet, so today this
+role is reached by callers that check the mentor link themselves, e.g. onboarding tasks).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def role_towards(
         below = session.scalar(select(exists().where(Employee.id == subject.id, reports_clause(caller.id))))
         if below:
             return Role.MANAGER_INDIRECT
+    if subject.mentor_id is not None and subject.mentor_id == caller.id:
+        return Role.MENTOR
     return Role.OTHER
 
 
@@ -60,9 +63,11 @@ def in_scope_role(caller: Employee, roles: frozenset[str], settings: Settings, s
         return Role.SELF
     if "hr" in roles and (settings.access.hr_scope == "all" or subject.hrbp_id == caller.id):
         return Role.HR_ADMIN if "admin" in roles else Role.HR
-    if "manager" in roles:
-        return Role.MANAGER_DIRECT if subject.manager_id == caller.id else Role.MANAGER_INDIRECT
-    return Role.OTHER
+    if "manager" in roles and subject.manager_id == caller.id:
+        return Role.MANAGER_DIRECT
+    if subject.mentor_id is not None and subject.mentor_id == caller.id:
+        return Role.MENTOR
+    return Role.MANAGER_INDIRECT if "manager" in roles else Role.OTHER
 
 
 def recipient_viewer(reminder_role: str, actor: str = "") -> Viewer:
