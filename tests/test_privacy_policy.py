@@ -127,7 +127,10 @@ def test_evidence_inherits_the_strictest_category_it_quotes() -> None:
     assert tag_level(policy, Viewer(Role.MANAGER_DIRECT), "workload", {"kind": "streak"}) is Level.FULL
     both = {"kind": "all", "parts": [{"kind": "streak"}, {"kind": "pulse_latest"}]}
     assert tag_level(policy, Viewer(Role.MANAGER_DIRECT), "wellbeing", both) is Level.SUMMARY
-    # A condition kind nobody mapped yet fails closed: HR only.
+    # Chat declarations (issue 14's voice_request) are HR's; a kind nobody mapped yet fails closed too.
+    voice = {"kind": "voice_request", "requests": [{"quote": "家里有事"}]}
+    assert tag_level(policy, Viewer(Role.MANAGER_DIRECT), "wellbeing", voice) is Level.NONE
+    assert tag_level(policy, Viewer(Role.HR), "wellbeing", voice) is Level.FULL
     assert tag_level(policy, Viewer(Role.MANAGER_DIRECT), "wellbeing", {"kind": "learned_model"}) is Level.NONE
 
 

@@ -35,6 +35,7 @@ KIND_CATEGORIES: dict[str, Category] = {
     "tenure_milestone": Category.DIRECTORY,
     "probation_ending": Category.DIRECTORY,
     "life_event": Category.LIFE_EVENT,
+    "voice_request": Category.DECLARED,  # what the employee said in chat and agreed HR may hear
     "declaration": Category.DECLARED,
     "declared": Category.DECLARED,
     "score": Category.RISK,
