@@ -357,6 +357,9 @@ class Rule(_Model):
     why: Text
     evidence: Text | None = None  # the evidence line; ``{details}`` is filled from the condition
     actions: list[Text] = Field(default_factory=list, max_length=10)
+    # What the manager's copy says instead of ``actions`` (audience "manager"/"both"): a card to
+    # the manager must not tell the manager to "check with the manager".
+    manager_actions: list[Text] = Field(default_factory=list, max_length=10)
     talking_points: list[Text] = Field(default_factory=list, max_length=10)
     sources: list[str] = Field(default_factory=list, max_length=10)
     condition: Condition

@@ -2,7 +2,7 @@
 
 from bot.models.attendance import Approval, AttendanceDay, Punch
 from bot.models.base import Base, utcnow
-from bot.models.care import CareAction, Reminder, Tag
+from bot.models.care import BudgetUse, CareAction, Reminder, Tag
 from bot.models.events import InboundEvent
 from bot.models.metrics import Metric
 from bot.models.org import Department, Employee
@@ -17,6 +17,7 @@ __all__ = [
     "AttendanceDay",
     "AuditLog",
     "Base",
+    "BudgetUse",
     "CareAction",
     "CommandHit",
     "Consent",

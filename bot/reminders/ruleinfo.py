@@ -37,8 +37,11 @@ def _raw(evidence: dict[str, Any]) -> str:
     return json.dumps(evidence, ensure_ascii=False, sort_keys=True, default=str)[:1000]
 
 
-def describe(runtime: Runtime, session: Session, tag: Tag, locale: str) -> RuleText:
-    """The tag's texts in ``locale`` with its evidence filled in (raw evidence if the rule is gone)."""
+def describe(runtime: Runtime, session: Session, tag: Tag, locale: str, *, role: str = "hr") -> RuleText:
+    """The tag's texts in ``locale`` for a recipient in ``role``, evidence filled in as of today.
+
+    Raw evidence if the rule is gone. A manager (``role="manager"``) reads the rule's manager texts.
+    """
     from rules.templates import render
 
     rule = rulebook.rule(runtime, tag.rule_id)
@@ -46,7 +49,14 @@ def describe(runtime: Runtime, session: Session, tag: Tag, locale: str) -> RuleT
         return RuleText(name=tag.rule_id, evidence=_raw(tag.evidence))
     subject = session.get(Employee, tag.employee_id)
     try:
-        rendered = render(rule, tag.evidence, locale, employee=subject.name if subject else "")
+        rendered = render(
+            rule,
+            tag.evidence,
+            locale,
+            employee=subject.name if subject else "",
+            audience="manager" if role == "manager" else "hr",
+            today=runtime.today(),
+        )
     except (KeyError, TypeError, ValueError):
         log.warning("evidence of tag %s (%s) does not match its rule; showing it raw", tag.id, tag.rule_id)
         return RuleText(name=rule.name.get(locale), evidence=_raw(tag.evidence), why=rule.why.get(locale))

@@ -44,6 +44,7 @@ class ReminderCounts:
     capped: int  # held back by the per-employee care-contact cap
     still_open: int  # open or snoozed, waiting for someone to act
     acted_on: int  # sent and then marked done or dismissed by a person
+    expired: int = 0  # their moment passed before anyone acted (most never sent: a birthday after the day)
 
     @property
     def acted_on_rate(self) -> float | None:

@@ -73,6 +73,7 @@ def reminder_counts(session: Session, period: Period) -> ReminderCounts:
             n(Reminder.status == "capped"),
             n(Reminder.status.in_(("open", "snoozed"))),
             n(and_(Reminder.sent_at.is_not(None), acted_by_person())),
+            n(Reminder.status == "expired"),
         ).where(_created_in(period))
     ).one()
     return ReminderCounts(*(int(v) for v in row))

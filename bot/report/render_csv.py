@@ -41,6 +41,7 @@ def _care(report: Report, loc: str) -> list[Row]:
         "auto_closed",
         "snoozed",
         "capped",
+        "expired",
         "still_open",
         "acted_on",
     ):
