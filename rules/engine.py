@@ -114,7 +114,17 @@ def _held_before(runtime: Runtime, session: Any, rule: Rule, day: date, scope: s
     before = runtime.calendar.workdays_back(day - timedelta(days=1), 1)[0]
     at = datetime.combine(before, runtime.settings.rules.evaluation_time, runtime.tz)
     fact_end = min(before, last_complete_day(at, runtime.settings.attendance.day_boundary))
-    ctx = EvalContext(session, before, fact_end, runtime.calendar, runtime.tz, None, {}, None)
+    ctx = EvalContext(
+        session,
+        before,
+        fact_end,
+        runtime.calendar,
+        runtime.tz,
+        None,
+        {},
+        None,
+        runtime.settings.metrics.performance,
+    )
     return set(conditions.evaluate(rule.condition, ctx))
 
 
@@ -136,7 +146,15 @@ def _run_rules(
         try:
             with runtime.db.session() as session:
                 ctx = EvalContext(
-                    session, day, result.facts_through, runtime.calendar, runtime.tz, employee_ids, cache, scope
+                    session,
+                    day,
+                    result.facts_through,
+                    runtime.calendar,
+                    runtime.tz,
+                    employee_ids,
+                    cache,
+                    scope,
+                    runtime.settings.metrics.performance,
                 )
                 scope = ctx.scope_ids()
                 matches = conditions.evaluate(rule.condition, ctx)

@@ -33,6 +33,7 @@ from rules.conditions import (
     tenure_milestone,
     work_anniversary,
 )
+from bot.metric_catalogue import PERFORMANCE_GROUP
 from rules.context import EvalContext, Matches
 
 KINDS: dict[str, ModuleType] = {
@@ -63,12 +64,26 @@ def _module(kind: str) -> ModuleType:
     return KINDS[kind]
 
 
+def _each_metric(cond: BaseModel, ctx: EvalContext) -> list[BaseModel]:
+    """``metric = "performance"`` stands for every performance metric of the catalogue, in order."""
+    if getattr(cond, "metric", None) != PERFORMANCE_GROUP:
+        return [cond]
+    return [cond.model_copy(update={"metric": name}) for name in ctx.performance_metrics]
+
+
 def evaluate(cond: BaseModel, ctx: EvalContext) -> Matches:
-    """Evidence per employee id for everyone in scope meeting ``cond`` (memoised per evaluation)."""
+    """Evidence per employee id for everyone in scope meeting ``cond`` (memoised per evaluation).
+
+    A condition on the performance group holds when it holds for any performance metric; the
+    evidence is that of the first one in catalogue order and names it.
+    """
     key = cond.model_dump_json()
     cached = ctx.cache.get(key)
     if cached is None:
-        cached = _module(cond.kind).evaluate(cond, ctx)  # type: ignore[attr-defined]
+        cached = {}
+        for one in _each_metric(cond, ctx):
+            for emp, evidence in _module(one.kind).evaluate(one, ctx).items():  # type: ignore[attr-defined]
+                cached.setdefault(emp, evidence)
         ctx.cache[key] = cached
     return cached
 
@@ -99,5 +114,8 @@ def placeholder_names(kind: str) -> frozenset[str]:
 
 def observe(cond: BaseModel, ctx: EvalContext, employee_id: int, locale: str | None) -> str:
     """One person's relevant facts, for explaining why a condition does or does not hold."""
-    text: str = _module(cond.kind).observe(cond, ctx, employee_id, locale)  # type: ignore[attr-defined]
-    return text
+    texts = []
+    for one in _each_metric(cond, ctx):
+        text: str = _module(one.kind).observe(one, ctx, employee_id, locale)  # type: ignore[attr-defined]
+        texts.append(text)
+    return "; ".join(texts)
