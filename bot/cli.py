@@ -139,6 +139,7 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
 
 def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
+    from bot.calendar_cli import COMMANDS as CALENDAR_COMMANDS
     from bot.data_cli import COMMANDS as DATA_COMMANDS
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
@@ -152,6 +153,7 @@ def register_cli(app: Flask) -> None:
         scheduler,
         demo,
         *DATA_COMMANDS,
+        *CALENDAR_COMMANDS,
         *OUTBOX_COMMANDS,
         *REMINDER_COMMANDS,
         *SURVEY_COMMANDS,
