@@ -44,9 +44,13 @@ def is_date_bound(evidence: dict[str, Any]) -> bool:
 
 
 def passed(reminder: Reminder, tag: Tag, today: date) -> bool:
-    """Whether the reminder's moment is over: its date has gone by or its tag is no longer active."""
-    if reminder.useful_until is not None and reminder.useful_until < today:
-        return True
+    """Whether the reminder's moment is over: its date has gone by, or (undated) its tag ended.
+
+    A dated reminder outlives its tag: "birthday tomorrow" stops holding the day after it was
+    noticed, yet the greeting is still worth sending until the birthday itself.
+    """
+    if reminder.useful_until is not None:
+        return reminder.useful_until < today
     return tag.status != "active"
 
 
@@ -62,7 +66,10 @@ def expire_passed(session: Session, today: date, now: datetime) -> int:
         update(Reminder)
         .where(
             or_(and_(Reminder.status == "open", Reminder.sent_at.is_(None)), Reminder.status == "snoozed"),
-            or_(and_(Reminder.useful_until.is_not(None), Reminder.useful_until < today), tag_over),
+            or_(
+                and_(Reminder.useful_until.is_not(None), Reminder.useful_until < today),
+                and_(Reminder.useful_until.is_(None), tag_over),
+            ),
         )
         .values(status="expired", acted_at=now, dismiss_reason=EXPIRED_NOTE)
         .execution_options(synchronize_session=False)
