@@ -121,3 +121,20 @@ def test_budget_api_is_shared_by_other_features(runtime: Any, db: Any) -> None:
         assert DailyBudget(runtime, s, [org["hrbp"]]).remaining(org["hrbp"]) == 1
     medium(db, people(db, org["hrbp"], 3, "j"), date(2026, 11, 23))
     assert tick(runtime, "2026-11-23 10:00").digest_items == 1  # what journeys used is not given twice
+
+
+def test_dashboard_shows_each_recipients_queue(runtime: Any, db: Any, client: Any) -> None:
+    from tests.test_dashboard import TOKEN, _login
+
+    org = make_org(db)
+    runtime.clock.set(at("2026-11-23 08:00"))
+    medium(db, people(db, org["hrbp"], 5, "q"), date(2026, 11, 23))
+    birthday(db, org["zs"], "2026-11-20")  # already past when planned: expired, never sent
+    tick(runtime, "2026-11-23 10:00")  # 3 of 5 go out
+    runtime.clock.set(at("2026-11-24 08:00"))
+    medium(db, people(db, org["hrbp"], 1, "t"), date(2026, 11, 24))
+    tick(runtime, "2026-11-24 08:30")  # planned for today's digest, not sent yet
+    runtime.settings.api.tokens.append(TOKEN)
+    _login(client, token=TOKEN)
+    page = client.get("/dashboard/queue").get_data(as_text=True)
+    assert "王芳 (hrbp1)</td><td>1</td><td>2</td><td>1</td><td>0 / 3</td>" in page

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.models import Employee, Reminder, Tag
 
-STATUSES = ("open", "done", "snoozed", "dismissed", "capped")
+STATUSES = ("open", "done", "snoozed", "dismissed", "capped", "expired")
 
 
 def list_reminders(

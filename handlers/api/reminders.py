@@ -1,4 +1,4 @@
-"""``GET /api/v1/reminders?status=open|done|snoozed|dismissed|capped``: reminders for BI and integrations."""
+"""``GET /api/v1/reminders?status=open|done|snoozed|dismissed|capped|expired``: reminders for BI and integrations."""
 
 from __future__ import annotations
 

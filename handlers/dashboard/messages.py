@@ -90,6 +90,7 @@ i18n.register(
         "dash.rem.done": {"zh-CN": "已完成", "en": "done"},
         "dash.rem.dismissed": {"zh-CN": "已忽略", "en": "dismissed"},
         "dash.rem.capped": {"zh-CN": "超出上限未发送", "en": "capped (not sent)"},
+        "dash.rem.expired": {"zh-CN": "已过时", "en": "expired (moment passed)"},
         "dash.care.done": {"zh-CN": "已关怀", "en": "done"},
         "dash.care.dismissed": {"zh-CN": "已忽略", "en": "dismissed"},
         "dash.care.talk": {"zh-CN": "谈话", "en": "talk"},
