@@ -59,7 +59,7 @@ def _holiday_entry(entry: Any, where: str, year: int) -> list[date]:
     if isinstance(entry, dict):
         unknown = set(entry) - {"from", "to", "name"}
         if unknown or "from" not in entry:
-            raise ConfigError(f"{where}: a range is {{ from = \"YYYY-MM-DD\", to = \"YYYY-MM-DD\", name = \"…\" }}")
+            raise ConfigError(f'{where}: a range is {{ from = "YYYY-MM-DD", to = "YYYY-MM-DD", name = "…" }}')
         first = _day(entry["from"], where, year)
         return _span(first, _day(entry.get("to", entry["from"]), where, year), where)
     text = str(entry)
@@ -126,7 +126,12 @@ def render(years: dict[int, YearData]) -> str:
     """The merged file as CareBot writes it: one table per year, sorted day lists."""
     out = ["# Statutory holidays for years the bundled calendar lacks; written by `carebot calendar import`.", ""]
     for year in sorted(years):
-        out += [f"[{year}]", f"holidays = {_list(years[year].holidays)}", f"workdays = {_list(years[year].workdays)}", ""]
+        out += [
+            f"[{year}]",
+            f"holidays = {_list(years[year].holidays)}",
+            f"workdays = {_list(years[year].workdays)}",
+            "",
+        ]
     return "\n".join(out)
 
 

@@ -101,7 +101,7 @@ class WorkCalendar:
         if day.year not in self._warned:
             self._warned.add(day.year)
             log.warning(
-                "no holiday data for %s: treating Monday-Friday as workdays; import it with `carebot calendar import FILE`",
+                "no holiday data for %s: treating Monday-Friday as workdays; import it with `carebot calendar import`",
                 day.year,
             )
         return "restday" if day.weekday() >= 5 else "workday"

@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.models import EvaluationRun
-
 from bot.runtime import Runtime
 from rules import conditions
 from rules.context import EvalContext, Matches, last_complete_day

@@ -32,7 +32,7 @@ def severity_of(rule: Rule, evidence: dict[str, Any]) -> Severity:
     """The tag's severity: the rule's, unless the evidence raises it (e.g. overtime past the cap)."""
     raised = evidence.get("severity")
     if raised in SEVERITY_RANK and SEVERITY_RANK[raised] > SEVERITY_RANK[rule.severity]:
-        return raised  # type: ignore[no-any-return]
+        return raised
     return rule.severity
 
 

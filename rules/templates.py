@@ -91,6 +91,8 @@ def render(
         name=text(rule.name),
         evidence=text(rule.evidence) if rule.evidence is not None else values["details"],
         why=text(rule.why),
-        actions=[text(t) for t in (rule.manager_actions if audience == "manager" and rule.manager_actions else rule.actions)],
+        actions=[
+            text(t) for t in (rule.manager_actions if audience == "manager" and rule.manager_actions else rule.actions)
+        ],
         talking_points=[text(t) for t in rule.talking_points],
     )

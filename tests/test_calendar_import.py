@@ -84,7 +84,7 @@ def test_without_yes_it_asks_and_a_silent_run_writes_nothing(runner: Any, tmp_pa
         ('[2027]\nholidays = ["2027-01-01..2027-03-01"]\n', "longer than 16 days"),
         ('[2027]\nholidays = ["2028-01-01"]\n', "is not in 2027"),
         ('[2027]\nholidays = ["2027-02-14"]\nworkdays = ["2027-02-14"]\n', "both a holiday and a workday"),
-        ('[2027]\nholidays = []\n[2028]\nholidays = []\n', "one year per file, found 2027, 2028"),
+        ("[2027]\nholidays = []\n[2028]\nholidays = []\n", "one year per file, found 2027, 2028"),
         ("[2027]\nholiday = []\n", "unknown key 'holiday'"),
         ("not toml [", "cannot read holiday file"),
     ],

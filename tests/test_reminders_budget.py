@@ -29,7 +29,9 @@ def settings_overrides(tmp_path: Path) -> dict[str, Any]:
 
 def people(db: Any, hrbp: int, count: int, prefix: str) -> list[int]:
     with db.session() as s:
-        rows = [Employee(userid=f"{prefix}{i}", name=f"{prefix}{i}", status="active", hrbp_id=hrbp) for i in range(count)]
+        rows = [
+            Employee(userid=f"{prefix}{i}", name=f"{prefix}{i}", status="active", hrbp_id=hrbp) for i in range(count)
+        ]
         s.add_all(rows)
         s.flush()
         return [r.id for r in rows]

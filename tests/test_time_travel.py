@@ -51,7 +51,11 @@ class Simulation:
                 self.jobs[job_id].func(self.runtime)
         for message in self.fake.sent[before:]:
             body = message.body
-            text = body["card"].title + body["card"].markdown if "card" in body else f"{body.get('title')}{body.get('text')}"
+            text = (
+                body["card"].title + body["card"].markdown
+                if "card" in body
+                else f"{body.get('title')}{body.get('text')}"
+            )
             self.sent_on.append((day, message.userid, text))
 
     def days(self, first: date, last: date) -> None:
@@ -143,7 +147,9 @@ def test_the_year_boundary_uses_the_supplied_2027_file(app: Any, runtime: Any, d
     org = make_org(db)
     with db.session() as s:
         s.get(Employee, org["zl"]).birthday = "01-11"  # Monday after the 调休 Saturday
-        s.add(Employee(userid="zhoujiu", name="周九", status="active", hired_on=date(2026, 12, 28), hrbp_id=org["hrbp"]))
+        s.add(
+            Employee(userid="zhoujiu", name="周九", status="active", hired_on=date(2026, 12, 28), hrbp_id=org["hrbp"])
+        )
     sim.days(date(2026, 12, 21), date(2027, 1, 11))
 
     sent_days = {d for d, _, _ in sim.sent_on}

@@ -59,7 +59,7 @@ def _parts(tpl: Templates, locale: str, lines: list[str], platform: str) -> list
     probe = tpl.text(locale, "summary_title_part", count=count, part=99, parts=99)
     chunks: list[list[str]] = [[tpl.text(locale, "summary_intro", count=count)]]
     for line in [*lines, tpl.text(locale, "summary_footer")]:
-        if fits(probe, "\n".join([*chunks[-1], line]), platform) or len(chunks[-1]) == 1 and not chunks[1:]:
+        if fits(probe, "\n".join([*chunks[-1], line]), platform) or (len(chunks[-1]) == 1 and not chunks[1:]):
             chunks[-1].append(line)
         else:
             chunks.append([line])

@@ -48,10 +48,10 @@ i18n.register(
         "report.rem.sent": _m("已发送", "sent"),
         "report.rem.done": _m("已跟进", "done"),
         "report.rem.dismissed": _m("不需要（人工判断）", "dismissed (by a person)"),
-        "report.rem.auto_closed": _m("系统关闭（发送前员工离职）", "closed by the system (employee left before sending)"),
-        "report.rem.expired": _m(
-            "已过时（时机已过，未再发送）", "expired (their moment passed; not sent any more)"
+        "report.rem.auto_closed": _m(
+            "系统关闭（发送前员工离职）", "closed by the system (employee left before sending)"
         ),
+        "report.rem.expired": _m("已过时（时机已过，未再发送）", "expired (their moment passed; not sent any more)"),
         "report.rem.snoozed": _m("曾稍后提醒", "snoozed at least once"),
         "report.rem.capped": _m("超出关怀次数上限，未发送", "held back by the care-contact cap"),
         "report.rem.still_open": _m("仍待处理", "still open"),

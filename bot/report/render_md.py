@@ -42,7 +42,10 @@ def _care(report: Report, loc: str) -> list[str]:
     else:
         out += [i18n.t("report.none", loc), ""]
     out += [f"### {i18n.t('report.s1.reminders', loc)}", ""]
-    statuses = ("created", "sent", "done", "dismissed", "auto_closed", "snoozed", "capped", "expired", "still_open", "acted_on")
+    statuses = (
+        *("created", "sent", "done", "dismissed", "auto_closed"),
+        *("snoozed", "capped", "expired", "still_open", "acted_on"),
+    )
     counts = [(label("report.rem", s, loc), getattr(rem, s)) for s in statuses]
     out += _table([i18n.t("report.s1.status", loc), i18n.t("report.count", loc)], counts)
     if rem.acted_on_rate is None:

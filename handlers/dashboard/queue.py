@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from bot import i18n
@@ -18,14 +18,15 @@ from bot.models import Employee, Reminder, Tag
 from bot.reminders.budget import DailyBudget
 from bot.runtime import get_runtime
 from handlers.dashboard import bp
-from handlers.dashboard.auth import locale, viewer
+from handlers.dashboard.auth import viewer
 from handlers.dashboard.pages import _audit, _scope
 
 i18n.register(
     {
         "dash.nav.queue": {"zh-CN": "提醒队列", "en": "Queues"},
         "dash.queue.intro": {
-            "zh-CN": "每位接收人今天的提醒队列。每日额度 {budget} 条；超出的按紧急程度和等待时间排队，周末前汇总为一条周报。",
+            "zh-CN": "每位接收人今天的提醒队列。每日额度 {budget} 条；"
+            "超出的按紧急程度和等待时间排队，周末前汇总为一条周报。",
             "en": "Each recipient's reminder queue today. Daily budget {budget}; the rest waits by urgency and age "
             "and goes into one weekly summary at the end of the week.",
         },
@@ -41,14 +42,14 @@ i18n.register(
 @bp.get("/queue")
 def queue() -> ResponseReturnValue:
     """Per recipient: reminders due today, waiting since earlier days, expired before sending; budget used."""
-    runtime, loc = get_runtime(), locale()
+    runtime = get_runtime()
     today = runtime.today()
     start = datetime.combine(today, time(0), tzinfo=runtime.tz)
     end = start + timedelta(days=1)
     unsent = and_(Reminder.status == "open", Reminder.sent_at.is_(None))
 
-    def n(condition: object) -> object:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)  # type: ignore[arg-type]
+    def n(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     recipient = aliased(Employee)
     query = (
@@ -82,5 +83,9 @@ def queue() -> ResponseReturnValue:
         ]
         _audit(s, runtime, "queue", (r[1] for r in rows), {})
     return render_template(
-        "dashboard/queue.html", page="queue", viewer=viewer(), rows=shown, budget=runtime.settings.reminders.daily_budget
+        "dashboard/queue.html",
+        page="queue",
+        viewer=viewer(),
+        rows=shown,
+        budget=runtime.settings.reminders.daily_budget,
     )

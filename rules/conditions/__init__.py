@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bot.metric_catalogue import PERFORMANCE_GROUP
 from rules.conditions import (
     birthday,
     composite,
@@ -33,7 +34,6 @@ from rules.conditions import (
     tenure_milestone,
     work_anniversary,
 )
-from bot.metric_catalogue import PERFORMANCE_GROUP
 from rules.context import EvalContext, Matches
 
 KINDS: dict[str, ModuleType] = {

@@ -140,7 +140,8 @@ def describe(evidence: dict[str, Any], locale: str | None) -> str:
     values = placeholders(evidence, locale)
     if fmt.is_en(locale):
         extra = f", {values['over']} over" if evidence["exceeded"] else ""
-        return f"{values['month']} overtime {values['state']}: {values['total']} by {values['to']}{extra}: {values['dates']}"
+        head = f"{values['month']} overtime {values['state']}"
+        return f"{head}: {values['total']} by {values['to']}{extra}: {values['dates']}"
     extra = f"，超出{values['over']}" if evidence["exceeded"] else ""
     return f"{values['month']}加班{values['state']}：截至{values['to']}共{values['total']}{extra}：{values['dates']}"
 
