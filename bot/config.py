@@ -20,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from bot.errors import ConfigError
 from bot.metric_catalogue import MetricsSection
+from bot.voice.settings import CareSection, VoiceSection
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +288,8 @@ class Settings(_Section):
     metrics: MetricsSection = MetricsSection()
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
+    care: CareSection = CareSection()
+    voice: VoiceSection = VoiceSection()
 
     @property
     def tz(self) -> ZoneInfo:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, JSONType, UTCDateTime, utcnow
+from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
 
 
 class Tag(Base):
@@ -36,7 +36,7 @@ class Tag(Base):
     # Raised by a rule's first evaluation (new installation, rule newly switched on) about a
     # situation that already held before: shown on the dashboard, never pushed as a reminder.
     quiet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
 
 
 class Reminder(Base):
@@ -69,7 +69,7 @@ class Reminder(Base):
     note: Mapped[str | None] = mapped_column(Text)
     dismiss_reason: Mapped[str | None] = mapped_column(Text)
     card_ref: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
 
 
 class BudgetUse(Base):
@@ -98,4 +98,4 @@ class CareAction(Base):
     tag_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(16))  # done | dismissed | talk | note
     note: Mapped[str | None] = mapped_column(Text)
-    acted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    acted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
