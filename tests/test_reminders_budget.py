@@ -140,3 +140,28 @@ def test_dashboard_shows_each_recipients_queue(runtime: Any, db: Any, client: An
     _login(client, token=TOKEN)
     page = client.get("/dashboard/queue").get_data(as_text=True)
     assert "王芳 (hrbp1)</td><td>1</td><td>2</td><td>1</td><td>0 / 3</td>" in page
+
+
+def test_onboarding_tasks_sent_today_count_against_the_budget(runtime: Any, db: Any) -> None:
+    from bot.models import Journey, JourneyStep
+
+    org = make_org(db)
+    runtime.clock.set(at("2026-11-23 09:30"))
+    with db.session() as s:
+        journey = Journey(employee_id=org["zl"], name="new_hire", started_on=date(2026, 11, 16), source="import")
+        s.add(journey)
+        s.flush()
+        for n in range(2):
+            s.add(
+                JourneyStep(
+                    journey_id=journey.id,
+                    step_key=f"task{n}",
+                    day=7,
+                    assignee_role="hr",
+                    assignee_id=org["hrbp"],
+                    status="sent",
+                    sent_at=at("2026-11-23 09:15"),
+                )
+            )
+    medium(db, people(db, org["hrbp"], 3, "o"), date(2026, 11, 23))
+    assert tick(runtime, "2026-11-23 10:00").digest_items == BUDGET - 2

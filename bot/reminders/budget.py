@@ -1,13 +1,13 @@
 """The right amount: each recipient's daily budget of new items, and the order in which items get it.
 
 ``[reminders].daily_budget`` is how many new items (reminder cards and digest entries, and what
-other features such as onboarding journeys push to the same person) one recipient gets per local
-day. Use it from any feature in three calls::
+other features push to the same person) one recipient gets per local day. Onboarding journey task
+messages are counted from their own records; any other feature uses it in three calls::
 
     budget = DailyBudget(runtime, session, recipient_ids)   # one query for all of them
     if budget.remaining(hr.id) > 0:
         ...send...
-        budget.spend(hr.id, source="journeys")                # recorded in the same transaction
+        budget.spend(hr.id, source="my_feature")              # recorded in the same transaction
 
 Within the budget, :func:`rank` puts date-bound items (birthday, new-hire day, probation end) and
 high severity first; every workday an item waits adds a point, so nothing starves. What still
@@ -22,6 +22,7 @@ from datetime import date, timedelta, tzinfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.journeys.budget import sends_on as journey_sends
 from bot.models import BudgetUse, Reminder, Tag
 from bot.runtime import Runtime
 from bot.sqlutil import dialect_insert
@@ -43,12 +44,15 @@ class DailyBudget:
         self.limit = runtime.settings.reminders.daily_budget
         self.used: dict[int, int] = {}
         if recipient_ids:
+            # Onboarding journey tasks count from their own records (journey_steps), no spend() needed.
+            self.used = journey_sends(session, runtime.tz, self.day, recipient_ids)
             rows = session.execute(
                 select(BudgetUse.recipient_id, func.sum(BudgetUse.used))
                 .where(BudgetUse.recipient_id.in_(sorted(set(recipient_ids))), BudgetUse.day == self.day)
                 .group_by(BudgetUse.recipient_id)
             )
-            self.used = {rid: int(n or 0) for rid, n in rows}
+            for rid, n in rows:
+                self.used[rid] = self.used.get(rid, 0) + int(n or 0)
 
     def remaining(self, recipient_id: int) -> int:
         """How many more new items ``recipient_id`` may get today (never negative)."""

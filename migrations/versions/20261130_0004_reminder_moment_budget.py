@@ -1,7 +1,7 @@
 """reminder moment and budget: tags.quiet, reminders.useful_until, budget_uses
 
 Revision ID: 0004
-Revises: 0007
+Revises: 0012
 Create Date: 2026-11-30 10:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0007"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
