@@ -151,6 +151,7 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
 
 def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
+    from bot.calendar_cli import COMMANDS as CALENDAR_COMMANDS
     from bot.data_cli import COMMANDS as DATA_COMMANDS
     from bot.evaluation.cli import COMMANDS as EVALUATION_COMMANDS
     from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
@@ -168,6 +169,7 @@ def register_cli(app: Flask) -> None:
         scheduler,
         demo,
         *DATA_COMMANDS,
+        *CALENDAR_COMMANDS,
         *OUTBOX_COMMANDS,
         *PRIVACY_COMMANDS,
         *REMINDER_COMMANDS,

@@ -190,6 +190,9 @@ class RemindersSection(_SendWindow):
     max_contacts_per_employee: int = Field(default=3, ge=1, le=50)
     contact_window_days: int = Field(default=30, ge=1, le=365)
     max_immediate_per_recipient: int = Field(default=10, ge=1, le=500)
+    # New items (cards and digest entries) per recipient per day; the rest waits, then goes into
+    # the weekly summary (docs/reminders.md).
+    daily_budget: int = Field(default=15, ge=1, le=500)
     templates_file: str = ""
 
 

@@ -48,6 +48,7 @@ EXPECTED: dict[str, Any] = {
             "auto_closed": 1,
             "snoozed": 1,
             "capped": 1,
+            "expired": 0,
             "still_open": 4,
             "acted_on": 7,
             "acted_on_rate": 0.6364,

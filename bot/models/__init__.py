@@ -2,7 +2,7 @@
 
 from bot.models.attendance import Approval, AttendanceDay, Punch
 from bot.models.base import Base
-from bot.models.care import CareAction, Reminder, Tag
+from bot.models.care import BudgetUse, CareAction, Reminder, Tag
 from bot.models.evaluation import EvaluationAssignment
 from bot.models.events import InboundEvent
 from bot.models.journeys import Journey, JourneyStep
@@ -20,6 +20,7 @@ __all__ = [
     "AttendanceDay",
     "AuditLog",
     "Base",
+    "BudgetUse",
     "CareAction",
     "CommandHit",
     "Consent",

@@ -49,8 +49,9 @@ i18n.register(
         "report.rem.done": _m("已跟进", "done"),
         "report.rem.dismissed": _m("不需要（人工判断）", "dismissed (by a person)"),
         "report.rem.auto_closed": _m(
-            "系统关闭（发送前员工离职或标签结束）", "closed by the system (employee left or tag ended before sending)"
+            "系统关闭（发送前员工离职）", "closed by the system (employee left before sending)"
         ),
+        "report.rem.expired": _m("已过时（时机已过，未再发送）", "expired (their moment passed; not sent any more)"),
         "report.rem.snoozed": _m("曾稍后提醒", "snoozed at least once"),
         "report.rem.capped": _m("超出关怀次数上限，未发送", "held back by the care-contact cap"),
         "report.rem.held_out": _m("对照组暂缓发送（评估模式）", "held back for the holdout (evaluation mode)"),

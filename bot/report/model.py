@@ -51,6 +51,7 @@ class ReminderCounts:
     followed_up: int  # sent and then marked done (跟进): a "not needed" is no follow-up
     dismissed_after_send: int  # sent and then marked not needed by a person
     held_out: int  # held back by evaluation mode (the person is in the holdout arm), never sent
+    expired: int = 0  # their moment passed before anyone acted (most never sent: a birthday after the day)
 
     @property
     def acted_on_rate(self) -> float | None:

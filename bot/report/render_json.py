@@ -89,6 +89,7 @@ def as_dict(report: Report) -> dict[str, Any]:
                 "auto_closed": rem.auto_closed,
                 "snoozed": rem.snoozed,
                 "capped": rem.capped,
+                "expired": rem.expired,
                 "still_open": rem.still_open,
                 "acted_on": rem.acted_on,
                 "acted_on_rate": rate(rem.acted_on_rate),

@@ -46,16 +46,8 @@ def _care(report: Report, loc: str) -> list[str]:
         out += [i18n.t("report.none", loc), ""]
     out += [f"### {i18n.t('report.s1.reminders', loc)}", ""]
     statuses = (
-        "created",
-        "sent",
-        "done",
-        "dismissed",
-        "auto_closed",
-        "snoozed",
-        "capped",
-        "held_out",
-        "still_open",
-        "acted_on",
+        *("created", "sent", "done", "dismissed", "auto_closed"),
+        *("snoozed", "capped", "held_out", "expired", "still_open", "acted_on"),
     )
     counts = [(label("report.rem", s, loc), getattr(rem, s)) for s in statuses]
     out += _table([i18n.t("report.s1.status", loc), i18n.t("report.count", loc)], counts)
