@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.intake.attendance_import import import_attendance
 from bot.models import AttendanceDay, Employee, Punch, ShiftDay
 from rules.conditions.sqlbits import within_shift_hours
 
