@@ -143,6 +143,7 @@ def register_cli(app: Flask) -> None:
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
+    from bot.risk.cli import COMMANDS as RISK_COMMANDS
     from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
     from rules.cli import COMMANDS as RULE_COMMANDS
 
@@ -156,6 +157,7 @@ def register_cli(app: Flask) -> None:
         *REMINDER_COMMANDS,
         *SURVEY_COMMANDS,
         *REPORT_COMMANDS,
+        *RISK_COMMANDS,
         *RULE_COMMANDS,
     ):
         app.cli.add_command(command)

@@ -180,9 +180,9 @@ def _replace_imported(session: Session, rows: list[DayRow], ids: dict[str, int])
     by_days: dict[frozenset[str], list[int]] = {}
     for emp, refs in refs_by_emp.items():
         by_days.setdefault(frozenset(refs), []).append(emp)
-    for refs, emps in by_days.items():
+    for day_refs, emps in by_days.items():
         for emp_chunk in chunked(sorted(emps), 1000):
-            for ref_chunk in chunked(sorted(refs), 1000):
+            for ref_chunk in chunked(sorted(day_refs), 1000):
                 session.execute(
                     delete(Punch).where(
                         Punch.source == SOURCE, Punch.employee_id.in_(emp_chunk), Punch.source_ref.in_(ref_chunk)

@@ -58,7 +58,8 @@ def minutes_on(value: str, day: date) -> int | None:
     if match:
         on = date_value(match.group(1))
         if isinstance(on, date) and not isinstance(on, datetime) and 0 <= (on - day).days <= 1:
-            return (on - day).days * MINUTES_PER_DAY + _hm(*match.groups()[1:], MINUTES_PER_DAY - 1)
+            _, hour, minute, second = match.groups()
+            return (on - day).days * MINUTES_PER_DAY + _hm(hour, minute, second, MINUTES_PER_DAY - 1)
     raise ValueError(TIME_ERROR)
 
 

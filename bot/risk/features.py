@@ -71,7 +71,13 @@ def _snaps(snapshots: Sequence[date]) -> Any:
     rows = [
         (i, s, s - timedelta(days=30), s - timedelta(days=90), s - timedelta(days=180)) for i, s in enumerate(snapshots)
     ]
-    cols = [column("k", Integer), column("s", Date), column("lo30", Date), column("lo90", Date), column("lo180", Date)]
+    cols: list[Any] = [
+        column("k", Integer),
+        column("s", Date),
+        column("lo30", Date),
+        column("lo90", Date),
+        column("lo180", Date),
+    ]
     return values(*cols, name="snaps").data(rows).cte("snaps")
 
 
@@ -193,30 +199,30 @@ def person_periods(
         else:
             x[i, col["tenure_years"]] = 3.0  # unknown hire date: a settled employee, not a new one
     for e_id, kk, nights, ot_hours, late, leave in _facts(session, snaps):
-        i = index.get((e_id, kk))
-        if i is not None:
-            x[i, col["late_nights_30d"]] = nights or 0
-            x[i, col["overtime_hours_30d"]] = float(ot_hours or 0)
-            x[i, col["late_arrivals_30d"]] = late or 0
-            x[i, col["leave_days_30d"]] = leave or 0
+        j = index.get((e_id, kk))
+        if j is not None:
+            x[j, col["late_nights_30d"]] = nights or 0
+            x[j, col["overtime_hours_30d"]] = float(ot_hours or 0)
+            x[j, col["late_arrivals_30d"]] = late or 0
+            x[j, col["leave_days_30d"]] = leave or 0
     changes: dict[int, list[float]] = {}
     for e_id, kk, _metric, recent, prior in _metrics(session, snaps, metrics):
-        i = index.get((e_id, kk))
-        if i is not None and recent is not None and prior:
-            changes.setdefault(i, []).append(max(-1.0, min(1.0, (float(recent) - float(prior)) / abs(float(prior)))))
-    for i, found in changes.items():
-        x[i, col["perf_change"]] = sum(found) / len(found)
+        j = index.get((e_id, kk))
+        if j is not None and recent is not None and prior:
+            changes.setdefault(j, []).append(max(-1.0, min(1.0, (float(recent) - float(prior)) / abs(float(prior)))))
+    for j, found in changes.items():
+        x[j, col["perf_change"]] = sum(found) / len(found)
     for e_id, kk, key, value in _pulses(session, snaps):
-        i = index.get((e_id, kk))
-        if i is not None and value is not None:
+        j = index.get((e_id, kk))
+        if j is not None and value is not None:
             if key == "enps":
-                x[i, col["enps_low"]] = 1.0 if float(value) <= 6 else 0.0
+                x[j, col["enps_low"]] = 1.0 if float(value) <= 6 else 0.0
             else:
-                x[i, col["stress_high"]] = 1.0 if float(value) >= 8 else 0.0
+                x[j, col["stress_high"]] = 1.0 if float(value) >= 8 else 0.0
     for e_id, kk, count in _tags(session, snaps):
-        i = index.get((e_id, kk))
-        if i is not None:
-            x[i, col["care_tags_90d"]] = count
+        j = index.get((e_id, kk))
+        if j is not None:
+            x[j, col["care_tags_90d"]] = count
     y = np.fromiter((r[3] for r in pop), dtype=np.int64, count=n) if label_days is not None else None
     return PersonPeriods(emp, list(snapshots), k, x, y)
 
