@@ -9,7 +9,9 @@ from typing import Any
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
+from sqlalchemy import select
 
+from bot.models import Employee, Tag
 from bot.risk import scores
 from bot.risk import train as risk_train
 from bot.risk.features import FEATURES, person_periods
@@ -66,6 +68,19 @@ def test_train_api_and_no_future_reads(runner: Any, runtime: Any, client: Any, t
     assert top["reasons"] and set(top["reasons"][0]) == {"feature", "label", "contribution"}
     assert top["reasons"][0]["contribution"] > 0
     assert any("21点后下班" in r["label"] or "业绩" in r["label"] or "入职" in r["label"] for r in top["reasons"])
+    # The attrition_risk rule tags with the same scores: probability ≥ 30 %, score in percent.
+    everyone = client.get("/api/v1/risk?as_of=2026-11-22&limit=10000", headers=headers).get_json()["people"]
+    assert runner.invoke(args=["evaluate", "--date", "2026-11-22"]).exit_code == 0
+    with runtime.db.session() as s:
+        tags = dict(
+            s.execute(
+                select(Employee.userid, Tag.score)
+                .join(Employee, Employee.id == Tag.employee_id)
+                .where(Tag.rule_id == "attrition_risk")
+            ).all()
+        )
+    expected = {p["userid"]: round(p["score"] * 100, 1) for p in everyone if p["score"] >= 0.3}
+    assert expected and tags == expected
 
 
 def _cut_everything_after(runtime: Any, day: date) -> None:

@@ -36,10 +36,12 @@ class Learned:
     intercept: float
     cal_a: float  # Platt: p = 1 / (1 + exp(a·f + b)) on the decision value f
     cal_b: float
+    metrics: tuple[str, ...] = ()  # the performance metrics perf_change was computed from
 
     def to_json(self) -> dict[str, Any]:
         return {
             "features": list(self.features),
+            "metrics": list(self.metrics),
             "mean": list(self.mean),
             "scale": list(self.scale),
             "coef": list(self.coef),
@@ -57,6 +59,7 @@ class Learned:
             float(data["intercept"]),
             float(data["calibration"]["a"]),
             float(data["calibration"]["b"]),
+            tuple(data.get("metrics") or ()),
         )
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
@@ -75,7 +78,9 @@ class Learned:
         return 1.0 - np.power(1.0 - self.hazard(x), periods)
 
 
-def fit(x: np.ndarray, y: np.ndarray, features: tuple[str, ...], *, c: float = 0.5) -> Learned:
+def fit(
+    x: np.ndarray, y: np.ndarray, features: tuple[str, ...], *, c: float = 0.5, metrics: tuple[str, ...] = ()
+) -> Learned:
     """Fit the standardised, L2-regularised logistic regression and its sigmoid calibration."""
     base = Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(C=c, max_iter=1000))])
     folds = max(2, min(3, int(y.sum())))
@@ -96,4 +101,5 @@ def fit(x: np.ndarray, y: np.ndarray, features: tuple[str, ...], *, c: float = 0
         intercept=float(lr.intercept_[0]),
         cal_a=float(calibrator.a_),
         cal_b=float(calibrator.b_),
+        metrics=metrics,
     )

@@ -37,7 +37,6 @@ def model_in_force(session: Session, as_of: date) -> RiskModel | None:
 
 def learned_scores(
     session: Session,
-    runtime: Runtime,
     record: RiskModel,
     as_of: date,
     employee_ids: Collection[int] | None,
@@ -46,7 +45,7 @@ def learned_scores(
     """The learned model's probability of leaving within its horizon for everyone employed on ``as_of``."""
     assert record.params is not None
     model = Learned.from_json(record.params)
-    rows = person_periods(session, [as_of], label_days=None, metrics=runtime.settings.risk.performance_metrics)
+    rows = person_periods(session, [as_of], label_days=None, metrics=model.metrics)
     if len(rows) == 0:
         return []
     keep = np.ones(len(rows), dtype=bool)
@@ -60,17 +59,51 @@ def learned_scores(
     out = []
     for i, emp in enumerate(ids):
         order = np.argsort(-contrib[i])[:TOP_REASONS]
-        reasons = [
-            Reason(
-                model.features[j],
-                reason_label(model.features[j], float(x[i, index[model.features[j]]]), locale),
-                round(float(contrib[i, j]), 4),
+        reasons = []
+        for j in order:
+            if contrib[i, j] <= 0:
+                continue
+            name = model.features[j]
+            value = float(x[i, index[name]])
+            reasons.append(
+                Reason(
+                    name,
+                    reason_label(name, value, locale),
+                    round(float(contrib[i, j]), 4),
+                    reason_label(name, value, "en"),
+                )
             )
-            for j in order
-            if contrib[i, j] > 0
-        ]
         out.append(PersonScore(int(emp), round(float(probs[i]), 4), reasons))
     return out
+
+
+def learned_for_rule(session: Session, day: date, employee_ids: Collection[int]) -> list[PersonScore] | None:
+    """Learned scores for the ``attrition_risk`` rule on ``day`` (Chinese reasons), None without a model."""
+    record = model_in_force(session, day)
+    if record is None or record.kind != "learned" or not record.params:
+        return None
+    return learned_scores(session, record, day, employee_ids, "zh-CN")
+
+
+def model_summary(session: Session, runtime: Runtime, as_of: date, locale: str | None) -> RiskView:
+    """The model in force as of ``as_of`` without scoring anyone (kind, back-test, message)."""
+    return _model_view(session, runtime, as_of, locale)[0]
+
+
+def _model_view(
+    session: Session, runtime: Runtime, as_of: date, locale: str | None
+) -> tuple[RiskView, RiskModel | None]:
+    cfg = runtime.settings.risk
+    record = model_in_force(session, as_of)
+    if record is not None and record.kind == "learned" and record.params:
+        return RiskView("learned", as_of, record.horizon_days, record.trained_at, record.backtest), record
+    result = RiskView("rules", as_of, cfg.horizon_days)
+    if record is None:
+        result.message = i18n.t("risk.msg.untrained", locale)
+    else:
+        result.trained_at = record.trained_at
+        result.message = i18n.t("risk.msg.few_leavers", locale, leavers=record.leavers, min=cfg.min_leavers)
+    return result, None
 
 
 def view(
@@ -83,18 +116,10 @@ def view(
     locale: str | None = None,
 ) -> RiskView:
     """Scores of everyone (or ``employee_ids``) as of ``as_of``, highest first, with their model."""
-    cfg = runtime.settings.risk
-    record = model_in_force(session, as_of)
-    if record is not None and record.kind == "learned" and record.params:
-        result = RiskView("learned", as_of, record.horizon_days, record.trained_at, record.backtest)
-        result.people = learned_scores(session, runtime, record, as_of, employee_ids, locale)
+    result, record = _model_view(session, runtime, as_of, locale)
+    if record is not None:
+        result.people = learned_scores(session, record, as_of, employee_ids, locale)
     else:
-        result = RiskView("rules", as_of, cfg.horizon_days)
-        if record is None:
-            result.message = i18n.t("risk.msg.untrained", locale)
-        else:
-            result.trained_at = record.trained_at
-            result.message = i18n.t("risk.msg.few_leavers", locale, leavers=record.leavers, min=cfg.min_leavers)
         result.people = rule_scores(session, runtime, as_of, employee_ids, locale)
     result.people.sort(key=lambda p: (-p.score, p.employee_id))
     if limit is not None:

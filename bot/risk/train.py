@@ -61,7 +61,11 @@ def _fit_until(session: Session, cfg: RiskSection, until: date) -> tuple[learn.L
     leavers = int(rows.y.sum())
     if leavers < cfg.min_leavers or leavers == len(rows):
         return None, len(rows), leavers
-    return learn.fit(rows.x, rows.y, FEATURES, c=cfg.regularisation_c), len(rows), leavers
+    return (
+        learn.fit(rows.x, rows.y, FEATURES, c=cfg.regularisation_c, metrics=tuple(cfg.performance_metrics)),
+        len(rows),
+        leavers,
+    )
 
 
 def cutoffs(cfg: RiskSection, as_of: date) -> list[date]:

@@ -14,6 +14,7 @@ class Reason:
     feature: str
     label: str
     contribution: float
+    label_en: str = ""  # the English words too, for tag evidence shown in either language
 
 
 @dataclass(frozen=True)
