@@ -17,6 +17,7 @@ from bot.cli_types import ISO_DATE
 from bot.doctor import run_checks
 from bot.imports import ImportReport, import_employees, import_metrics
 from bot.intake.attendance_import import import_attendance
+from bot.intake.shift_import import import_shifts
 from bot.runtime import get_runtime
 
 MAX_SHOWN = 50  # errors printed; the rest are counted
@@ -43,6 +44,10 @@ i18n.register(
         "cli.import.attendance_ok": {
             "zh-CN": "已导入 {rows} 行考勤（{people} 人，{start} 至 {end}），已重算考勤日数据 {facts} 行",
             "en": "imported {rows} attendance rows ({people} people, {start}..{end}); {facts} daily facts rebuilt",
+        },
+        "cli.import.shifts_ok": {
+            "zh-CN": "已导入 {rows} 行排班：{created} 个人·天，重算考勤日数据 {updated} 行",
+            "en": "imported {rows} schedule rows: {created} person-days; {updated} daily facts rebuilt",
         },
         "cli.import.encoding": {"zh-CN": "文件编码：{encoding}", "en": "file encoding: {encoding}"},
         "cli.warning": {"zh-CN": "警告：{text}", "en": "warning: {text}"},
@@ -88,6 +93,7 @@ def _run_import(kind: str, path: Path, dry_run: bool) -> None:
         "employees": import_employees,
         "metrics": import_metrics,
         "attendance": import_attendance,
+        "shifts": import_shifts,
     }[kind]
     report = ImportReport()
     try:
@@ -168,6 +174,24 @@ range are rebuilt.
 @with_appcontext
 def import_attendance_cmd(file: Path, dry_run: bool) -> None:
     _run_import("attendance", file, dry_run)
+
+
+@import_group.command(
+    "shifts",
+    help=f"""Import shift schedules (排班) from FILE, per person or per department.
+
+Columns: userid or department; date, or from and to; shift (09:00-18:00, 夜班 22:00-06:00,
+休息) or start and end. A shift ending at or before its start ends the next morning. Late,
+overtime and late nights are then measured against each person's shift; the daily facts of the
+scheduled days are rebuilt.
+
+{ALL_OR_NOTHING}""",
+)
+@click.argument("file", type=FILE)
+@click.option("--dry-run", is_flag=True, help="Check the file and report, but write nothing.")
+@with_appcontext
+def import_shifts_cmd(file: Path, dry_run: bool) -> None:
+    _run_import("shifts", file, dry_run)
 
 
 @click.group("facts")
