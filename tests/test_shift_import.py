@@ -29,11 +29,12 @@ def test_night_shift_department_with_a_personal_override(runner: Any, runtime: A
     emp.write_text(EMPLOYEES, encoding="utf-8")
     _invoke(runner, "employees", emp)
     shifts = tmp_path / "排班.csv"
-    shifts.write_bytes(
-        "部门,工号,开始日期,结束日期,班次\n夜班组,,2026-11-16,2026-11-20,夜班 22:00-06:00\n,u3,2026-11-18,2026-11-18,休息\n".encode(
-            "gbk"
-        )
+    text = (
+        "部门,工号,开始日期,结束日期,班次\n"
+        "夜班组,,2026-11-16,2026-11-20,夜班 22:00-06:00\n"
+        ",u3,2026-11-18,2026-11-18,休息\n"
     )
+    shifts.write_bytes(text.encode("gbk"))
     out = _invoke(runner, "shifts", shifts)
     assert "GB18030" in out
     lines = ["userid,date,first_in,last_out"]
