@@ -145,6 +145,7 @@ def register_cli(app: Flask) -> None:
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
     from bot.risk.cli import COMMANDS as RISK_COMMANDS
     from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
+    from bot.voice.cli import COMMANDS as VOICE_COMMANDS
     from rules.cli import COMMANDS as RULE_COMMANDS
 
     for command in (
@@ -159,6 +160,7 @@ def register_cli(app: Flask) -> None:
         *REPORT_COMMANDS,
         *RISK_COMMANDS,
         *RULE_COMMANDS,
+        *VOICE_COMMANDS,
     ):
         app.cli.add_command(command)
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from bot.errors import ConfigError
 from bot.metric_catalogue import MetricsSection
+from bot.voice.settings import CareSection, VoiceSection
 
 log = logging.getLogger(__name__)
 
@@ -304,6 +305,8 @@ class Settings(_Section):
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
     risk: RiskSection = RiskSection()
+    care: CareSection = CareSection()
+    voice: VoiceSection = VoiceSection()
 
     @property
     def tz(self) -> ZoneInfo:

@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
     from handlers.routing_errors import install as install_routing_errors
     from handlers.simulator import bp as simulator_bp
     from handlers.survey_replies import survey_reply  # noqa: F401  (pulse answers in chat and on cards)
+    from handlers.voice_chat import voice_reply  # noqa: F401  (free text: intents, consent; after surveys)
     from handlers.webhooks_dingtalk import bp as webhooks_dingtalk_bp
     from handlers.webhooks_wecom import bp as webhooks_wecom_bp
 

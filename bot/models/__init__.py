@@ -1,7 +1,7 @@
 """All tables of CareBot; importing this package registers them on ``Base.metadata``."""
 
 from bot.models.attendance import Approval, AttendanceDay, Punch
-from bot.models.base import Base, utcnow
+from bot.models.base import Base
 from bot.models.care import CareAction, Reminder, Tag
 from bot.models.events import InboundEvent
 from bot.models.metrics import Metric
@@ -13,6 +13,7 @@ from bot.models.risk import RiskModel
 from bot.models.schedule import ShiftDay
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
+from bot.models.voice import VoiceRequest
 
 __all__ = [
     "Approval",
@@ -41,5 +42,5 @@ __all__ = [
     "SurveyQuestion",
     "SyncCursor",
     "Tag",
-    "utcnow",
+    "VoiceRequest",
 ]

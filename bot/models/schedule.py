@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, UTCDateTime, utcnow
+from bot.models.base import Base, UTCDateTime, stamp_now
 
 
 class ShiftDay(Base):
@@ -34,4 +34,4 @@ class ShiftDay(Base):
     window_lo: Mapped[datetime] = mapped_column(UTCDateTime)
     window_hi: Mapped[datetime] = mapped_column(UTCDateTime)
     source: Mapped[str] = mapped_column(String(16), default="import")  # import | dingtalk
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now, onupdate=stamp_now)
