@@ -21,6 +21,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 PERIOD_DAYS = 30
 
@@ -86,7 +87,10 @@ def fit(
     folds = max(2, min(3, int(y.sum())))
     # ensemble=False: one model fitted on all rows, calibrated on out-of-fold decision values.
     model = CalibratedClassifierCV(base, method="sigmoid", cv=folds, ensemble=False)
-    model.fit(x, y)
+    # One BLAS thread: ten features need no parallel algebra, and on a busy host oversubscribed
+    # threads made the fit 4× slower.
+    with threadpool_limits(limits=1):
+        model.fit(x, y)
     fitted = model.calibrated_classifiers_[0]
     pipe: Any = fitted.estimator
     scaler: StandardScaler = pipe.named_steps["scale"]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.config import RiskSection
 from bot.models import AttendanceDay, RiskModel
 from bot.risk import learn, measure
-from bot.risk.features import FEATURES, month_starts, person_periods
+from bot.risk.features import FEATURES, PersonPeriods, month_starts, person_periods
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -42,28 +42,54 @@ def history_start(session: Session) -> date | None:
     return first
 
 
-def _history(session: Session, cfg: RiskSection, until: date) -> list[date]:
-    """Month starts whose one-month outcome is complete by ``until`` and whose 30-day window has data."""
+def _window(session: Session, cfg: RiskSection, until: date) -> tuple[date, date] | None:
+    """First and last snapshot whose one-month outcome is complete by ``until`` and whose window has data."""
     start = history_start(session)
     if start is None:
-        return []
+        return None
     first = max(until - timedelta(days=31 * cfg.history_months), start + timedelta(days=learn.PERIOD_DAYS))
-    return month_starts(first, until - timedelta(days=learn.PERIOD_DAYS))
+    last = until - timedelta(days=learn.PERIOD_DAYS)
+    return (first, last) if first <= last else None
 
 
-def _fit_until(session: Session, cfg: RiskSection, until: date) -> tuple[learn.Learned | None, int, int]:
+@dataclass
+class History:
+    """The person-months of every snapshot any fit of one training run needs, extracted once."""
+
+    rows: PersonPeriods | None
+    snapshot_day: np.ndarray  # per row, the snapshot as a date ordinal
+
+    @classmethod
+    def load(cls, session: Session, cfg: RiskSection, untils: list[date]) -> History:
+        windows = [w for w in (_window(session, cfg, u) for u in untils) if w is not None]
+        if not windows:
+            return cls(None, np.zeros(0, dtype=np.int64))
+        snaps = month_starts(min(w[0] for w in windows), max(w[1] for w in windows))
+        rows = person_periods(session, snaps, label_days=learn.PERIOD_DAYS, metrics=cfg.performance_metrics)
+        ordinals = np.array([d.toordinal() for d in rows.snapshots], dtype=np.int64)
+        return cls(rows, ordinals[rows.snapshot_of_row] if len(rows) else np.zeros(0, dtype=np.int64))
+
+
+def _fit_until(
+    session: Session, cfg: RiskSection, until: date, history: History | None = None
+) -> tuple[learn.Learned | None, int, int]:
     """The model trained on history complete by ``until`` (None below ``min_leavers``), rows, leavers."""
-    snaps = _history(session, cfg, until)
-    if not snaps:
+    history = history or History.load(session, cfg, [until])
+    window = _window(session, cfg, until)
+    if history.rows is None or window is None:
         return None, 0, 0
-    rows = person_periods(session, snaps, label_days=learn.PERIOD_DAYS, metrics=cfg.performance_metrics)
-    assert rows.y is not None
-    leavers = int(rows.y.sum())
-    if leavers < cfg.min_leavers or leavers == len(rows):
-        return None, len(rows), leavers
+    lo = month_starts(window[0], window[1])
+    if not lo:
+        return None, 0, 0
+    mask = (history.snapshot_day >= lo[0].toordinal()) & (history.snapshot_day <= lo[-1].toordinal())
+    x, y = history.rows.x[mask], history.rows.y[mask] if history.rows.y is not None else None
+    assert y is not None
+    leavers = int(y.sum())
+    if leavers < cfg.min_leavers or leavers == len(y):
+        return None, len(y), leavers
     return (
-        learn.fit(rows.x, rows.y, FEATURES, c=cfg.regularisation_c, metrics=tuple(cfg.performance_metrics)),
-        len(rows),
+        learn.fit(x, y, FEATURES, c=cfg.regularisation_c, metrics=tuple(cfg.performance_metrics)),
+        len(y),
         leavers,
     )
 
@@ -74,12 +100,16 @@ def cutoffs(cfg: RiskSection, as_of: date) -> list[date]:
     return sorted(latest - timedelta(days=learn.PERIOD_DAYS * k) for k in range(cfg.backtest_points))
 
 
-def backtest(session: Session, cfg: RiskSection, as_of: date) -> tuple[dict[str, Any], list[Outcome]]:
+def backtest(
+    session: Session, cfg: RiskSection, as_of: date, history: History | None = None
+) -> tuple[dict[str, Any], list[Outcome]]:
     """The back-test figures (pooled over the cut-offs, and per cut-off) and the raw outcomes."""
     outcomes: list[Outcome] = []
     skipped: list[str] = []
-    for cut in cutoffs(cfg, as_of):
-        model, _, leavers = _fit_until(session, cfg, cut)
+    cuts = cutoffs(cfg, as_of)
+    history = history or History.load(session, cfg, cuts)
+    for cut in cuts:
+        model, _, leavers = _fit_until(session, cfg, cut, history)
         if model is None:
             skipped.append(cut.isoformat())
             continue
@@ -103,7 +133,9 @@ def train(session: Session, runtime: Runtime, as_of: date) -> RiskModel:
     Below ``[risk].min_leavers`` leavers the stored model is of kind ``rules`` with the reason.
     """
     cfg = runtime.settings.risk
-    model, rows, leavers = _fit_until(session, cfg, as_of)
+    # One extraction of person-months serves the model and every back-test cut-off.
+    history = History.load(session, cfg, [as_of, *cutoffs(cfg, as_of)])
+    model, rows, leavers = _fit_until(session, cfg, as_of, history)
     record = RiskModel(
         trained_at=runtime.clock.now(),
         as_of=as_of,
@@ -119,7 +151,7 @@ def train(session: Session, runtime: Runtime, as_of: date) -> RiskModel:
     else:
         record.kind = "learned"
         record.params = model.to_json()
-        record.backtest, _ = backtest(session, cfg, as_of)
+        record.backtest, _ = backtest(session, cfg, as_of, history)
     session.add(record)
     session.flush()
     log.info("risk model %s as of %s: %d person-months, %d leavers", record.kind, as_of, rows, leavers)
