@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -82,6 +84,19 @@ def test_train_api_and_no_future_reads(runner: Any, runtime: Any, client: Any, t
         )
     expected = {p["userid"]: round(p["score"] * 100, 1) for p in everyone if p["score"] >= 0.3}
     assert expected and tags == expected
+    # The report quotes the current figures; the dashboard shows them with a chart.
+    report = runner.invoke(args=["report", "--format", "json"])
+    assert report.exit_code == 0, report.output
+    risk = json.loads(report.output)["risk"]
+    assert risk["kind"] == "learned" and risk["backtest"]["auc"] == model["backtest"]["auc"]
+    markdown = runner.invoke(args=["report"]).output
+    assert "离职风险模型" in markdown and "ROC-AUC" in markdown
+    page = client.get("/dashboard/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf is not None
+    client.post("/dashboard/login", data={"csrf_token": csrf.group(1), "token": "t0"})
+    html = client.get("/dashboard/risk").get_data(as_text=True)
+    assert "ROC-AUC" in html and "<svg" in html and "<rect" in html and top["userid"] in html
 
 
 def _cut_everything_after(runtime: Any, day: date) -> None:

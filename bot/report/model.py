@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,17 @@ class TeamPulse:
 
 
 @dataclass(frozen=True)
+class RiskFigures:
+    """Section 6: the attrition-risk model in force and its current back-test figures."""
+
+    kind: str  # learned | rules
+    as_of: date | None
+    horizon_days: int
+    message: str | None
+    backtest: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
 class Report:
     """The whole effectiveness report for one period."""
 
@@ -237,3 +249,4 @@ class Report:
     turnover: Turnover
     hr_time: HrTime
     team_pulse: TeamPulse
+    risk: RiskFigures | None = None

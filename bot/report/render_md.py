@@ -191,6 +191,21 @@ def _team(report: Report, loc: str) -> list[str]:
     return out + _table([i18n.t(k, loc) for k in keys], rows, numeric_from=2)
 
 
+def _risk(report: Report, loc: str) -> list[str]:
+    risk = report.risk
+    if risk is None:
+        return []
+    from bot.risk import render as risk_render
+
+    lines = [f"## {i18n.t('report.risk.title', loc)}", ""]
+    if risk.kind == "learned":
+        lines.append(i18n.t("report.risk.learned", loc, as_of=risk.as_of, days=risk.horizon_days))
+        lines += ["", *risk_render.backtest_lines(risk.backtest, loc)[:1]]
+    else:
+        lines.append(i18n.t("report.risk.rules", loc, why=risk.message or ""))
+    return [*lines, ""]
+
+
 def render(report: Report, locale: str, tz: tzinfo) -> str:
     """The whole report as one Markdown document in ``locale``."""
     loc = i18n.normalise_locale(locale)
@@ -216,6 +231,11 @@ def render(report: Report, locale: str, tz: tzinfo) -> str:
         "",
     ]
     body = (
-        _care(report, loc) + _pulse(report, loc) + _turnover(report, loc) + _hr_time(report, loc) + _team(report, loc)
+        _care(report, loc)
+        + _pulse(report, loc)
+        + _turnover(report, loc)
+        + _hr_time(report, loc)
+        + _team(report, loc)
+        + _risk(report, loc)
     )
     return "\n".join(head + body).rstrip("\n") + "\n"
