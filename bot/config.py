@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.errors import ConfigError
+from bot.journeys.settings import OnboardingSection
 from bot.metric_catalogue import MetricsSection
 from bot.voice.settings import CareSection, VoiceSection
 
@@ -80,6 +81,11 @@ class AppSection(_Section):
 class DatabaseSection(_Section):
     url: str = "sqlite:///instance/carebot.db"
     echo: bool = False
+    # A database that stops answering must not freeze the web tier: every wait is bounded.
+    connect_timeout_seconds: int = Field(default=5, ge=1, le=120)
+    statement_timeout_seconds: int = Field(default=60, ge=1, le=3600)
+    lock_timeout_seconds: int = Field(default=10, ge=1, le=600)
+    pool_timeout_seconds: int = Field(default=10, ge=1, le=600)
 
     @field_validator("url")
     @classmethod
@@ -305,6 +311,7 @@ class Settings(_Section):
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
     risk: RiskSection = RiskSection()
+    onboarding: OnboardingSection = OnboardingSection()
     care: CareSection = CareSection()
     voice: VoiceSection = VoiceSection()
 
