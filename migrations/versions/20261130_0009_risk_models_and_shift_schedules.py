@@ -1,7 +1,7 @@
 """risk models and shift schedules
 
 Revision ID: 0009
-Revises: 0012
+Revises: 0008
 Create Date: 2026-11-30 12:00:00
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql
 import bot.models.base
 
 revision: str = "0009"
-down_revision: str | Sequence[str] | None = "0012"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
