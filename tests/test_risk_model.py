@@ -15,6 +15,7 @@ from sklearn.metrics import roc_auc_score
 from sqlalchemy import select
 
 from bot.models import Employee, Tag
+from bot.privacy.scopes import TokenEntry
 from bot.risk import scores
 from bot.risk import train as risk_train
 from bot.risk.features import FEATURES, person_periods
@@ -56,8 +57,10 @@ def test_train_api_and_no_future_reads(runner: Any, runtime: Any, client: Any, t
     assert result.exit_code == 0, result.output
     assert "学习模型" in result.output and "ROC-AUC" in result.output and "前 10%" in result.output
     assert "第 10 组" in result.output  # calibration deciles
-    runtime.settings.api.tokens.append("t0")
+    runtime.settings.api.tokens.append(TokenEntry(name="bi", token="t0", scopes=["read:sensitive"]))
     headers = {"Authorization": "Bearer t0"}
+    runtime.settings.api.tokens.append("legacy")  # read:people only: risk is a sensitive category
+    assert client.get("/api/v1/risk", headers={"Authorization": "Bearer legacy"}).status_code == 403
     body = client.get("/api/v1/risk?as_of=2026-11-22&limit=5", headers=headers).get_json()
     assert set(body) == {"model", "people"}
     model = body["model"]
@@ -147,7 +150,7 @@ def test_too_few_leavers_fall_back_to_rules_and_say_so(runner: Any, runtime: Any
     result = runner.invoke(args=["risk", "train"])
     assert result.exit_code == 0, result.output
     assert "规则评分" in result.output and "min_leavers = 20" in result.output
-    runtime.settings.api.tokens.append("t0")
+    runtime.settings.api.tokens.append(TokenEntry(name="bi", token="t0", scopes=["read:sensitive"]))
     body = client.get("/api/v1/risk", headers={"Authorization": "Bearer t0"}).get_json()
     assert body["model"]["kind"] == "rules"
     assert "离职样本不足" in body["model"]["message"]

@@ -1,8 +1,8 @@
 """``GET /api/v1/risk?as_of=YYYY-MM-DD&limit=N``: attrition-risk scores with the model behind them.
 
 ``score`` is the probability of leaving within ``horizon_days`` (learned model) or the rule score
-scaled to 0..1 (rules); reasons are the largest contributions in plain words. One audit row per
-person listed.
+scaled to 0..1 (rules); reasons are the largest contributions in plain words. Risk is a sensitive
+category: only tokens with the ``read:sensitive`` scope get an answer. One audit row per person listed.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from bot import audit, i18n
+from bot.privacy.scopes import READ_SENSITIVE
 from bot.risk import present, scores
 from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error, locale, query_day
+from handlers.api import api_actor, bp, error, locale, needs, query_day
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 10_000
@@ -26,6 +27,7 @@ i18n.register(
 
 
 @bp.get("/risk")
+@needs(READ_SENSITIVE)
 def list_risk() -> tuple[Response, int]:
     """The highest risks as of ``as_of`` (default today), at most ``limit`` people."""
     runtime = get_runtime()
