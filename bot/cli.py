@@ -159,6 +159,7 @@ def register_cli(app: Flask) -> None:
     from bot.privacy_jobs import COMMANDS as PRIVACY_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
+    from bot.risk.cli import COMMANDS as RISK_COMMANDS
     from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
     from bot.voice.cli import COMMANDS as VOICE_COMMANDS
     from rules.cli import COMMANDS as RULE_COMMANDS
@@ -176,6 +177,7 @@ def register_cli(app: Flask) -> None:
         *SURVEY_COMMANDS,
         *JOURNEY_COMMANDS,
         *REPORT_COMMANDS,
+        *RISK_COMMANDS,
         *EVALUATION_COMMANDS,
         *RULE_COMMANDS,
         *VOICE_COMMANDS,

@@ -294,6 +294,10 @@ class Score(_Model):
     kind: Literal["score"]
     signals: list[Signal] = Field(min_length=1, max_length=20)
     threshold: float = Field(gt=0)
+    # When a learned attrition model is in force (carebot risk train), hold for people whose
+    # probability of leaving within [risk].horizon_days is at least this; the weights are the
+    # fallback. The tag's score is then that probability in percent, as GET /api/v1/risk shows it.
+    learned_min_probability: float | None = Field(default=None, gt=0, lt=1)
 
     @model_validator(mode="after")
     def _reachable(self) -> Score:

@@ -11,6 +11,8 @@ from bot.models.org import Department, Employee
 from bot.models.outbox import LocalMessage, OutboxMessage
 from bot.models.privacy import AuditLog, Consent, LifeEvent
 from bot.models.ratelimit import CommandHit
+from bot.models.risk import RiskModel
+from bot.models.schedule import ShiftDay
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
 from bot.models.voice import VoiceRequest
@@ -38,6 +40,8 @@ __all__ = [
     "OutboxMessage",
     "Punch",
     "Reminder",
+    "RiskModel",
+    "ShiftDay",
     "Survey",
     "SurveyAnswer",
     "SurveyDelivery",

@@ -220,3 +220,15 @@ def label(prefix: str, key: str, locale: str) -> str:
     """The text of ``prefix.key`` in ``locale``, or ``key`` itself when there is none (a new kind)."""
     full = f"{prefix}.{key}"
     return i18n.t(full, locale) if i18n.has(full) else key
+
+
+i18n.register(
+    {
+        "report.risk.title": {"zh-CN": "离职风险模型", "en": "Attrition-risk model"},
+        "report.risk.learned": {
+            "zh-CN": "使用学习模型（截至 {as_of} 训练，预测 {days} 天内离职的概率）。",
+            "en": "A learned model is in use (trained as of {as_of}; probability of leaving within {days} days).",
+        },
+        "report.risk.rules": {"zh-CN": "使用规则评分：{why}", "en": "The rule score is in use: {why}"},
+    }
+)
