@@ -30,13 +30,14 @@ from bot.reminders.delivery import deliver_in
 from bot.runtime import Runtime
 from tests.commands_org import say
 from tests.conftest import DEFAULT_NOW, _truncate, make_settings
-from tests.privacy_org import CANARIES, add_reminders, plant
+from tests.privacy_org import CANARIES, RISK_SIGNAL, add_reminders, plant
 
 JOURNEY_NOTE = "CANARY-JOURNEY-NOTE-4d2e"  # HR's note on a journey check-in: a care note
-EVAL_COMMENT = "CANARY-EVAL-COMMENT-a11f"  # the mentor's evaluation comment: a care note too
+MENTOR_NOTE = "CANARY-MENTOR-NOTE-3b7c"  # the mentor's note after a mentoring talk: a care note too
+EVAL_COMMENT = "CANARY-EVAL-COMMENT-a11f"  # the mentor's evaluation comment (JourneyStep.result)
 MATRIX_CANARIES: dict[Category, tuple[str, ...]] = {
     **CANARIES,
-    Category.CARE_NOTE: (*CANARIES[Category.CARE_NOTE], JOURNEY_NOTE, EVAL_COMMENT),
+    Category.CARE_NOTE: (*CANARIES[Category.CARE_NOTE], JOURNEY_NOTE, MENTOR_NOTE, EVAL_COMMENT),
 }
 
 # Viewers: a chat/dashboard caller (userid) or an API token (with its scopes), and their role.
@@ -94,6 +95,14 @@ def _plant_journey(runtime: Runtime, ids: dict[str, int]) -> None:
         s.add_all(
             [
                 JourneyStep(step_key="hr_checkin_30", day=30, assignee_role="hr", assignee_id=ids["hr1"], note=JOURNEY_NOTE, **done),
+                JourneyStep(
+                    step_key="mentor_checkin",
+                    day=3,
+                    assignee_role="mentor",
+                    assignee_id=ids["zhangwei1"],
+                    note=MENTOR_NOTE,
+                    **done,
+                ),
                 JourneyStep(
                     step_key="mentor_evaluation",
                     day=40,
@@ -220,6 +229,9 @@ class Surface:
     render: Render
     viewers: tuple[Who, ...]
     shows: dict[str, frozenset[str]]
+    # Canaries shown to a viewer whatever the table says, because a narrower promise made when the
+    # data was written covers them (a journey step's ``visible_to``: the mentor wrote it for the hire).
+    shared: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def renders(self, who: Who, canary: str) -> bool:
         return canary in self.shows.get(who.name, self.shows.get("*", frozenset()))
@@ -234,8 +246,12 @@ def _of(*categories: Category) -> frozenset[str]:
 
 
 HR_ROLES = ("hr", "hr_admin")
-TAG_EVIDENCE = _of(C.CHECKIN, C.RISK)
-JOURNEY_NOTES = frozenset({JOURNEY_NOTE, EVAL_COMMENT})
+TAG_EVIDENCE = _of(C.CHECKIN, C.RISK)  # what /status and /risk render for HR
+TAG_TEXT = frozenset({"9.37"}) | _of(C.RISK)  # what a tag's evidence renders to (cards, digests, pages)
+TAG_JSON = frozenset({"9.37", RISK_SIGNAL})  # … and what it holds as JSON
+# The evaluation's scores and comment are sent to HR and the manager when submitted; no surface
+# here renders them, so EVAL_COMMENT must be absent everywhere.
+JOURNEY_NOTES = frozenset({JOURNEY_NOTE, MENTOR_NOTE})
 DASHBOARD_VIEWERS = (*PEOPLE[:2], *APIS[:3])  # HR employees and read tokens (a write-only token cannot sign in)
 CARD_VIEWERS = (PEOPLE[0], PEOPLE[2])  # cards and digests go to HR (hrbp/hr) or to a manager
 SURFACES = [
@@ -246,19 +262,22 @@ SURFACES = [
         {**{n: TAG_EVIDENCE | _of(C.CARE_NOTE) for n in HR_ROLES}, "self": _of(C.CHECKIN)},
     ),
     Surface("chat /team", _chat("/team"), tuple(PEOPLE), {}),
-    Surface("chat /tags", _chat("/tags"), tuple(PEOPLE), {n: TAG_EVIDENCE for n in HR_ROLES}),
+    Surface("chat /tags", _chat("/tags"), tuple(PEOPLE), {}),
+    Surface("chat /tags stress", _chat("/tags 自评压力很大"), tuple(PEOPLE), {}),
+    Surface("chat /tags risk", _chat("/tags 离职风险"), tuple(PEOPLE), {}),
+    Surface("chat /tags summary", _chat("/tags 关怀问答提示"), tuple(PEOPLE), {}),
     Surface("chat /risk", _chat("/risk"), tuple(PEOPLE), {n: _of(C.RISK) for n in HR_ROLES}),
     Surface("chat /mydata", _chat("/mydata"), tuple(PEOPLE), {"self": _of(C.CHECKIN, C.LIFE_EVENT)}),
-    Surface("chat /成长", _chat("/成长"), tuple(PEOPLE), {}),
-    Surface("card", _outbox("immediate"), CARD_VIEWERS, {"hr": TAG_EVIDENCE}),
-    Surface("digest", _outbox("digest"), CARD_VIEWERS, {}),
-    Surface("dashboard tags", _dashboard("/dashboard/tags"), DASHBOARD_VIEWERS, {}),
+    Surface("chat /成长", _chat("/成长"), tuple(PEOPLE), {}, {"self": frozenset({MENTOR_NOTE})}),
+    Surface("card", _outbox("immediate"), CARD_VIEWERS, {"hr": TAG_TEXT}),
+    Surface("digest", _outbox("digest"), CARD_VIEWERS, {"hr": TAG_TEXT}),
+    Surface("dashboard tags", _dashboard("/dashboard/tags"), DASHBOARD_VIEWERS, {"*": TAG_TEXT}),
     Surface("dashboard reminders", _dashboard("/dashboard/reminders"), DASHBOARD_VIEWERS, {}),
     Surface("dashboard care", _dashboard("/dashboard/care"), DASHBOARD_VIEWERS, {"*": _of(C.CARE_NOTE)}),
     Surface("dashboard journeys", _dashboard("/dashboard/journeys"), DASHBOARD_VIEWERS, {}),
     Surface("dashboard overview", _dashboard("/dashboard"), DASHBOARD_VIEWERS, {}),
     Surface(
-        "api tags", _api("/api/v1/tags?active_on=2026-11-23"), tuple(APIS), {"*": TAG_EVIDENCE | _of(C.LIFE_EVENT)}
+        "api tags", _api("/api/v1/tags?active_on=2026-11-23"), tuple(APIS), {"*": TAG_JSON | _of(C.LIFE_EVENT)}
     ),
     Surface("api reminders", _api("/api/v1/reminders"), tuple(APIS), {}),
     Surface("api employee", _api("/api/v1/employees/zhangsan"), tuple(APIS), {}),
@@ -287,7 +306,9 @@ def test_matrix(world: World, surface: Surface, who: Who, category: Category) ->
     text = world.seen[key]
     full = policy_of(world.runtime.settings).can(who.viewer, category) is Level.FULL
     for canary in MATRIX_CANARIES[category]:
-        if full and surface.renders(who, canary):
+        if canary in surface.shared.get(who.name, frozenset()):
+            assert canary in text, (surface.name, who.name, category.value, text[:3000])
+        elif full and surface.renders(who, canary):
             assert canary in text, (surface.name, who.name, category.value, text[:3000])
         else:
             assert canary not in text, (surface.name, who.name, category.value, text[:3000])
