@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from bot import i18n
 from bot.dispatch import Reply
-from bot.privacy import Category, Level
 from bot.models import (
     Approval,
     AttendanceDay,
@@ -23,6 +22,7 @@ from bot.models import (
     SurveyAnswer,
     Tag,
 )
+from bot.privacy import Category, Level
 from handlers.commands import mydata_rights as rights
 from handlers.commands import registry
 from handlers.commands.context import CommandContext
