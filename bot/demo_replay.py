@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot import outbox
 from bot.attendance import facts
@@ -135,6 +135,8 @@ class Replay:
         first = [self._joining_row(p) for p in self.org.people if (p.row.hired_on or self.org.start) <= self.org.start]
         with self.runtime.db.session() as s:
             upsert_employees(s, first, source="demo")
+            # The HR director administers CareBot: the audit-log page is theirs to read.
+            s.execute(update(Employee).where(Employee.userid == self.org.people[0].row.userid).values(is_admin=True))
             for change in self.org.approvals():
                 record_approval(s, change)
 
@@ -192,6 +194,11 @@ class Replay:
         now = self.clock.now()
         key = f"demo:{userid}:{now.isoformat()}:{next(self._order)}"
         enter(self.runtime, "text", {"user": userid, "text": text, "group": None, "sent_at": now.isoformat()}, key)
+
+    def _click(self, userid: str, card_id: str, action: str, params: dict[str, str]) -> None:
+        key = f"demo:{userid}:{card_id}:{action}:{next(self._order)}"
+        payload = {"user": userid, "card_id": card_id, "action": action, "params": params}
+        enter(self.runtime, "card", payload, key)
 
     def _plan_answers(self, day: date) -> None:
         with self.runtime.db.session() as s:
@@ -257,15 +264,22 @@ class Replay:
     def _act(self, reminder_id: int, action: str, text: str, then: str | None) -> None:
         with self.runtime.db.session() as s:
             row = s.execute(
-                select(Reminder.status, Employee.userid)
+                select(Reminder.status, Reminder.card_ref, Employee.userid)
                 .join(Employee, Employee.id == Reminder.recipient_id)
                 .where(Reminder.id == reminder_id, Employee.status == "active")
             ).first()
         if row is None or row[0] not in ("open", "snoozed"):
             return  # closed meanwhile (the person left, the tag ended) or the recipient left
-        command = {"done": "/done", "snooze": "/snooze", "dismiss": "/dismiss"}[action]
-        arg = f" {text}" if text and action != "snooze" else ""
-        self._say(row[1], f"{command} {reminder_id}{arg}")
+        _, card_ref, userid = row
+        card_id = (card_ref or {}).get("card_id")
+        if card_id:
+            # A card: press its button, then type the note (buttons carry no text).
+            self._click(userid, str(card_id), f"reminder.{action}", {"id": str(reminder_id)})
+            if text and action != "snooze":
+                self._say(userid, f"/{action} {reminder_id} {text}")
+        else:
+            arg = f" {text}" if text and action != "snooze" else ""
+            self._say(userid, f"/{action} {reminder_id}{arg}")
         self.stats.hr_actions += 1
         if action == "snooze" and then is not None:
             # Back after the snooze (the next workday), then settled within the morning.
