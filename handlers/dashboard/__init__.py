@@ -39,6 +39,7 @@ def register(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         # Without [app].secret_key, a random key still signs cookies, but only for this process.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-        log.warning("[app].secret_key is empty: using a random key; dashboard sessions won't survive restarts")
+        # Said once, by `carebot serve` (the one command that serves sessions), not by every CLI command.
+        log.debug("[app].secret_key is empty: using a random key; dashboard sessions won't survive restarts")
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.register_blueprint(bp)
