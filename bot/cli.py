@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import date
 
@@ -115,10 +116,21 @@ def scheduler() -> None:
     runtime.extras["app"] = current_app._get_current_object()  # type: ignore[attr-defined]
     sched = build(runtime, blocking=True)
     click.echo(f"scheduler starting with {len(registered_jobs())} jobs (timezone {runtime.settings.app.timezone})")
+
+    def stop(signum: int, _frame: object) -> None:
+        # A deploy sends SIGTERM: leave start() so the lease is released now, not after it expires.
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         sched.start()
     except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if sched.running:
+            sched.shutdown(wait=False)
         runtime.extras["leader"].release()
+        click.echo("scheduler stopped; lease released")
 
 
 @click.command("demo")
@@ -161,10 +173,12 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
 def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
     from bot.data_cli import COMMANDS as DATA_COMMANDS
+    from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
     from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
+    from bot.voice.cli import COMMANDS as VOICE_COMMANDS
     from rules.cli import COMMANDS as RULE_COMMANDS
 
     for command in (
@@ -176,8 +190,10 @@ def register_cli(app: Flask) -> None:
         *OUTBOX_COMMANDS,
         *REMINDER_COMMANDS,
         *SURVEY_COMMANDS,
+        *JOURNEY_COMMANDS,
         *REPORT_COMMANDS,
         *RULE_COMMANDS,
+        *VOICE_COMMANDS,
     ):
         app.cli.add_command(command)
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, date, datetime, tzinfo
 from typing import Protocol
 
@@ -47,24 +44,3 @@ class FixedClock:
 def local_today(clock: Clock, tz: tzinfo) -> date:
     """Today's date in the company time zone."""
     return clock.now().astimezone(tz).date()
-
-
-# While history is replayed (``carebot demo``), row defaults such as ``created_at`` must read the
-# replay's clock, not the wall clock: code without a runtime at hand asks :func:`ambient_now`.
-_ambient: ContextVar[Clock | None] = ContextVar("carebot_ambient_clock", default=None)
-
-
-@contextmanager
-def ambient(clock: Clock) -> Iterator[Clock]:
-    """Make ``clock`` the one :func:`ambient_now` reads inside the block (this thread/context only)."""
-    token = _ambient.set(clock)
-    try:
-        yield clock
-    finally:
-        _ambient.reset(token)
-
-
-def ambient_now() -> datetime:
-    """The ambient clock's instant when one is set (a replay), else the system clock's."""
-    clock = _ambient.get()
-    return clock.now() if clock is not None else datetime.now(UTC)

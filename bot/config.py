@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.errors import ConfigError
+from bot.journeys.settings import OnboardingSection
 from bot.metric_catalogue import MetricsSection
+from bot.voice.settings import CareSection, VoiceSection
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,11 @@ class AppSection(_Section):
 class DatabaseSection(_Section):
     url: str = "sqlite:///instance/carebot.db"
     echo: bool = False
+    # A database that stops answering must not freeze the web tier: every wait is bounded.
+    connect_timeout_seconds: int = Field(default=5, ge=1, le=120)
+    statement_timeout_seconds: int = Field(default=60, ge=1, le=3600)
+    lock_timeout_seconds: int = Field(default=10, ge=1, le=600)
+    pool_timeout_seconds: int = Field(default=10, ge=1, le=600)
 
     @field_validator("url")
     @classmethod
@@ -284,6 +291,9 @@ class Settings(_Section):
     metrics: MetricsSection = MetricsSection()
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
+    onboarding: OnboardingSection = OnboardingSection()
+    care: CareSection = CareSection()
+    voice: VoiceSection = VoiceSection()
 
     @property
     def tz(self) -> ZoneInfo:

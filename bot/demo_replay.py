@@ -24,7 +24,7 @@ from bot import outbox
 from bot.attendance import facts
 from bot.attendance.approvals import record_approval
 from bot.attendance.punches import record_punches
-from bot.clock import FixedClock, ambient
+from bot.clock import FixedClock
 from bot.demo import DemoOrg, DemoPerson
 from bot.demo_story import answer_delay_minutes, answers_pulse, comment, hr_choice, pulse_value
 from bot.directory import EmployeeRow, upsert_employees
@@ -119,7 +119,7 @@ class Replay:
         own = self.runtime.clock
         self.runtime.clock = self.clock
         try:
-            with ambient(self.clock):
+            with self.runtime.db.using_clock(self.clock):
                 self._directory_at_start()
                 ruleset = load_rules(self.runtime.settings.rules)
                 day = self.org.start

@@ -1,9 +1,10 @@
 """All tables of CareBot; importing this package registers them on ``Base.metadata``."""
 
 from bot.models.attendance import Approval, AttendanceDay, Punch
-from bot.models.base import Base, utcnow
+from bot.models.base import Base
 from bot.models.care import CareAction, Reminder, Tag
 from bot.models.events import InboundEvent
+from bot.models.journeys import Journey, JourneyStep
 from bot.models.metrics import Metric
 from bot.models.org import Department, Employee
 from bot.models.outbox import LocalMessage, OutboxMessage
@@ -11,6 +12,7 @@ from bot.models.privacy import AuditLog, Consent, LifeEvent
 from bot.models.ratelimit import CommandHit
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
+from bot.models.voice import VoiceRequest
 
 __all__ = [
     "Approval",
@@ -24,6 +26,8 @@ __all__ = [
     "Employee",
     "EvaluationRun",
     "InboundEvent",
+    "Journey",
+    "JourneyStep",
     "Lease",
     "LifeEvent",
     "LocalMessage",
@@ -37,5 +41,5 @@ __all__ = [
     "SurveyQuestion",
     "SyncCursor",
     "Tag",
-    "utcnow",
+    "VoiceRequest",
 ]

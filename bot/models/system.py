@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, JSONType, UTCDateTime, utcnow
+from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
 
 
 class SyncCursor(Base):
@@ -18,7 +18,7 @@ class SyncCursor(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now, onupdate=stamp_now)
 
 
 class Lease(Base):
@@ -29,6 +29,8 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(128))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The fencing token: +1 each time the lease changes hands, so a deposed holder's writes can be refused.
+    generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class EvaluationRun(Base):
@@ -39,6 +41,6 @@ class EvaluationRun(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, unique=True)
     status: Mapped[str] = mapped_column(String(16), default="running")  # running | done | failed
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stats: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
