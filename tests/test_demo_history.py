@@ -24,7 +24,7 @@ def test_history_went_through_every_path(demo: DemoServer) -> None:
     assert loaded.tags > 50 and loaded.reminders > 20 and loaded.hr_actions > 20
     assert loaded.pulse_messages > 100 and loaded.left >= 2 and loaded.joined >= 1
     with demo.runtime.db.session() as s:
-        statuses = dict(s.execute(select(Reminder.status, func.count()).group_by(Reminder.status)).tuples().all())
+        statuses = dict(s.execute(select(Reminder.status, func.count()).group_by(Reminder.status)).all())
         assert statuses.get("done", 0) > 10 and statuses.get("dismissed", 0) > 0
         assert s.scalar(select(func.count()).where(Reminder.snoozed_until.is_not(None))) > 0, "some were snoozed"
         assert s.scalar(select(func.count()).where(Reminder.dismiss_reason.is_not(None))) > 0, "reasons given"

@@ -81,7 +81,7 @@ def audit_log() -> ResponseReturnValue:
         rows = list(s.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
         has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
         ids = {r.actor_userid for r in rows} | {r.subject_userid for r in rows if r.subject_userid}
-        names = dict(s.execute(select(Employee.userid, Employee.name).where(Employee.userid.in_(ids))).tuples().all())
+        names = dict(s.execute(select(Employee.userid, Employee.name).where(Employee.userid.in_(ids))).all())
         shown = [
             {
                 "when": _when(r.at, runtime, loc),

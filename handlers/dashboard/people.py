@@ -89,7 +89,7 @@ def people_search() -> ResponseReturnValue:
     if q:
         with runtime.db.session() as s:
             found = find_people(s, q, _scope(), limit=SEARCH_LIMIT)
-            depts = dict(s.execute(select(Department.id, Department.name)).tuples().all())
+            depts = dict(s.execute(select(Department.id, Department.name)).all())
             rows = [
                 {
                     "userid": e.userid,
