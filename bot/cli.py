@@ -166,6 +166,7 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
             f"demo organisation loaded: {result.employees} employees, {result.punches} punches, "
             f"{result.metrics} metric values; {result.tags} care tags, {result.reminders} reminders sent, "
             f"{result.hr_actions} acted on by HR, {result.pulse_messages} pulse answers, "
+            f"{result.journey_tasks} onboarding tasks done, "
             f"{result.joined} joined, {result.left} left"
         )
 

@@ -27,6 +27,7 @@ class DemoLoadResult:
     reminders: int = 0
     hr_actions: int = 0
     pulse_messages: int = 0
+    journey_tasks: int = 0
     joined: int = 0
     left: int = 0
     by_rule: dict[str, int] = field(default_factory=dict)
@@ -66,6 +67,7 @@ def load_demo(
         reminders=stats.reminders,
         hr_actions=stats.hr_actions,
         pulse_messages=stats.pulse_messages,
+        journey_tasks=stats.journey_tasks,
         joined=stats.joined,
         left=stats.left,
         by_rule=dict(stats.by_rule),

@@ -23,11 +23,13 @@ from sqlalchemy import func, select, update
 from bot import outbox
 from bot.attendance import facts
 from bot.attendance.approvals import record_approval
+from bot.attendance.orphans import upsert_people
 from bot.attendance.punches import record_punches
 from bot.clock import FixedClock
 from bot.demo import DemoOrg, DemoPerson
+from bot.demo_journeys import JourneyActor
 from bot.demo_story import answer_delay_minutes, answers_pulse, comment, hr_choice, pulse_value
-from bot.directory import EmployeeRow, upsert_employees
+from bot.directory import EmployeeRow
 from bot.events import AttendancePunch
 from bot.metrics import MetricRow, upsert_metrics
 from bot.models import CareAction, Employee, Reminder, Survey, Tag
@@ -56,6 +58,7 @@ class ReplayStats:
     reminders: int = 0
     hr_actions: int = 0
     pulse_messages: int = 0
+    journey_tasks: int = 0
     joined: int = 0
     left: int = 0
     by_rule: dict[str, int] = field(default_factory=dict)
@@ -74,6 +77,7 @@ class Replay:
         self._order = itertools.count()
         self._seen_reminders: set[int] = set()
         self._seen_surveys: set[int] = set()
+        self.journeys = JourneyActor(runtime, self.seed, self._later, self._working_hours_later, self._say)
         shift = facts.shift_of(runtime)
         self.punches: dict[date, list[AttendancePunch]] = defaultdict(list)
         for punch in org.punches():
@@ -128,13 +132,14 @@ class Replay:
                     day += timedelta(days=1)
         finally:
             self.runtime.clock = own
+        self.stats.journey_tasks = self.journeys.completed
         return self.stats
 
     def _directory_at_start(self) -> None:
         self._set(self._at(self.org.start, time(6, 0)))
         first = [self._joining_row(p) for p in self.org.people if (p.row.hired_on or self.org.start) <= self.org.start]
         with self.runtime.db.session() as s:
-            upsert_employees(s, first, source="demo")
+            upsert_people(s, self.runtime, first, source="demo")
             # The HR director administers CareBot: the audit-log page is theirs to read.
             s.execute(update(Employee).where(Employee.userid == self.org.people[0].row.userid).values(is_admin=True))
             for change in self.org.approvals():
@@ -168,6 +173,7 @@ class Replay:
             if i == 0:
                 dispatch_surveys(self.runtime, day)
             deliver_reminders(self.runtime)
+            self.journeys.checkpoint(day)
             outbox.drain(self.runtime)
             self._plan_answers(day)
             self._plan_hr()
@@ -177,7 +183,7 @@ class Replay:
         leaving = [p.row for p in self.org.people if p.row.left_on == day]
         if joining or leaving:
             with self.runtime.db.session() as s:
-                upsert_employees(s, joining + leaving, source="demo")
+                upsert_people(s, self.runtime, joining + leaving, source="demo")
             self.stats.joined += len(joining)
             self.stats.left += len(leaving)
 

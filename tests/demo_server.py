@@ -6,6 +6,7 @@ loaded at a fixed "now" (a Wednesday, 10:00 in Shanghai), and a werkzeug server 
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,18 @@ class DemoServer:
     runtime: Runtime
     base_url: str
     loaded: DemoLoadResult
+
+
+_shared: dict[str, DemoServer] = {}
+
+
+def shared_demo(tmp: Path) -> DemoServer:
+    """One loaded, serving demo per test process (the replay is the slow part), shared by modules."""
+    if "demo" not in _shared:
+        generator = demo_server(tmp)
+        _shared["demo"] = next(generator)
+        atexit.register(lambda: next(generator, None))  # stop the server when the process ends
+    return _shared["demo"]
 
 
 def demo_server(tmp: Path) -> Iterator[DemoServer]:

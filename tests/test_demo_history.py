@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -11,12 +10,12 @@ from sqlalchemy import func, select
 from bot.models import CareAction, Employee, Reminder, SurveyAnswer, Tag
 from bot.report.period import resolve_for
 from bot.report.service import generate
-from tests.demo_server import DemoServer, demo_server
+from tests.demo_server import DemoServer, shared_demo
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    yield from demo_server(tmp_path_factory.mktemp("demo-history"))
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoServer:
+    return shared_demo(tmp_path_factory.mktemp("demo"))
 
 
 def test_history_went_through_every_path(demo: DemoServer) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import i18n
+from bot.journeys.views import journey_dict, journey_of
 from bot.models import AttendanceDay, CareAction, Department, Employee, Metric, Reminder, Survey, SurveyAnswer, Tag
 from bot.people_lookup import find_people
 from bot.runtime import Runtime, get_runtime
@@ -65,9 +66,10 @@ i18n.register(
             "en": "Confidential team-pulse answers are never shown per person, only in totals of ≥ {k} people.",
         },
         "dash.person.journey": {"zh-CN": "入职旅程", "en": "Onboarding journey"},
-        "dash.person.no_journey": {
-            "zh-CN": "入职旅程功能启用后在此显示。",
-            "en": "Shown here once onboarding journeys are enabled.",
+        "dash.person.no_journey": {"zh-CN": "没有入职旅程。", "en": "No onboarding journey."},
+        "dash.person.journey_summary": {
+            "zh-CN": "{name} · 开始于 {started} · 已完成 {done}/{total} 项 · 状态：{status}",
+            "en": "{name} · started {started} · {done} of {total} steps done · status: {status}",
         },
         "dash.col.question": {"zh-CN": "问题", "en": "Question"},
         "dash.col.answer": {"zh-CN": "回答", "en": "Answer"},
@@ -162,6 +164,22 @@ def _metrics_chart(runtime: Runtime, s: Session, emp: Employee, loc: str) -> Any
     return {"svg": svg.line_chart(title, labels, series), "legend": svg.legend(series), "empty": not rows}
 
 
+def _journey(runtime: Runtime, s: Session, emp: Employee, loc: str) -> dict[str, Any] | None:
+    journey = journey_of(s, emp.id)
+    if journey is None:
+        return None
+    shown = journey_dict(runtime, s, journey, emp, loc)
+    steps = shown["steps"]
+    return {
+        "name": shown["journey"],
+        "status": journey.status,
+        "started_on": i18n.fmt_date(journey.started_on, loc, with_year=True),
+        "done": sum(1 for st in steps if st["status"] in ("done", "skipped")),
+        "total": len(steps),
+        "steps": steps,
+    }
+
+
 @bp.get("/people/<userid>")
 def person(userid: str) -> ResponseReturnValue:
     """One person in the viewer's scope: everything HR may see about them, audit-logged."""
@@ -245,6 +263,7 @@ def person(userid: str) -> ResponseReturnValue:
             "attendance": _attendance_chart(runtime, s, emp, loc),
             "metrics": _metrics_chart(runtime, s, emp, loc),
             "k": runtime.settings.report.min_group_size,
+            "journey": _journey(runtime, s, emp, loc),
         }
         _audit(
             s,
