@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 
 from sqlalchemy import select
 
@@ -59,7 +60,7 @@ class JourneyActor:
                 )
             ).all()
         for step_id, key, task_no, sent_at, userid in rows:
-            if step_id in self._seen:
+            if step_id in self._seen or sent_at is None or task_no is None:
                 continue
             self._seen.add(step_id)
             rnd = random.Random(f"{self.seed}:journey:{step_id}:{key}")
@@ -67,7 +68,7 @@ class JourneyActor:
                 continue  # now and then a task is forgotten: it goes overdue and escalates
             text = EVALUATION if "evaluation" in key else rnd.choice(TASK_NOTES)
             at = self._hours(sent_at, round(rnd.uniform(0.5, 12.0), 2))
-            self._later(at, lambda u=userid, n=task_no, t=text: self._finish(u, n, t))
+            self._later(at, partial(self._finish, userid, task_no, text))
 
     def _finish(self, userid: str, task_no: int, text: str) -> None:
         self._say(userid, f"/完成 {task_no} {text}")

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from sqlalchemy import func, select, update
 
@@ -221,7 +222,7 @@ class Replay:
             if answers_pulse(self.seed, person, str(survey_id), day):
                 at = self.clock.now() + timedelta(minutes=answer_delay_minutes(self.seed, person, day))
                 at = min(at, self._at(day, time(17, 55)))
-                self._later(at, lambda p=person, d=day: self._answer(p, d))
+                self._later(at, partial(self._answer, person, day))
 
     def _answer(self, person: DemoPerson, day: date) -> None:
         for _ in range(4):
@@ -257,7 +258,7 @@ class Replay:
                 .where(Reminder.status == "open", Reminder.sent_at.is_not(None))
             ).all()
         for reminder_id, sent_at, rule_id, raised_on, subject in rows:
-            if reminder_id in self._seen_reminders:
+            if reminder_id in self._seen_reminders or sent_at is None:
                 continue
             self._seen_reminders.add(reminder_id)
             self.stats.reminders += 1
@@ -265,7 +266,7 @@ class Replay:
             if choice.first == "ignore":
                 continue
             at = self._working_hours_later(sent_at, choice.after_hours)
-            self._later(at, lambda r=reminder_id, c=choice: self._act(r, c.first, c.text, c.then))
+            self._later(at, partial(self._act, reminder_id, choice.first, choice.text, choice.then))
 
     def _act(self, reminder_id: int, action: str, text: str, then: str | None) -> None:
         with self.runtime.db.session() as s:
@@ -290,4 +291,4 @@ class Replay:
         if action == "snooze" and then is not None:
             # Back after the snooze (the next workday), then settled within the morning.
             at = self._working_hours_later(self.clock.now(), 9 + 1.5)
-            self._later(at, lambda: self._act(reminder_id, then, text, None))
+            self._later(at, partial(self._act, reminder_id, then, text, None))

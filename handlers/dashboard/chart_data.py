@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from bot.models import CareAction, Department, Employee, Reminder, SurveyAnswer, Tag
@@ -147,6 +147,8 @@ def pulse_weekly(
     acc: dict[tuple[str, int], list[float]] = defaultdict(list)
     people: dict[tuple[str, int], set[int]] = defaultdict(set)
     for key, day, emp_id, value in rows:
+        if value is None:
+            continue
         idx = (day - start).days // 7
         acc[(key, idx)].append(float(value))
         people[(key, idx)].add(emp_id)
@@ -187,24 +189,24 @@ def turnover_by_month(
         ).all()
         cared = not_cared = untagged = 0
         for emp_id, left_on in rows:
+            if left_on is None:
+                continue
             since = left_on - timedelta(days=window_days)
             care = s.scalar(
-                select(
-                    exists().where(
-                        CareAction.employee_id == emp_id,
-                        CareAction.kind.in_(("done", "talk")),
-                        CareAction.acted_at >= datetime.combine(since, time(0), UTC),
-                    )
+                select(CareAction.id)
+                .where(
+                    CareAction.employee_id == emp_id,
+                    CareAction.kind.in_(("done", "talk")),
+                    CareAction.acted_at >= datetime.combine(since, time(0), UTC),
                 )
+                .limit(1)
             )
             tagged = s.scalar(
-                select(
-                    exists().where(and_(Tag.employee_id == emp_id, Tag.raised_on >= since, Tag.raised_on <= left_on))
-                )
+                select(Tag.id).where(and_(Tag.employee_id == emp_id, Tag.raised_on.between(since, left_on))).limit(1)
             )
-            if care:
+            if care is not None:
                 cared += 1
-            elif tagged:
+            elif tagged is not None:
                 not_cared += 1
             else:
                 untagged += 1

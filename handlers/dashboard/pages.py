@@ -287,7 +287,7 @@ def report() -> ResponseReturnValue:
         return page, 422
     built = generate(runtime, period, loc, actor=viewer().actor, channel="dashboard", fmt="md")
     # Table alignment comes out as style attributes, which the CSP blocks: classes instead.
-    html = _ALIGN.sub(r' class="align-\1"', _markdown(render(built, "md", loc, runtime)))
+    html = _ALIGN.sub(r' class="align-\1"', str(_markdown(render(built, "md", loc, runtime))))
     with runtime.db.session() as s:
         shown_charts = [charts.pulse_trend(runtime, s, _scope(), loc), charts.turnover(runtime, s, _scope(), loc)]
     return render_template(
