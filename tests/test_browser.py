@@ -133,18 +133,17 @@ def test_simulator_loop(demo: DemoServer, browser: Any, path: str, width: int) -
     page.wait_for_selector("#log")
     assert page.locator(".chat-head h1").inner_text().startswith("以 ")
     cards = page.locator(".msg .bubble.card")
-    open_cards = page.locator(".card-button[data-action='reminder.done']")
+    open_cards = page.locator(".msg[data-card-id]:has(.card-button[data-action='reminder.done'])")
     if open_cards.count():
         before = cards.count()
-        open_cards.last.click()
-        waiting = open_cards.count()
-        page.wait_for_function(
-            f"document.querySelectorAll('.card-button[data-action=\"reminder.done\"]').length < {waiting}"
-        )
+        card_id = open_cards.last.get_attribute("data-card-id")
+        open_cards.last.locator(".card-button[data-action='reminder.done']").click()
+        # Locator waits only: the page's CSP forbids the eval that string predicates would need.
+        page.locator(f".msg[data-card-id='{card_id}'] .card-status").wait_for()
         assert cards.count() == before, "the card changed in place, no second card"
     page.fill("#text", "/help")
     page.press("#text", "Enter")
-    page.wait_for_function("document.querySelector('#log').innerText.includes('/risk')")
+    page.locator("#log .msg.out", has_text="/risk").last.wait_for()
     assert page.locator(".md strong, .md h1, .md h2, .md h3, .md li").count() > 0, "markdown rendered"
     assert "**" not in page.locator("#log").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1

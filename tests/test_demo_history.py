@@ -46,7 +46,8 @@ def test_every_report_section_has_figures(demo: DemoServer) -> None:
     assert care.reminders.sent > 0 and care.reminders.acted_on > 0 and care.reminders.done > 0
     assert care.dismiss_reasons and care.care_actions
     assert care.time_to_act.median_working_hours is not None
-    assert any(q.cared.before is not None or q.not_cared.before is not None for q in report.pulse.questions)
+    # Pulse after care: people are counted (their means stay hidden below min_group_size people).
+    assert report.pulse.questions and sum(q.cared.people + q.not_cared.people for q in report.pulse.questions) > 0
     assert report.turnover.overall.headcount_start > 0
     assert report.turnover.cared.people + report.turnover.not_cared.people > 0
     assert report.hr_time.care_actions > 0 and report.hr_time.saved_minutes > 0
