@@ -174,6 +174,7 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
 def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
     from bot.data_cli import COMMANDS as DATA_COMMANDS
+    from bot.evaluation.cli import COMMANDS as EVALUATION_COMMANDS
     from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
@@ -193,6 +194,7 @@ def register_cli(app: Flask) -> None:
         *SURVEY_COMMANDS,
         *JOURNEY_COMMANDS,
         *REPORT_COMMANDS,
+        *EVALUATION_COMMANDS,
         *RULE_COMMANDS,
         *VOICE_COMMANDS,
     ):

@@ -3,6 +3,8 @@
 A tag is active on a day from ``raised_on`` until it ended (resolved, expired or dismissed; the
 end day itself no longer counts). Results are ordered by id; ``limit`` (default 10,000) and
 ``after_id`` page through large answers, and ``X-Next-After-Id`` says where the next page starts.
+Each item's ``arm`` is the person's evaluation arm (``care`` or ``holdout``), ``null`` when
+evaluation mode is off or the person has no arm yet.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from flask import Response, jsonify, request
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from bot import audit, i18n
+from bot.evaluation.assignment import arms_of
 from bot.models import Employee, Tag
 from bot.runtime import get_runtime
 from handlers.api import api_actor, bp, error, locale, query_day
@@ -65,7 +68,7 @@ def list_tags() -> tuple[Response, int]:
     rule_id = request.args.get("rule") or None
     userid = request.args.get("userid") or None
     query = (
-        select(Tag, Employee.userid)
+        select(Tag, Employee.userid, Employee.department_id)
         .join(Employee, Employee.id == Tag.employee_id)
         .where(active_on(day), Tag.id > after_id)
         .order_by(Tag.id)
@@ -77,10 +80,12 @@ def list_tags() -> tuple[Response, int]:
         query = query.where(Employee.userid == userid)
     with runtime.db.session() as s:
         rows = s.execute(query).all()
+        evaluation = runtime.settings.evaluation
+        arms = arms_of(s, evaluation.unit, ((t.employee_id, d) for t, _, d in rows)) if evaluation.enabled else {}
         audit.record_views(
             s,
             api_actor(),
-            (owner for _, owner in rows),
+            (owner for _, owner, _ in rows),
             "api.tags.list",
             "api",
             {"active_on": day.isoformat(), "rule": rule_id, "count": len(rows)},
@@ -96,8 +101,9 @@ def list_tags() -> tuple[Response, int]:
             "status": tag.status,
             "raised_on": tag.raised_on.isoformat(),
             "evidence": tag.evidence,
+            "arm": arms.get(tag.employee_id),
         }
-        for tag, owner in rows
+        for tag, owner, _ in rows
     ]
     response = jsonify(tags=tags)
     if len(rows) == limit:

@@ -34,7 +34,7 @@ def _security_headers(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     """Import the views and attach the blueprint; make sure sessions can be signed."""
-    from handlers.dashboard import audit_log, auth, nav, pages, people  # noqa: F401  (their routes register on bp)
+    from handlers.dashboard import audit_log, auth, journeys, nav, pages, people  # noqa: F401  (routes register on bp)
 
     if not app.config.get("SECRET_KEY"):
         # Without [app].secret_key, a random key still signs cookies, but only for this process.

@@ -13,6 +13,7 @@ PAGES = (
     ("reminders", "dashboard.reminders"),
     ("care", "dashboard.care_log"),
     ("report", "dashboard.report"),
+    ("journeys", "dashboard.journeys"),
 )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from bot import access, audit, i18n
+from bot.evaluation.assignment import arms_by_employee
 from bot.models import CareAction, Department, Employee, Reminder, Tag
 from bot.report import period as periods
 from bot.report.service import generate, render
@@ -25,13 +26,13 @@ from bot.runtime import Runtime, get_runtime
 from handlers.api.tags import active_on
 from handlers.commands.evidence import evidence_text, rule_name
 from handlers.dashboard import bp, charts
-from handlers.dashboard.auth import locale, viewer
+from handlers.dashboard.auth import Viewer, locale, viewer
 from handlers.dashboard.messages import label
 
 PAGE_SIZE = 50
 SEVERITIES = ("high", "medium", "low")
 TAG_STATUSES = ("active", "resolved", "expired", "dismissed")
-REMINDER_STATUSES = ("open", "snoozed", "done", "dismissed", "capped")
+REMINDER_STATUSES = ("open", "snoozed", "done", "dismissed", "capped", "held_out")
 OPEN_REMINDER_STATUSES = ("open", "snoozed", "capped")
 
 # Report Markdown holds rule and department names from data: raw HTML in it is escaped, never rendered.
@@ -138,6 +139,15 @@ def overview() -> ResponseReturnValue:
     )
 
 
+def shows_arm(runtime: Runtime, who: Viewer) -> bool:
+    """The evaluation arm is shown only to HR admins (an admin token, or an HR employee who is an admin).
+
+    HR partners who act on reminders must not know who is in the holdout, or they might care for
+    those people anyway and blur the comparison.
+    """
+    return runtime.settings.evaluation.enabled and (who.employee is None or who.employee.is_admin)
+
+
 @bp.get("/tags")
 def tags() -> ResponseReturnValue:
     """Tags filtered by rule, severity and status (default: active), newest first."""
@@ -159,9 +169,12 @@ def tags() -> ResponseReturnValue:
         query = query.where(Tag.severity == severity)
     if rule:
         query = query.where(Tag.rule_id == rule)
+    with_arm = shows_arm(runtime, viewer())
     with runtime.db.session() as s:
         rows, has_next = _paged(s, query, page)
         options = _rule_options(runtime, s, loc)
+        unit = runtime.settings.evaluation.unit
+        arms = arms_by_employee(s, unit, [tag.employee_id for tag, *_ in rows]) if with_arm else {}
         shown = [
             {
                 "person": f"{name} ({userid})",
@@ -171,6 +184,7 @@ def tags() -> ResponseReturnValue:
                 "status": label("tag", tag.status, loc),
                 "raised_on": i18n.fmt_date(tag.raised_on, loc, with_year=True),
                 "evidence": evidence_text(runtime, tag, loc),
+                "arm": label("arm", arms[tag.employee_id], loc) if tag.employee_id in arms else "—",
             }
             for tag, userid, name, dept in rows
         ]
@@ -181,6 +195,7 @@ def tags() -> ResponseReturnValue:
         page="tags",
         viewer=viewer(),
         rows=shown,
+        show_arm=with_arm,
         rules=options,
         severities=[(v, label("severity", v, loc)) for v in SEVERITIES],
         statuses=[(v, label("tag", v, loc)) for v in TAG_STATUSES],
