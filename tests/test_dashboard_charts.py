@@ -94,5 +94,5 @@ def test_turnover_split_by_care(runtime: Runtime) -> None:
                   last_seen_on=date(2026, 9, 20), evidence={}))  # fmt: skip
     with runtime.db.session() as s:
         rows = chart_data.turnover_by_month(s, true(), [date(2026, 10, 1), date(2026, 11, 1)], 90)
-    assert [(r.cared, r.not_cared, r.untagged) for r in rows] == [(0, 1, 0), (0, 0, 1)]
+    assert [(r.cared, r.not_cared, r.untagged, r.holdout) for r in rows] == [(0, 1, 0, 0), (0, 0, 1, 0)]
     assert rows[0].headcount == 3

@@ -171,10 +171,11 @@ class MonthTurnover:
     not_cared: int
     untagged: int
     headcount: int
+    holdout: int = 0  # evaluation mode: their reminders were held back on purpose
 
     @property
     def left(self) -> int:
-        return self.cared + self.not_cared + self.untagged
+        return self.cared + self.not_cared + self.untagged + self.holdout
 
 
 def turnover_by_month(
@@ -187,7 +188,7 @@ def turnover_by_month(
         rows = s.execute(
             select(Employee.id, Employee.left_on).where(Employee.left_on >= first, Employee.left_on < nxt, scope)
         ).all()
-        cared = not_cared = untagged = 0
+        cared = not_cared = untagged = holdout = 0
         for emp_id, left_on in rows:
             if left_on is None:
                 continue
@@ -204,8 +205,16 @@ def turnover_by_month(
             tagged = s.scalar(
                 select(Tag.id).where(and_(Tag.employee_id == emp_id, Tag.raised_on.between(since, left_on))).limit(1)
             )
+            held = s.scalar(
+                select(Reminder.id)
+                .join(Tag, Tag.id == Reminder.tag_id)
+                .where(Tag.employee_id == emp_id, Reminder.status == "held_out", Tag.raised_on.between(since, left_on))
+                .limit(1)
+            )
             if care is not None:
                 cared += 1
+            elif held is not None:
+                holdout += 1
             elif tagged is not None:
                 not_cared += 1
             else:
@@ -222,5 +231,5 @@ def turnover_by_month(
             )
             or 0
         )
-        out.append(MonthTurnover(first, cared, not_cared, untagged, headcount))
+        out.append(MonthTurnover(first, cared, not_cared, untagged, headcount, holdout))
     return out

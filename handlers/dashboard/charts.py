@@ -55,11 +55,12 @@ i18n.register(
         "dash.chart.turnover.cared": {"zh-CN": "离职前已关怀", "en": "cared for before leaving"},
         "dash.chart.turnover.not_cared": {"zh-CN": "有标签但未跟进", "en": "tagged, not cared for"},
         "dash.chart.turnover.untagged": {"zh-CN": "无标签", "en": "never tagged"},
+        "dash.chart.turnover.holdout": {"zh-CN": "对照组（提醒暂缓）", "en": "holdout (reminders held back)"},
         "dash.chart.turnover_note": {
             "zh-CN": "共 {left} 人离职，年化离职率约 {rate}。“已关怀”= 离职前 {days} 天内有提醒被标记为已跟进。"
-            "评估模式的对照组（holdout）启用后单独显示。",
+            "启用评估模式后，对照组（提醒被暂缓的人）单独显示。",
             "en": '{left} leavers, about {rate} a year. "Cared for" = a reminder about them was marked done in the '
-            "{days} days before they left. The evaluation holdout shows separately once evaluation mode is on.",
+            "{days} days before they left. With evaluation mode on, the holdout (reminders held back) shows apart.",
         },
         "dash.chart.other": {"zh-CN": "其他规则", "en": "other rules"},
         "dash.chart.empty": {"zh-CN": "暂无数据", "en": "no data yet"},
@@ -164,7 +165,7 @@ def turnover(runtime: Runtime, s: Session, scope: ColumnElement[bool], loc: str,
     window = runtime.settings.report.turnover_window_days
     rows = data.turnover_by_month(s, scope, data.month_starts(runtime.today(), months), window)
     labels = [calendar.month_abbr[r.month.month] if loc == "en" else f"{r.month.month}月" for r in rows]
-    parts = ("cared", "not_cared", "untagged")
+    parts = ("cared", "not_cared", "untagged", *(("holdout",) if any(r.holdout for r in rows) else ()))
     series = [svg.Series(i18n.t(f"dash.chart.turnover.{p}", loc), [float(getattr(r, p)) for r in rows]) for p in parts]
     left = sum(r.left for r in rows)
     average = sum(r.headcount for r in rows) / len(rows) if rows else 0
