@@ -33,7 +33,7 @@ from bot.demo_story import answer_delay_minutes, answers_pulse, comment, hr_choi
 from bot.directory import EmployeeRow
 from bot.events import AttendancePunch
 from bot.metrics import MetricRow, upsert_metrics
-from bot.models import CareAction, Employee, Reminder, Survey, Tag
+from bot.models import CareAction, Employee, Reminder, Survey, SurveyDelivery, Tag
 from bot.platforms.local_inbound import enter
 from bot.reminders.delivery import deliver as deliver_reminders
 from bot.runtime import Runtime
@@ -240,13 +240,27 @@ class Replay:
                         CareAction.employee_id == emp.id, CareAction.kind == "done"
                     )
                 )
+                cards = [
+                    str((d.card_ref or {}).get("card_id", ""))
+                    for d in s.scalars(select(SurveyDelivery).where(SurveyDelivery.survey_id == survey.id))
+                ]
+                card_id = next((c for c in cards if f"-{question.key}-" in c), None)
             if question.kind == "text":
+                # Most leave the optional comment unanswered; the few with something to say type it.
                 text = comment(self.seed, person, day)
+                if text != "跳过":
+                    self._say(person.row.userid, text)
+                    self.stats.pulse_messages += 1
+                return
+            lo, hi = question.scale_min or 0, question.scale_max or 10
+            cared = cared_on.astimezone(self.runtime.tz).date() if cared_on is not None else None
+            value = str(pulse_value(self.seed, person, question.key, day, lo, hi, cared))
+            if card_id:  # the question's card: press the number, as on the phone
+                params = {"survey": str(survey.id), "q": question.key, "v": value}
+                self._click(person.row.userid, card_id, "survey.answer", params)
+                outbox.drain(self.runtime)  # the next question's card arrives before it is answered
             else:
-                lo, hi = question.scale_min or 0, question.scale_max or 10
-                cared = cared_on.astimezone(self.runtime.tz).date() if cared_on is not None else None
-                text = str(pulse_value(self.seed, person, question.key, day, lo, hi, cared))
-            self._say(person.row.userid, text)
+                self._say(person.row.userid, value)
             self.stats.pulse_messages += 1
 
     def _plan_hr(self) -> None:
