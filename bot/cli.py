@@ -177,6 +177,7 @@ def register_cli(app: Flask) -> None:
     from bot.evaluation.cli import COMMANDS as EVALUATION_COMMANDS
     from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
+    from bot.privacy_jobs import COMMANDS as PRIVACY_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
     from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
@@ -190,6 +191,7 @@ def register_cli(app: Flask) -> None:
         demo,
         *DATA_COMMANDS,
         *OUTBOX_COMMANDS,
+        *PRIVACY_COMMANDS,
         *REMINDER_COMMANDS,
         *SURVEY_COMMANDS,
         *JOURNEY_COMMANDS,

@@ -131,17 +131,20 @@ EXPECTED: dict[str, Any] = {
         "saved_minutes": 730,
         "saved_share": 0.8902,
     },
+    # Fixed windows: Nov 2–15 maps onto the closed half-month Nov 1–15; counts are rounded down to a
+    # multiple of 5 and means to one decimal, so no two reports can be subtracted (bot/privacy/aggregates.py).
     "team_pulse": {
         "min_respondents": 5,
+        "window": {"from": "2026-11-01", "to": "2026-11-15"},
         "company": [
-            {"question": "stay_2y", "respondents": 3, "suppressed": True, "average": None},
-            {"question": "stress", "respondents": 1, "suppressed": True, "average": None},  # the team-mode decoy
-            {"question": "supported", "respondents": 6, "suppressed": False, "average": 3.67},
+            {"question": "stay_2y", "respondents": 0, "suppressed": True, "average": None},
+            {"question": "stress", "respondents": 0, "suppressed": True, "average": None},  # the team-mode decoy
+            {"question": "supported", "respondents": 5, "suppressed": False, "average": 3.7},
         ],
         "departments": [
-            {"department": "研发部", "question": "stay_2y", "respondents": 3, "suppressed": True, "average": None},
-            {"department": "研发部", "question": "supported", "respondents": 1, "suppressed": True, "average": None},
-            {"department": "销售部", "question": "stress", "respondents": 1, "suppressed": True, "average": None},
+            {"department": "研发部", "question": "stay_2y", "respondents": 0, "suppressed": True, "average": None},
+            {"department": "研发部", "question": "supported", "respondents": 0, "suppressed": True, "average": None},
+            {"department": "销售部", "question": "stress", "respondents": 0, "suppressed": True, "average": None},
             # 5 people, but shown next to the company mean it would give away 研发部's one answer.
             {"department": "销售部", "question": "supported", "respondents": 5, "suppressed": True, "average": None},
         ],
@@ -301,7 +304,7 @@ def test_csv_has_one_figure_per_row(runner: Any, org: None, runtime: Any) -> Non
     assert value[("hr_time", "saved_share", "")] == "0.8902"
     assert rows[("team_pulse", "average", "销售部/supported")]["note"] == "suppressed"
     assert rows[("team_pulse", "average", "研发部/supported")]["note"] == "suppressed"
-    assert value[("team_pulse", "average", "company/supported")] == "3.67"
+    assert value[("team_pulse", "average", "company/supported")] == "3.7"
 
 
 def test_csv_to_a_file_opens_in_excel(runner: Any, org: None, tmp_path: Any) -> None:
@@ -338,7 +341,7 @@ def test_markdown_reads_like_a_report(runner: Any, org: None, runtime: Any) -> N
     assert "平均在职 16.4 人 × 10 个工作日" in md
     assert "| 节省 | 730 分钟（12.2小时） · 89.0% |" in md
     assert "| 销售部 | 获得支持（1–5，越高越好） | 5 | 样本不足 |" in md
-    assert "| 研发部 | 获得支持（1–5，越高越好） | 1 | 样本不足 |" in md
+    assert "| 研发部 | 获得支持（1–5，越高越好） | 0 | 样本不足 |" in md
     for name in ("关怀1", "未跟1", "王芳", "c1", "n1"):  # aggregates only: nobody is named
         assert name not in md
 
@@ -397,8 +400,8 @@ def test_a_higher_privacy_floor_hides_more(runner: Any, org: None) -> None:
     assert data["turnover"]["not_cared"]["left"] == 3
     assert data["team_pulse"]["company"][2] == {
         "question": "supported",
-        "respondents": 6,
+        "respondents": 5,  # 6 respondents, shown rounded down to a multiple of 5
         "suppressed": False,
-        "average": 3.67,
+        "average": 3.7,
     }
     assert data["team_pulse"]["departments"][3]["suppressed"] is True

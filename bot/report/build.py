@@ -87,7 +87,7 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
     observed = sum(1 for e, ref in groups.tagged.items() if e not in leavers and (today - ref).days < window)
     heads = workforce.headcount(session, period)
     workdays = sum(1 for day in heads.by_day if runtime.calendar.is_workday(day))
-    company, departments = pulse.team_pulse(session, period, floor)
+    company, departments, pulse_window = pulse.team_pulse(session, period, floor, today)
     recorded_actions, recorded_minutes = queries.recorded_care_minutes(session, period, CONVERSATIONS)
     return Report(
         generated_at=runtime.clock.now(),
@@ -111,7 +111,7 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
             recorded_actions=recorded_actions,
             recorded_minutes=recorded_minutes,
         ),
-        team_pulse=TeamPulse(floor, tuple(company), tuple(departments)),
+        team_pulse=TeamPulse(floor, tuple(company), tuple(departments), pulse_window),
         new_hires=new_hires(runtime, session, period, floor),
         felt_cared=felt_cared(session, period, floor),
         performance=performance.build(runtime, session, groups.tagged, groups.cared),

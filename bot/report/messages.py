@@ -155,6 +155,17 @@ i18n.register(
             "只显示至少 {n} 人回答的汇总，任何人都看不到个人回答。",
             "Only aggregates of at least {n} respondents are shown; nobody sees a person's answer.",
         ),
+        "report.s5.window": _m(
+            "统计区间：{start}–{end}（按已结束的半月统计：1–15 日、16 日–月底；"
+            "回答人数向下取整到 5 的倍数，平均分保留一位小数）。",
+            "Window: {start} – {end} (closed half-months only: 1st–15th, 16th–end; "
+            "respondents rounded down to a multiple of 5, means to one decimal).",
+        ),
+        "report.s5.no_window": _m(
+            "所选期间没有已结束的统计半月：团队匿名调查只按已结束的半月统计，以防相减推算出个人回答。",
+            "The period touches no closed half-month: the team pulse is only reported by closed half-months, "
+            "so that no figure can be subtracted from another to reveal a person's answer.",
+        ),
         "report.s5.scope": _m("范围", "Scope"),
         "report.s5.company": _m("全公司", "Company"),
         "report.s5.respondents": _m("回答人数", "Respondents"),

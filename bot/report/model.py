@@ -245,6 +245,8 @@ class TeamPulse:
     min_respondents: int
     company: tuple[TeamPulseRow, ...]
     departments: tuple[TeamPulseRow, ...]
+    # The closed half-month windows the figures cover (None: the period touches no closed window).
+    window: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)

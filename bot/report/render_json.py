@@ -151,6 +151,12 @@ def as_dict(report: Report) -> dict[str, Any]:
         },
         "team_pulse": {
             "min_respondents": report.team_pulse.min_respondents,
+            # The closed half-month windows covered; respondents are rounded down to a multiple of 5.
+            "window": (
+                {"from": report.team_pulse.window[0].isoformat(), "to": report.team_pulse.window[1].isoformat()}
+                if report.team_pulse.window is not None
+                else None
+            ),
             "company": [_team(r) for r in report.team_pulse.company],
             "departments": [_team(r) for r in report.team_pulse.departments],
         },

@@ -210,6 +210,11 @@ def _hr_time(report: Report, loc: str) -> list[str]:
 def _team(report: Report, loc: str) -> list[str]:
     tp = report.team_pulse
     out = [f"## {i18n.t('report.s5', loc)}", "", i18n.t("report.s5.intro", loc, n=tp.min_respondents), ""]
+    if tp.window is not None:
+        first, last = (i18n.fmt_date(d, loc, with_year=True) for d in tp.window)
+        out += [i18n.t("report.s5.window", loc, start=first, end=last), ""]
+    else:
+        out += [i18n.t("report.s5.no_window", loc), ""]
     rows = [
         (
             r.department if r.department is not None else i18n.t("report.s5.company", loc),

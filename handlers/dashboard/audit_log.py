@@ -1,6 +1,6 @@
 """The audit-log page for HR admins: who viewed whose data, when, through which channel (filterable).
 
-Only token holders and employees flagged ``is_admin`` may read it. Reading the log is itself
+Only HR admins (``is_admin``) may read it, as the visibility policy (bot.privacy) allows. Reading the log is itself
 recorded (``view.dashboard.audit``) with the filters used, so even the watchers are watched.
 """
 
@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot import audit, i18n
 from bot.models import AuditLog, Employee
+from bot.privacy import Category, Level, policy_of
 from bot.runtime import get_runtime
 from handlers.dashboard import bp
 from handlers.dashboard.auth import Viewer, locale, viewer
@@ -23,8 +24,8 @@ i18n.register(
     {
         "dash.nav.audit": {"zh-CN": "审计日志", "en": "Audit log"},
         "dash.audit.only_admins": {
-            "zh-CN": "只有 HR 管理员（令牌或 is_admin）可以查看审计日志",
-            "en": "Only HR admins (a token or is_admin) may read the audit log",
+            "zh-CN": "只有 HR 管理员（is_admin）可以查看审计日志",
+            "en": "Only HR admins (is_admin) may read the audit log",
         },
         "dash.audit.actor": {"zh-CN": "查看者（工号或令牌）", "en": "Viewer (user id or token)"},
         "dash.audit.subject": {"zh-CN": "被查看者（工号）", "en": "Viewed person (user id)"},
@@ -39,8 +40,10 @@ CHANNELS = ("dashboard", "api", "cli", "local", "dingtalk", "wecom")
 
 
 def may_read_audit(who: Viewer) -> bool:
-    """Token holders and admin employees read the audit log; HR business partners do not."""
-    return who.employee is None or bool(who.employee.is_admin)
+    """HR admins read the audit log (the visibility policy decides; HR business partners do not)."""
+    if who.employee is not None and not who.employee.is_admin:
+        return False
+    return policy_of(get_runtime().settings).can(who.policy_viewer, Category.AUDIT_LOG) is not Level.NONE
 
 
 def _day(name: str, loc: str) -> date | None:

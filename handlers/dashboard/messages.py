@@ -16,6 +16,10 @@ i18n.register(
         "dash.viewer": {"zh-CN": "当前查看者：{who}", "en": "Signed in as {who}"},
         "dash.viewer.token": {"zh-CN": "令牌 {id}", "en": "token {id}"},
         "dash.login.title": {"zh-CN": "登录 HR 看板", "en": "Sign in to the HR dashboard"},
+        "dash.login.no_scope": {
+            "zh-CN": "此令牌没有读取权限（需要 read:people、read:sensitive 或 read:aggregates）",
+            "en": "this token has no read scope (read:people, read:sensitive or read:aggregates is needed)",
+        },
         "dash.login.token": {"zh-CN": "API 令牌（[api].tokens）", "en": "API token ([api].tokens)"},
         "dash.login.submit": {"zh-CN": "登录", "en": "Sign in"},
         "dash.login.as_hr": {"zh-CN": "开发模式：以 HR 员工身份查看", "en": "Development: view as an HR employee"},

@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session, aliased
 from bot import access, audit, i18n
 from bot.evaluation.assignment import arms_by_employee
 from bot.models import CareAction, Department, Employee, Reminder, Tag
+from bot.privacy import Category, Level, policy_of
 from bot.report import period as periods
 from bot.report.service import generate, render
 from bot.runtime import Runtime, get_runtime
 from handlers.api.tags import active_on
-from handlers.commands.evidence import evidence_text, rule_name
+from handlers.commands.evidence import rule_name, shown_tag
 from handlers.dashboard import bp, charts
 from handlers.dashboard.auth import Viewer, locale, viewer
 from handlers.dashboard.messages import label
@@ -46,6 +47,17 @@ def _scope() -> ColumnElement[bool]:
     if who.employee is None:
         return true()
     return access.hr_clause(who.employee, frozenset({"hr"}), get_runtime().settings)
+
+
+def _tag_name(runtime: Runtime, tag: Tag, loc: str) -> str:
+    """The tag's name as the viewer may read it (a neutral summary name for sensitive rules)."""
+    seen = shown_tag(runtime, policy_of(runtime.settings), viewer().policy_viewer, tag, loc)
+    return seen.name if seen is not None else "—"
+
+
+def _notes_visible(runtime: Runtime) -> bool:
+    """Care notes are sensitive: HR reads them, a token only with ``read:sensitive``."""
+    return policy_of(runtime.settings).can(viewer().policy_viewer, Category.CARE_NOTE) is Level.FULL
 
 
 def _choice(name: str, allowed: Iterable[str], default: str = "") -> str:
@@ -173,21 +185,24 @@ def tags() -> ResponseReturnValue:
     with runtime.db.session() as s:
         rows, has_next = _paged(s, query, page)
         options = _rule_options(runtime, s, loc)
+        policy, who = policy_of(runtime.settings), viewer().policy_viewer
         unit = runtime.settings.evaluation.unit
         arms = arms_by_employee(s, unit, [tag.employee_id for tag, *_ in rows]) if with_arm else {}
-        shown = [
-            {
-                "person": f"{name} ({userid})",
-                "department": dept or "—",
-                "rule": rule_name(runtime, tag.rule_id, loc),
-                "severity": label("severity", tag.severity, loc),
-                "status": label("tag", tag.status, loc),
-                "raised_on": i18n.fmt_date(tag.raised_on, loc, with_year=True),
-                "evidence": evidence_text(runtime, tag, loc),
-                "arm": label("arm", arms[tag.employee_id], loc) if tag.employee_id in arms else "—",
-            }
-            for tag, userid, name, dept in rows
-        ]
+        shown = []
+        for tag, userid, name, dept in rows:
+            seen = shown_tag(runtime, policy, who, tag, loc)
+            shown.append(
+                {
+                    "person": f"{name} ({userid})",
+                    "department": dept or "—",
+                    "rule": seen.name if seen is not None else "—",
+                    "severity": label("severity", tag.severity, loc),
+                    "status": label("tag", tag.status, loc),
+                    "raised_on": i18n.fmt_date(tag.raised_on, loc, with_year=True),
+                    "evidence": seen.evidence if seen is not None else "—",
+                    "arm": label("arm", arms[tag.employee_id], loc) if tag.employee_id in arms else "—",
+                }
+            )
         detail = {"rule": rule or None, "severity": severity or None, "status": status, "page": page}
         _audit(s, runtime, "tags", (r[1] for r in rows), detail)
     return render_template(
@@ -225,16 +240,17 @@ def reminders() -> ResponseReturnValue:
         query = query.where(Reminder.status == status)
     with runtime.db.session() as s:
         rows, has_next = _paged(s, query, page)
+        notes = _notes_visible(runtime)
         shown = [
             {
                 "person": f"{name} ({userid})",
                 "department": dept or "—",
-                "rule": rule_name(runtime, tag.rule_id, loc),
+                "rule": _tag_name(runtime, tag, loc),
                 "recipient": f"{r_name} ({r_userid})",
                 "status": label("rem", rem.status, loc),
                 "age": _age(rem.created_at, runtime, loc),
                 "acted_at": _when(rem.acted_at, runtime, loc),
-                "note": rem.note or rem.dismiss_reason or "",
+                "note": (rem.note or rem.dismiss_reason or "") if notes else "",
             }
             for rem, tag, userid, name, dept, r_userid, r_name in rows
         ]
@@ -270,6 +286,7 @@ def care_log() -> ResponseReturnValue:
     )
     with runtime.db.session() as s:
         rows, has_next = _paged(s, query, page)
+        notes = _notes_visible(runtime)
         shown = [
             {
                 "when": _when(action.acted_at, runtime, loc),
@@ -278,7 +295,7 @@ def care_log() -> ResponseReturnValue:
                 "kind": label("care", action.kind, loc),
                 "rule": rule_name(runtime, rule_id, loc) if rule_id else "—",
                 "actor": actor_name or "—",
-                "note": action.note or "",
+                "note": (action.note or "") if notes else "",
             }
             for action, userid, name, dept, actor_name, rule_id in rows
         ]

@@ -20,8 +20,9 @@ from bot import i18n
 from bot.journeys.views import journey_dict, journey_of
 from bot.models import AttendanceDay, CareAction, Department, Employee, Metric, Reminder, Survey, SurveyAnswer, Tag
 from bot.people_lookup import find_people
+from bot.privacy import Category, Level, policy_of
 from bot.runtime import Runtime, get_runtime
-from handlers.commands.evidence import evidence_text, rule_name
+from handlers.commands.evidence import rule_name, shown_tag
 from handlers.dashboard import bp, svg
 from handlers.dashboard.auth import locale, viewer
 from handlers.dashboard.messages import label
@@ -221,18 +222,24 @@ def person(userid: str) -> ResponseReturnValue:
             .order_by(SurveyAnswer.answered_on.desc(), SurveyAnswer.id.desc())
             .limit(20)
         ).all()
+        # One visibility policy (bot.privacy) decides what this viewer reads about this person.
+        policy, who = policy_of(runtime.settings), viewer().policy_viewer
+        notes = policy.can(who, Category.CARE_NOTE) is Level.FULL
+        if policy.can(who, Category.CHECKIN) is not Level.FULL:
+            checkins = []
         context = {
             "emp": {"userid": emp.userid, "name": emp.name, "status": emp.status},
             "profile": _profile(s, emp, loc),
             "tags": [
                 {
-                    "rule": rule_name(runtime, t.rule_id, loc),
+                    "rule": seen.name,
                     "severity": label("severity", t.severity, loc),
                     "status": label("tag", t.status, loc),
                     "raised_on": i18n.fmt_date(t.raised_on, loc, with_year=True),
-                    "evidence": evidence_text(runtime, t, loc),
+                    "evidence": seen.evidence,
                 }
                 for t in tags
+                if (seen := shown_tag(runtime, policy, who, t, loc)) is not None
             ],
             "reminders": [
                 {
@@ -242,7 +249,7 @@ def person(userid: str) -> ResponseReturnValue:
                     "status": label("rem", r.status, loc),
                     "sent": _when(r.sent_at, runtime, loc),
                     "acted": _when(r.acted_at, runtime, loc),
-                    "note": r.note or r.dismiss_reason or "",
+                    "note": (r.note or r.dismiss_reason or "") if notes else "",
                 }
                 for r, rule_id, name in reminders
             ],
@@ -251,7 +258,7 @@ def person(userid: str) -> ResponseReturnValue:
                     "when": _when(c.acted_at, runtime, loc),
                     "kind": label("care", c.kind, loc),
                     "actor": a or "—",
-                    "note": c.note or "",
+                    "note": (c.note or "") if notes else "",
                 }
                 for c, a in care
             ],
@@ -260,8 +267,12 @@ def person(userid: str) -> ResponseReturnValue:
                 {"day": i18n.fmt_date(d, loc, with_year=True), "question": k, "answer": t if v is None else f"{v:g}"}
                 for d, k, v, t in checkins
             ],
-            "attendance": _attendance_chart(runtime, s, emp, loc),
-            "metrics": _metrics_chart(runtime, s, emp, loc),
+            "attendance": _attendance_chart(runtime, s, emp, loc)
+            if policy.can(who, Category.ATTENDANCE) is not Level.NONE
+            else {"svg": "", "legend": "", "empty": True},
+            "metrics": _metrics_chart(runtime, s, emp, loc)
+            if policy.can(who, Category.PERFORMANCE) is not Level.NONE
+            else {"svg": "", "legend": "", "empty": True},
             "k": runtime.settings.report.min_group_size,
             "journey": _journey(runtime, s, emp, loc),
         }
