@@ -20,7 +20,8 @@ from bot.workcalendar import from_settings as calendar_from_settings
 def create_app(config: Settings | Mapping[str, Any] | None = None, *, clock: Clock | None = None) -> Flask:
     """Build the app. ``config`` is a ``Settings`` or a mapping of overrides on top of the file/env."""
     settings = config if isinstance(config, Settings) else load_settings(overrides=config or {})
-    app = Flask(__name__, instance_relative_config=True)
+    # /static serves the pages' CSS and scripts: the Content-Security-Policy allows only this origin.
+    app = Flask(__name__, instance_relative_config=True, static_folder="handlers/static")
     app.config["SECRET_KEY"] = settings.app.secret_key or None
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # callbacks over 1 MiB get 413
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

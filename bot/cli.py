@@ -80,9 +80,27 @@ def serve(host: str | None, port: int | None, with_scheduler: bool) -> None:
         runtime.extras["app"] = app
         build(runtime, blocking=False).start()
     base = f"http://{host}:{port}"
-    click.echo(f"CareBot is running on {base} (platform: {runtime.settings.platform.default})")
-    click.echo(f"  chat simulator:  {base}/simulator")
+    settings = runtime.settings
+    click.echo(f"CareBot is running on {base} (platform: {settings.platform.default})")
+    click.echo(f"  chat simulator:  {base}/simulator   (act as HR, a manager or an employee)")
+    sign_in = (
+        "pick an HR employee, or a token from [api].tokens"
+        if settings.platform.default == "local" and settings.app.environment == "development"
+        else "a token from [api].tokens"
+    )
+    click.echo(f"  HR dashboard:    {base}/dashboard   (sign in: {sign_in})")
     click.echo(f"  health:          {base}/healthz   readiness: {base}/readyz")
+    if not settings.app.secret_key:
+        # Only serving needs the key (it signs dashboard sessions); other commands stay quiet.
+        click.echo(
+            "  note: [app].secret_key is empty, so dashboard sign-ins last until this process stops;"
+            " set CAREBOT_APP__SECRET_KEY to keep them across restarts."
+        )
+    if with_scheduler:
+        click.echo(
+            "  reminders and pulses go out 09:00–18:00 on workdays only; outside those hours the demo's"
+            " history is already in the simulator and dashboard (see README, 'Outside office hours')."
+        )
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
@@ -136,6 +154,7 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
             days=days or cfg.days,
             end=end,
             if_empty=if_empty,
+            progress=lambda line: click.echo(f"  replaying history: {line}"),
         )
     except SQLAlchemyError as exc:
         click.echo(f"carebot: demo load failed: {type(exc).__name__}; run `carebot db upgrade` first?", err=True)
@@ -145,7 +164,10 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
     else:
         click.echo(
             f"demo organisation loaded: {result.employees} employees, {result.punches} punches, "
-            f"{result.metrics} metric values"
+            f"{result.metrics} metric values; {result.tags} care tags, {result.reminders} reminders sent, "
+            f"{result.hr_actions} acted on by HR, {result.pulse_messages} pulse answers, "
+            f"{result.journey_tasks} onboarding tasks done, "
+            f"{result.joined} joined, {result.left} left"
         )
 
 

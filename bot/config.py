@@ -168,7 +168,7 @@ class CalendarSection(_Section):
 class DemoSection(_Section):
     employees: int = Field(default=300, ge=10, le=200_000)
     seed: int = 7
-    days: int = Field(default=60, ge=1, le=400)
+    days: int = Field(default=183, ge=1, le=400)
 
 
 class InboxSection(_Section):

@@ -120,6 +120,21 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def using_clock(self, clock: Clock) -> Iterator[None]:
+        """Sessions made inside the block carry ``clock`` (``carebot demo`` replaying past days).
+
+        Only for a single-threaded replay: sessions made elsewhere meanwhile would see it too.
+        """
+        saved = self.clock, self._factory
+        self.clock = clock
+        bind = self.engine.execution_options(**{CLOCK_OPTION: clock})
+        self._factory = sessionmaker(bind, expire_on_commit=False, info={"clock": clock})
+        try:
+            yield
+        finally:
+            self.clock, self._factory = saved
+
 
 def session_clock(session: Session) -> Clock:
     """The clock of the runtime that made ``session`` (sessions come from :class:`Database`)."""

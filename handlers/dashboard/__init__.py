@@ -16,9 +16,10 @@ log = logging.getLogger(__name__)
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="../templates")
 
 # Pages show free text (dismiss reasons, notes) rendered from Markdown: allow nothing from other
-# origins, so an image link in a note can't become a tracking pixel and no script can run.
+# origins, so an image link in a note can't become a tracking pixel, and no script or inline style
+# at all (charts are server-rendered SVG, styles live in /static/dashboard.css).
 CSP = (
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
@@ -33,11 +34,12 @@ def _security_headers(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     """Import the views and attach the blueprint; make sure sessions can be signed."""
-    from handlers.dashboard import auth, journeys, pages, queue, risk  # noqa: F401  (their routes register on bp)
+    from handlers.dashboard import audit_log, auth, journeys, nav, pages, people, queue, risk  # noqa: F401  (routes register on bp)
 
     if not app.config.get("SECRET_KEY"):
         # Without [app].secret_key, a random key still signs cookies, but only for this process.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-        log.warning("[app].secret_key is empty: using a random key; dashboard sessions won't survive restarts")
+        # Said once, by `carebot serve` (the one command that serves sessions), not by every CLI command.
+        log.debug("[app].secret_key is empty: using a random key; dashboard sessions won't survive restarts")
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.register_blueprint(bp)
