@@ -188,7 +188,7 @@ def _cells(reader: Any, width: int, locale: str | None, report: ImportReport) ->
     try:
         for values in reader:
             start, line = line + 1, reader.line_num
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():
                 continue  # blank line
             if len(values) > width:
                 report.errors.append(RowError(start, "-", i18n.t("import.extra_fields", locale)))
