@@ -12,16 +12,27 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bot.cli_types import ISO_DATE
 from bot.errors import ConfigError
-from bot.runtime import get_runtime
+from bot.runtime import Runtime, get_runtime
 
 
 def _make_app() -> Flask:
     from app import create_app
 
     try:
-        return create_app()
+        # Commands that serve requests check start-up safety themselves (serve, scheduler); the
+        # others (doctor, db upgrade, imports) must still run to diagnose and fix a deployment.
+        return create_app(check_startup=False)
     except ConfigError as exc:
         click.echo(f"carebot: {exc}", err=True)
+        sys.exit(2)
+
+
+def _refuse_unsafe(runtime: Runtime) -> None:
+    from bot.security.startup import unsafe_development
+
+    reason = unsafe_development(runtime.settings)
+    if reason is not None:
+        click.echo(f"carebot: {reason}", err=True)
         sys.exit(2)
 
 
@@ -70,6 +81,7 @@ def serve(host: str | None, port: int | None, with_scheduler: bool) -> None:
     from werkzeug.serving import run_simple
 
     runtime = get_runtime()
+    _refuse_unsafe(runtime)
     host = host or runtime.settings.server.host
     port = port or runtime.settings.server.port
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -94,6 +106,7 @@ def scheduler() -> None:
     from bot.scheduler import build, registered_jobs
 
     runtime = get_runtime()
+    _refuse_unsafe(runtime)
     runtime.extras["app"] = current_app._get_current_object()  # type: ignore[attr-defined]
     sched = build(runtime, blocking=True)
     click.echo(f"scheduler starting with {len(registered_jobs())} jobs (timezone {runtime.settings.app.timezone})")

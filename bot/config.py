@@ -20,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from bot.errors import ConfigError
 from bot.metric_catalogue import MetricsSection
+from bot.security.settings import DashboardSection, SecuritySection
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ class AppSection(_Section):
     secret_key: str = ""
     public_url: str = ""
     environment: Literal["development", "production"] = "development"
+    # Real platform keys in development (simulator, developer sign-in) must be asked for explicitly.
+    development_with_platform_keys: bool = False
 
     @field_validator("timezone")
     @classmethod
@@ -134,6 +137,8 @@ class ApiSection(_Section):
 class ServerSection(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Reverse proxies in front of CareBot whose X-Forwarded-For/-Proto to trust (0: none).
+    proxy_hops: int = Field(default=0, ge=0, le=5)
 
 
 class AttendanceSection(_Section):
@@ -270,6 +275,8 @@ class Settings(_Section):
     dingtalk: DingTalkSection = DingTalkSection()
     wecom: WeComSection = WeComSection()
     api: ApiSection = ApiSection()
+    dashboard: DashboardSection = DashboardSection()
+    security: SecuritySection = SecuritySection()
     server: ServerSection = ServerSection()
     attendance: AttendanceSection = AttendanceSection()
     calendar: CalendarSection = CalendarSection()

@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot import outbox_pacing
+from bot.security import sent_cards
 from bot.errors import PlatformAPIError
 from bot.models import OutboxMessage, utcnow
 from bot.platforms.base import Button, Card, SendResult
@@ -214,6 +215,8 @@ def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
             outcome = _failed(runtime, msg, f"{type(exc).__name__}: {exc}", retryable=True)
         else:
             _mark_sent(runtime, msg.id, result)
+            if msg.kind == "card":
+                _remember_card(runtime, msg)
             outcome = "sent"
         counts[outcome] += 1
     return counts
@@ -238,6 +241,12 @@ def _mark_sent(runtime: Runtime, msg_id: int, result: SendResult) -> None:
             .where(OutboxMessage.id == msg_id)
             .values(status="sent", sent_at=runtime.clock.now(), platform_ref=result.ref, last_error=None)
         )
+
+
+def _remember_card(runtime: Runtime, msg: OutboxMessage) -> None:
+    """Clicks are believed only for cards delivered to the clicker (bot/security/sent_cards.py)."""
+    with runtime.db.session() as s:
+        sent_cards.record(s, msg.platform, msg.recipient, card_from_payload(msg.payload), msg.id, runtime.clock.now())
 
 
 def _hint(exc: PlatformAPIError) -> float | None:

@@ -9,6 +9,7 @@ from bot.models.org import Department, Employee
 from bot.models.outbox import LocalMessage, OutboxMessage
 from bot.models.privacy import AuditLog, Consent, LifeEvent
 from bot.models.ratelimit import CommandHit
+from bot.models.security import AuthFailure, DashboardSession, SeenSignature, SentCard
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
 
@@ -16,10 +17,12 @@ __all__ = [
     "Approval",
     "AttendanceDay",
     "AuditLog",
+    "AuthFailure",
     "Base",
     "CareAction",
     "CommandHit",
     "Consent",
+    "DashboardSession",
     "Department",
     "Employee",
     "EvaluationRun",
@@ -31,6 +34,8 @@ __all__ = [
     "OutboxMessage",
     "Punch",
     "Reminder",
+    "SeenSignature",
+    "SentCard",
     "Survey",
     "SurveyAnswer",
     "SurveyDelivery",

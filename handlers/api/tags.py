@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from bot import audit, i18n
 from bot.models import Employee, Tag
 from bot.runtime import get_runtime
+from bot.security.input_guard import plain_int
 from handlers.api import api_actor, bp, error, locale, query_day
 
 DEFAULT_LIMIT = 10_000
@@ -45,8 +46,9 @@ def _int(name: str, default: int, lo: int, hi: int, loc: str, errors: dict[str, 
     raw = request.args.get(name, "")
     if raw == "":
         return default
-    if raw.isdigit() and lo <= int(raw) <= hi:
-        return int(raw)
+    value = plain_int(raw)  # "²" and "①" pass isdigit() but not int()
+    if value is not None and lo <= value <= hi:
+        return value
     errors[name] = i18n.t("api.tags.int", loc, lo=lo, hi=hi)
     return default
 
