@@ -42,7 +42,10 @@ def _carries_nul() -> bool:
     if request.mimetype == "application/x-www-form-urlencoded":
         return any_nul(k for k in request.form) or any_nul(request.form.values())
     if request.is_json:
-        return has_nul(request.get_json(silent=True))
+        try:
+            return has_nul(request.get_json(silent=True))
+        except RecursionError:
+            return False  # too deeply nested: the view answers that with its own 400
     return False
 
 
