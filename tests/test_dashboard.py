@@ -1,4 +1,4 @@
-"""The HR dashboard: sign-in (token or local HR employee), CSRF, pages, audit rows, English, empty DB."""
+"""The HR dashboard: sign-in (a [dashboard].users account or local HR employee), CSRF, pages, audit rows, English."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from sqlalchemy import select
 
 from bot.models import AuditLog, CareAction, Department, Employee, Reminder, Tag
 from bot.runtime import Runtime
-from handlers.api import token_id
+from werkzeug.security import generate_password_hash
 
-TOKEN = "dash-secret-token"
+PASSWORD = "correct horse battery staple"
+# A cheap hash keeps the tests fast; deployments use `carebot dashboard hash-password` (scrypt).
+ADMIN = {"username": "hradmin", "password_hash": generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")}
+ACCOUNTS = {"users": [ADMIN]}
+ACTOR = "dashboard:hradmin"
 STREAK = {
     "kind": "streak",
     "field": "last_out_min",
@@ -30,7 +34,7 @@ STREAK = {
 
 @pytest.fixture
 def settings_overrides() -> dict[str, dict[str, Any]]:
-    return {"api": {"tokens": [TOKEN]}}
+    return {"dashboard": ACCOUNTS}
 
 
 def _org(runtime: Runtime) -> None:
@@ -116,15 +120,16 @@ def test_login_required_redirects(client: Any) -> None:
         assert response.headers["Location"].startswith("/dashboard/login")
 
 
-def test_wrong_token_refused(client: Any) -> None:
-    response = _login(client, token="not-the-token")
+def test_wrong_password_refused(client: Any) -> None:
+    response = _login(client, username="hradmin", password="not-the-password")
     assert response.status_code == 401
-    assert "令牌无效" in response.get_data(as_text=True)
+    assert "用户名或密码错误" in response.get_data(as_text=True)
+    assert _login(client, username="nobody", password=PASSWORD).status_code == 401
     assert client.get("/dashboard").status_code == 302
 
 
-def test_token_login_then_logout(client: Any) -> None:
-    response = _login(client, token=TOKEN, next="/dashboard/tags")
+def test_password_login_then_logout(client: Any) -> None:
+    response = _login(client, username="hradmin", password=PASSWORD, next="/dashboard/tags")
     assert response.status_code == 302
     assert response.headers["Location"] == "/dashboard/tags"
     assert client.get("/dashboard").status_code == 200
@@ -134,23 +139,24 @@ def test_token_login_then_logout(client: Any) -> None:
 
 
 def test_open_redirect_refused(client: Any) -> None:
-    response = _login(client, token=TOKEN, next="//evil.example/x")
+    response = _login(client, username="hradmin", password=PASSWORD, next="//evil.example/x")
     assert response.headers["Location"] == "/dashboard"
 
 
 def test_csrf_enforced(client: Any) -> None:
     client.get("/dashboard/login")
-    assert client.post("/dashboard/login", data={"token": TOKEN}).status_code == 400
-    assert client.post("/dashboard/login", data={"token": TOKEN, "csrf_token": "forged"}).status_code == 400
+    form = {"username": "hradmin", "password": PASSWORD}
+    assert client.post("/dashboard/login", data=form).status_code == 400
+    assert client.post("/dashboard/login", data={**form, "csrf_token": "forged"}).status_code == 400
     assert client.get("/dashboard").status_code == 302
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     assert client.post("/dashboard/logout", data={}).status_code == 400
     assert client.get("/dashboard").status_code == 200  # still signed in
 
 
 def test_hr_sees_pages(client: Any, runtime: Runtime) -> None:
     _org(runtime)
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     overview = client.get("/dashboard").get_data(as_text=True)
     assert "2026年11月23日" in overview and "连续深夜下班" in overview and "待处理" in overview
     tags = client.get("/dashboard/tags").get_data(as_text=True)
@@ -171,7 +177,7 @@ def test_hr_sees_pages(client: Any, runtime: Runtime) -> None:
 
 
 def test_bad_filters_and_period(client: Any) -> None:
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     assert client.get("/dashboard/tags?severity=urgent").status_code == 400
     assert client.get("/dashboard/reminders?page=0").status_code == 400
     bad = client.get("/dashboard/report?from=2026-13-01")
@@ -180,8 +186,8 @@ def test_bad_filters_and_period(client: Any) -> None:
 
 def test_audit_rows_per_person(client: Any, runtime: Runtime) -> None:
     _org(runtime)
-    _login(client, token=TOKEN)
-    actor = f"dashboard:{token_id(TOKEN)}"
+    _login(client, username="hradmin", password=PASSWORD)
+    actor = ACTOR
     client.get("/dashboard/tags?status=all")
     client.get("/dashboard/reminders")
     client.get("/dashboard/care")
@@ -208,17 +214,17 @@ def test_hr_employee_choice_in_local_development(client: Any, runtime: Runtime) 
     assert client.get("/dashboard").status_code == 302
 
 
-@pytest.mark.parametrize("settings_overrides", [{"api": {"tokens": [TOKEN]}, "app": {"environment": "production"}}])
+@pytest.mark.parametrize("settings_overrides", [{"dashboard": ACCOUNTS, "app": {"environment": "production", "secret_key": "k" * 32}}])
 def test_no_employee_choice_in_production(client: Any, runtime: Runtime) -> None:
     _org(runtime)
     assert 'name="userid"' not in client.get("/dashboard/login").get_data(as_text=True)
     assert _login(client, userid="hr1").status_code == 403
-    assert _login(client, token=TOKEN).status_code == 302
+    assert _login(client, username="hradmin", password=PASSWORD).status_code == 302
 
 
 def test_english(client: Any, runtime: Runtime) -> None:
     _org(runtime)
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     overview = client.get("/dashboard?lang=en").get_data(as_text=True)
     assert "Nov 23, 2026" in overview and "Late nights in a row" in overview and "Open reminders" in overview
     tags = client.get("/dashboard/tags").get_data(as_text=True)  # the choice is remembered
@@ -228,18 +234,18 @@ def test_english(client: Any, runtime: Runtime) -> None:
 
 
 def test_empty_database_renders(client: Any, runtime: Runtime) -> None:
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     for path in ("/dashboard", "/dashboard/tags", "/dashboard/reminders", "/dashboard/care", "/dashboard/report"):
         response = client.get(path)
         assert response.status_code == 200, path
     assert "暂无数据" in client.get("/dashboard/tags").get_data(as_text=True)
     # Two visits of the tags page that showed nobody: still one row each, so every view is on record.
-    assert _audit(runtime, "view.dashboard.tags") == [(f"dashboard:{token_id(TOKEN)}", None)] * 2
+    assert _audit(runtime, "view.dashboard.tags") == [(ACTOR, None)] * 2
 
 
-@pytest.mark.parametrize("settings_overrides", [{"api": {"tokens": [TOKEN]}, "calendar": {"holiday_file": ""}}])
+@pytest.mark.parametrize("settings_overrides", [{"dashboard": ACCOUNTS, "calendar": {"holiday_file": ""}}])
 def test_calendar_warning_for_missing_next_year(client: Any) -> None:
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     assert "节假日数据缺少 2027 年" in client.get("/dashboard").get_data(as_text=True)
 
 
@@ -259,16 +265,18 @@ def test_names_are_escaped(client: Any, runtime: Runtime) -> None:
                 evidence=STREAK,
             )
         )
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     page = client.get("/dashboard/tags").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_revoked_token_ends_its_sessions(client: Any, runtime: Runtime) -> None:
-    _login(client, token=TOKEN)
+@pytest.mark.parametrize("change", ["removed", "new password"])
+def test_changed_account_ends_its_sessions(client: Any, runtime: Runtime, change: str) -> None:
+    _login(client, username="hradmin", password=PASSWORD)
     assert client.get("/dashboard").status_code == 200
-    api = runtime.settings.api.model_copy(update={"tokens": ["a-new-token"]})  # the old token was revoked
-    runtime.settings = runtime.settings.model_copy(update={"api": api})
+    users = [] if change == "removed" else [{**ADMIN, "password_hash": generate_password_hash("new", "pbkdf2:sha256:1000")}]
+    dashboard = runtime.settings.dashboard.model_validate({"users": users})
+    runtime.settings = runtime.settings.model_copy(update={"dashboard": dashboard})
     response = client.get("/dashboard")
     assert response.status_code == 302 and response.headers["Location"].startswith("/dashboard/login")
 
