@@ -24,11 +24,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot import outbox_pacing
-from bot.security import sent_cards
 from bot.errors import PlatformAPIError
 from bot.models import OutboxMessage, utcnow
 from bot.platforms.base import Button, Card, SendResult
 from bot.runtime import Runtime, get_runtime
+from bot.security import sent_cards
 from bot.sqlutil import dialect_insert
 
 log = logging.getLogger(__name__)

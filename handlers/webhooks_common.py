@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 class StoreFailed(Exception):
     """The inbox could not store a verified callback (answered 503, so the platform retries)."""
 
+
 CALLBACKS_PREFIX = "/callbacks/"
 
 # Short reasons for the HTTP errors a caller can provoke (never Werkzeug's HTML pages).

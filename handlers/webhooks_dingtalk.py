@@ -129,9 +129,7 @@ def _verify_once(runtime: Runtime, scope: str, timestamp: str | None, sign: str 
     """
     assert timestamp is not None and sign is not None  # verified before
     with runtime.db.session() as s:
-        fresh = replay.first_use(
-            s, scope, timestamp.strip(), sign.strip(), body, runtime.clock.now(), _window(runtime)
-        )
+        fresh = replay.first_use(s, scope, timestamp.strip(), sign.strip(), body, runtime.clock.now(), _window(runtime))
     if not fresh:
         raise InvalidSignature("signature already used")
 

@@ -8,16 +8,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from bot.models import AuditLog, CareAction, Department, Employee, Reminder, Tag
 from bot.runtime import Runtime
-from werkzeug.security import generate_password_hash
 
 PASSWORD = "correct horse battery staple"
 # A cheap hash keeps the tests fast; deployments use `carebot dashboard hash-password` (scrypt).
 ADMIN = {"username": "hradmin", "password_hash": generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")}
 ACCOUNTS = {"users": [ADMIN]}
 ACTOR = "dashboard:hradmin"
+PRODUCTION = {"environment": "production", "secret_key": "k" * 32}
 STREAK = {
     "kind": "streak",
     "field": "last_out_min",
@@ -214,7 +215,7 @@ def test_hr_employee_choice_in_local_development(client: Any, runtime: Runtime) 
     assert client.get("/dashboard").status_code == 302
 
 
-@pytest.mark.parametrize("settings_overrides", [{"dashboard": ACCOUNTS, "app": {"environment": "production", "secret_key": "k" * 32}}])
+@pytest.mark.parametrize("settings_overrides", [{"dashboard": ACCOUNTS, "app": PRODUCTION}])
 def test_no_employee_choice_in_production(client: Any, runtime: Runtime) -> None:
     _org(runtime)
     assert 'name="userid"' not in client.get("/dashboard/login").get_data(as_text=True)
@@ -274,7 +275,8 @@ def test_names_are_escaped(client: Any, runtime: Runtime) -> None:
 def test_changed_account_ends_its_sessions(client: Any, runtime: Runtime, change: str) -> None:
     _login(client, username="hradmin", password=PASSWORD)
     assert client.get("/dashboard").status_code == 200
-    users = [] if change == "removed" else [{**ADMIN, "password_hash": generate_password_hash("new", "pbkdf2:sha256:1000")}]
+    new_hash = generate_password_hash("new", "pbkdf2:sha256:1000")
+    users = [] if change == "removed" else [{**ADMIN, "password_hash": new_hash}]
     dashboard = runtime.settings.dashboard.model_validate({"users": users})
     runtime.settings = runtime.settings.model_copy(update={"dashboard": dashboard})
     response = client.get("/dashboard")

@@ -293,9 +293,7 @@ def test_not_configured_is_503(other_app: Callable[..., Flask], route: str) -> N
 _stamps = itertools.count()
 
 
-def post_robot(
-    client: Any, payload: dict[str, Any] | bytes, *, ts: int | None = None, secret: str = APP_SECRET
-) -> Any:
+def post_robot(client: Any, payload: dict[str, Any] | bytes, *, ts: int | None = None, secret: str = APP_SECRET) -> Any:
     # Each message gets its own timestamp, as on DingTalk (a timestamp+sign pair is single-use).
     stamp = NOW_MS - next(_stamps) if ts is None else ts
     headers = {"timestamp": str(stamp), "sign": robot_sign(secret, str(stamp))}

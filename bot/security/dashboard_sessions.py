@@ -25,9 +25,7 @@ def open_session(session: Session, viewer: str, now: datetime, lifetime: timedel
     """Start a session for ``viewer``; returns the id to put in the cookie."""
     session.execute(delete(DashboardSession).where(DashboardSession.expires_at < now))
     session_id = secrets.token_urlsafe(32)
-    session.add(
-        DashboardSession(id=_key(session_id), viewer=viewer[:128], created_at=now, expires_at=now + lifetime)
-    )
+    session.add(DashboardSession(id=_key(session_id), viewer=viewer[:128], created_at=now, expires_at=now + lifetime))
     return session_id
 
 

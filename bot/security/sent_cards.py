@@ -71,7 +71,8 @@ def admit(session: Session, event: CardAction, at: datetime) -> bool:
     sent = find(session, event.platform, event.card_id, event.userid)
     ok = sent is not None and _offered(sent, event.action, event.params)
     detail = {"card_id": event.card_id[:128], "action": event.action[:64]}
-    audit.record(session, event.userid, None, "card_click" if ok else "card_click_refused", event.platform, detail, at=at)
+    action = "card_click" if ok else "card_click_refused"
+    audit.record(session, event.userid, None, action, event.platform, detail, at=at)
     if not ok:
-        log.warning("%s card click refused: not a card CareBot sent to this user, or not one of its buttons", event.platform)
+        log.warning("%s card click refused: not a card sent to this user, or not one of its buttons", event.platform)
     return ok

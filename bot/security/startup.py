@@ -23,9 +23,7 @@ PLATFORM_SECRETS = (
 
 def platform_keys_set(settings: Settings) -> list[str]:
     """The ``[section].key`` names of platform secrets that are set."""
-    return [
-        f"[{section}].{key}" for section, key in PLATFORM_SECRETS if getattr(getattr(settings, section), key)
-    ]
+    return [f"[{section}].{key}" for section, key in PLATFORM_SECRETS if getattr(getattr(settings, section), key)]
 
 
 def unsafe_development(settings: Settings) -> str | None:
@@ -38,7 +36,7 @@ def unsafe_development(settings: Settings) -> str | None:
     named = ", ".join(keys) or f"[platform].default = {settings.platform.default!r}"
     return (
         f"[app].environment is 'development' (the default) but real platform settings are present ({named}): "
-        "set [app].environment = \"production\" (CAREBOT_APP__ENVIRONMENT=production), or "
+        'set [app].environment = "production" (CAREBOT_APP__ENVIRONMENT=production), or '
         "[app].development_with_platform_keys = true if you really mean to develop against a real tenant"
     )
 

@@ -24,7 +24,7 @@ CSP = (
 )
 
 
-NO_SECRET_KEY = (
+DISABLED_WITHOUT_KEY = (
     "the dashboard is disabled: [app].secret_key is not set (CAREBOT_APP__SECRET_KEY). Without it every "
     "worker signs sessions with its own random key and no sign-in works; set one long random value"
 )
@@ -43,7 +43,7 @@ def _require_secret_key() -> Response | None:
     # Registered before the sign-in guard, which needs a session that can be signed.
     if current_app.config.get("SECRET_KEY"):
         return None
-    return Response(NO_SECRET_KEY, status=503, content_type="text/plain; charset=utf-8")
+    return Response(DISABLED_WITHOUT_KEY, status=503, content_type="text/plain; charset=utf-8")
 
 
 def register(app: Flask) -> None:
@@ -57,7 +57,7 @@ def register(app: Flask) -> None:
             app.config["SECRET_KEY"] = secrets.token_hex(32)
             log.warning("[app].secret_key is empty: using a random key; dashboard sessions won't survive restarts")
         else:
-            log.error("%s", NO_SECRET_KEY)  # once per worker at start; every dashboard request answers 503
+            log.error("%s", DISABLED_WITHOUT_KEY)  # once per worker at start; every dashboard request answers 503
     # Flask pre-defines these keys (SameSite as None), so they are assigned, not set by default.
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_HTTPONLY"] = True

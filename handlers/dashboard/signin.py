@@ -60,7 +60,7 @@ def _hr_choices() -> list[tuple[str, str, str | None]]:
     return [(u, n, d) for u, n, d in rows]
 
 
-def _login_page(error: str | None = None, status: int = 200) -> ResponseReturnValue:
+def _login_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
     page = render_template(
         "dashboard/login.html",
         error=error,
@@ -85,8 +85,8 @@ def _password_viewer() -> tuple[str | None, ResponseReturnValue | None]:
     wait = auth_limits.retry_after("login")
     if wait:
         minutes = max(1, (wait + 59) // 60)
-        body, status = _login_page(i18n.t("dash.login.locked", loc, minutes=minutes), 429)
-        return None, (body, status, {"Retry-After": str(wait)})
+        page, status = _login_page(i18n.t("dash.login.locked", loc, minutes=minutes), 429)
+        return None, (page, status, {"Retry-After": str(wait)})
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     user = configured_user(username) if username else None

@@ -1,0 +1,120 @@
+"""The security section of ``carebot doctor``: environment, session key, card secret, robot, tokens.
+
+In production an ``error`` here makes ``doctor`` exit non-zero (a deployment check in CI or a
+container health gate then stops the roll-out); the same finding in development is a warning.
+"""
+
+from __future__ import annotations
+
+from bot import i18n
+from bot.config import Settings
+from bot.doctor import CheckResult, Level
+from bot.security.startup import unsafe_development
+
+MIN_TOKEN_LENGTH = 24
+
+i18n.register(
+    {
+        "doctor.sec.header": {"zh-CN": "安全检查", "en": "security checks"},
+        "doctor.sec.environment": {"zh-CN": "{reason}", "en": "{reason}"},
+        "doctor.sec.environment_ok": {
+            "zh-CN": "运行环境：{environment}",
+            "en": "environment: {environment}",
+        },
+        "doctor.sec.secret_key": {
+            "zh-CN": "[app].secret_key 未设置：看板不可用（每个进程会各自生成密钥）",
+            "en": "[app].secret_key is not set: the dashboard is disabled (each worker would invent its own key)",
+        },
+        "doctor.sec.secret_key_short": {
+            "zh-CN": "[app].secret_key 太短（少于 32 个字符）",
+            "en": "[app].secret_key is short (fewer than 32 characters)",
+        },
+        "doctor.sec.card_secret": {
+            "zh-CN": "已启用钉钉互动卡片，但 [dingtalk].card_api_secret 未设置：卡片回调无法验证，将被拒绝（503）",
+            "en": "DingTalk interactive cards are on but [dingtalk].card_api_secret is not set: "
+            "card callbacks cannot be verified and are refused (503)",
+        },
+        "doctor.sec.robot_code": {
+            "zh-CN": "[dingtalk].robot_code 未设置：机器人消息的 robotCode 无法核对",
+            "en": "[dingtalk].robot_code is not set: the robotCode of robot messages is not checked",
+        },
+        "doctor.sec.corp_id": {
+            "zh-CN": "[dingtalk].corp_id 未设置：回调的企业 ID 无法核对",
+            "en": "[dingtalk].corp_id is not set: the corp id of callbacks is not checked",
+        },
+        "doctor.sec.no_dashboard_users": {
+            "zh-CN": "[dashboard].users 为空：无人能登录看板",
+            "en": "[dashboard].users is empty: nobody can sign in to the dashboard",
+        },
+        "doctor.sec.not_https": {
+            "zh-CN": "[app].public_url 不是 https：会话 Cookie 不带 Secure 标志",
+            "en": "[app].public_url is not https: the session cookie is sent without the Secure flag",
+        },
+        "doctor.sec.simulator": {
+            "zh-CN": "生产环境使用 local 平台：模拟器可冒充任何人",
+            "en": "the local platform in production: the simulator can impersonate anyone",
+        },
+        "doctor.sec.token_short": {
+            "zh-CN": "[api].tokens 中第 {index} 个令牌太短（少于 {length} 个字符），容易被猜中",
+            "en": "token {index} in [api].tokens is shorter than {length} characters and guessable",
+        },
+        "doctor.sec.token_scopes": {
+            "zh-CN": "[api].tokens 中第 {index} 个令牌拥有全部权限（{scopes}）：只给它需要的权限",
+            "en": "token {index} in [api].tokens has every scope ({scopes}): give it only what it needs",
+        },
+        "doctor.sec.ok": {"zh-CN": "未发现安全问题", "en": "no security findings"},
+    }
+)
+
+
+def _finding(production: bool, key: str, *, critical: bool = True, **values: object) -> CheckResult:
+    # Critical findings stop a production deployment; in development they are reminders.
+    level: Level = "error" if critical and production else "warning"
+    return CheckResult(level, key, tuple(values.items()))
+
+
+def _token_findings(settings: Settings, production: bool) -> list[CheckResult]:
+    out: list[CheckResult] = []
+    for index, entry in enumerate(settings.api.tokens, start=1):
+        # Tokens are plain strings (every scope) or, once scopes exist, tables with a "scopes" list.
+        secret = entry if isinstance(entry, str) else str(getattr(entry, "token", ""))
+        scopes = getattr(entry, "scopes", None)
+        if len(secret) < MIN_TOKEN_LENGTH:
+            out.append(_finding(production, "doctor.sec.token_short", index=index, length=MIN_TOKEN_LENGTH))
+        if scopes is None:
+            out.append(
+                _finding(production, "doctor.sec.token_scopes", critical=False, index=index, scopes="legacy: all")
+            )
+    return out
+
+
+def security_checks(settings: Settings) -> list[CheckResult]:
+    """Every security finding for ``settings`` (an ``ok`` line when there is none)."""
+    production = settings.app.environment == "production"
+    out: list[CheckResult] = []
+    reason = unsafe_development(settings)
+    if reason is not None:
+        out.append(CheckResult("error", "doctor.sec.environment", (("reason", reason),)))
+    if not settings.app.secret_key:
+        if production:
+            out.append(_finding(production, "doctor.sec.secret_key"))
+    elif len(settings.app.secret_key) < 32:
+        out.append(_finding(production, "doctor.sec.secret_key_short", critical=False))
+    dingtalk = settings.dingtalk
+    if dingtalk.card_template_id and not dingtalk.card_api_secret:
+        out.append(_finding(production, "doctor.sec.card_secret"))
+    if dingtalk.app_secret and not dingtalk.robot_code:
+        out.append(_finding(production, "doctor.sec.robot_code", critical=False))
+    if dingtalk.app_secret and not dingtalk.corp_id:
+        out.append(_finding(production, "doctor.sec.corp_id", critical=False))
+    if production:
+        if not settings.dashboard.users:
+            out.append(_finding(production, "doctor.sec.no_dashboard_users", critical=False))
+        if not settings.app.public_url.lower().startswith("https://"):
+            out.append(_finding(production, "doctor.sec.not_https", critical=False))
+        if settings.platform.default == "local":
+            out.append(_finding(production, "doctor.sec.simulator"))
+    out.extend(_token_findings(settings, production))
+    if not out:
+        out.append(CheckResult("ok", "doctor.sec.ok"))
+    return out
