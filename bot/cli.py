@@ -155,8 +155,8 @@ def register_cli(app: Flask) -> None:
     from bot.data_cli import COMMANDS as DATA_COMMANDS
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
-    from bot.security.cli import COMMANDS as SECURITY_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
+    from bot.security.cli import COMMANDS as SECURITY_COMMANDS
     from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
     from rules.cli import COMMANDS as RULE_COMMANDS
 

@@ -14,9 +14,9 @@ from bot import i18n
 from bot.attendance import facts
 from bot.cli_types import ISO_DATE
 from bot.doctor import run_checks
-from bot.security.doctor_checks import security_checks
 from bot.imports import ImportReport, import_employees, import_metrics
 from bot.runtime import get_runtime
+from bot.security.doctor_checks import security_checks
 
 MAX_SHOWN = 50  # errors printed; the rest are counted
 
