@@ -190,15 +190,16 @@ def test_a_recorded_answer_is_never_echoed(client: Any, runtime: Any) -> None:
 
 # -- 2. simulator and development sign-in ------------------------------------------------------------
 def test_real_keys_in_development_refuse_to_start(tmp_path: Path, db_url: str) -> None:
-    settings = make_settings(
-        tmp_path,
-        db_url,
-        platform={"default": "dingtalk"},
-        dingtalk=DINGTALK,
-        app={"development_with_platform_keys": False},
-    )
+    unsafe = {"development_with_platform_keys": False}  # the default, which the test fixtures turn off
+    settings = make_settings(tmp_path, db_url, platform={"default": "dingtalk"}, dingtalk=DINGTALK, app=unsafe)
     with pytest.raises(ConfigError, match="development_with_platform_keys"):
         create_app(settings)
+    # The CLI still builds the app so `doctor` can say why; serving refuses, doctor fails.
+    runner = create_app(settings, check_startup=False).test_cli_runner()
+    served = runner.invoke(args=["serve"])
+    assert served.exit_code == 2 and "development_with_platform_keys" in served.output
+    doctor = runner.invoke(args=["doctor"])
+    assert doctor.exit_code == 1 and "[app].environment is 'development'" in doctor.output
 
 
 def test_no_simulator_or_developer_sign_in_without_the_local_platform(client: Any, build: Callable[..., Flask]) -> None:
@@ -367,3 +368,34 @@ def test_nul_characters_are_a_400(client: Any, method: str, path: str, body: Any
     headers = {"Authorization": f"Bearer {CRM_TOKEN}"}
     response = getattr(client, method)(path, json=body, headers=headers)
     assert response.status_code == 400 and "NUL" in response.get_json()["error"]
+
+
+# -- doctor and the admin's tools --------------------------------------------------------------------
+def test_doctor_fails_on_critical_security_items_in_production(build: Callable[..., Flask]) -> None:
+    sections = _production_sections()
+    sections["dingtalk"] = {**DINGTALK, "card_api_secret": ""}
+    sections["api"] = {"tokens": ["short"]}
+    result = build(**sections).test_cli_runner().invoke(args=["doctor"])
+    assert result.exit_code == 1
+    assert "card_api_secret" in result.output and "太短" in result.output and "安全检查" in result.output
+
+
+def test_doctor_passes_a_sound_production_configuration(build: Callable[..., Flask]) -> None:
+    sections = _production_sections()
+    sections["app"] = {**sections["app"], "public_url": "https://carebot.example.com"}
+    result = build(**sections).test_cli_runner().invoke(args=["doctor"])
+    assert "[错误]" not in result.output, result.output
+    assert "全部权限" in result.output  # legacy tokens carry every scope: a warning, not an error
+
+
+def test_hash_password_makes_a_usable_dashboard_account(build: Callable[..., Flask]) -> None:
+    runner = build(**_production_sections()).test_cli_runner()
+    made = runner.invoke(args=["dashboard", "hash-password", "--stdin"], input="another long password\n")
+    assert made.exit_code == 0 and made.output.startswith("scrypt:")
+    sections = _production_sections()
+    sections["dashboard"] = {"users": [{"username": "wang", "password_hash": made.output.strip()}]}
+    client = build(**sections).test_client()
+    form = {"csrf_token": _csrf(client), "username": "wang", "password": "another long password"}
+    assert client.post("/dashboard/login", data=form).status_code == 302
+    short = runner.invoke(args=["dashboard", "hash-password", "--stdin"], input="short\n")
+    assert short.exit_code == 2
