@@ -42,11 +42,12 @@ def create_app(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    db = Database(settings.database.url, echo=settings.database.echo)
+    clock = clock or SystemClock()
+    db = Database(settings.database.url, echo=settings.database.echo, clock=clock)
     runtime = Runtime(
         settings=settings,
         db=db,
-        clock=clock or SystemClock(),
+        clock=clock,
         calendar=WorkCalendar(settings.calendar.holiday_file or None),
     )
     runtime.platforms["local"] = LocalPlatform(db)

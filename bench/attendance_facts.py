@@ -45,7 +45,7 @@ from bot.attendance.approvals import record_approval
 from bot.config import load_settings
 from bot.demo import DemoOrg
 from bot.directory import upsert_employees
-from bot.models import AttendanceDay, Employee, Punch, utcnow
+from bot.models import AttendanceDay, Employee, Punch
 from bot.runtime import Runtime
 
 END = date(2026, 10, 20)  # the period covers National Day and the 调休 Saturday 2026-10-10
@@ -58,7 +58,7 @@ def load(runtime: Runtime, employees: int, days: int) -> tuple[DemoOrg, int]:
     with runtime.db.session() as s:
         upsert_employees(s, org.employees(), source="demo")
         ids = dict(s.execute(select(Employee.userid, Employee.id)).all())
-    now = utcnow()
+    now = runtime.clock.now()
     punches = 0
     rows: list[dict[str, Any]] = []
 

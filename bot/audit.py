@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from bot.models import AuditLog, utcnow
+from bot.db import session_now
+from bot.models import AuditLog
 
 
 def record(
@@ -26,10 +27,10 @@ def record(
 
     Args:
         actor: the acting userid, ``api:<token-id>``, or ``system``.
-        at: the instant; defaults to now (pass the runtime clock's time where tests fix it).
+        at: the instant; defaults to now on the session's (the runtime's) clock.
     """
     row = AuditLog(
-        at=at or utcnow(),
+        at=at or session_now(session),
         actor_userid=actor[:64],
         subject_userid=subject_userid[:64] if subject_userid else None,
         action=action[:48],
@@ -60,7 +61,7 @@ def record_views(
     if not subjects:
         record(session, actor, query_subject, action, channel, detail, at=at)
         return 1
-    when = at or utcnow()
+    when = at or session_now(session)
     rows = [
         {
             "at": when,

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, SystemClock
+
+# The execution option that carries the runtime's clock to every statement and session, so
+# column defaults and code that only holds a session read the same clock as the rest of the runtime.
+CLOCK_OPTION = "carebot_clock"
 
 
 def mask_url(url: str | URL) -> str:
@@ -45,12 +52,15 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 class Database:
-    """One engine and its session factory."""
+    """One engine and its session factory; every session carries the runtime's clock."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, clock: Clock | None = None) -> None:
         self.url = url
+        self.clock: Clock = clock or SystemClock()
         self.engine = make_engine(url, echo=echo)
-        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        # Same pool, plus the clock as an execution option (read by models.base.stamp_now).
+        bind = self.engine.execution_options(**{CLOCK_OPTION: self.clock})
+        self._factory = sessionmaker(bind, expire_on_commit=False, info={"clock": self.clock})
 
     @property
     def dialect(self) -> str:
@@ -76,3 +86,16 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def session_clock(session: Session) -> Clock:
+    """The clock of the runtime that made ``session`` (sessions come from :class:`Database`)."""
+    clock = session.info.get("clock")
+    if clock is None:
+        raise RuntimeError("this session has no clock: make sessions with Database.session()")
+    return clock
+
+
+def session_now(session: Session) -> datetime:
+    """The current instant on the clock of ``session``'s runtime."""
+    return session_clock(session).now()

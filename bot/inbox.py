@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.db import session_now
 from bot.dispatch import Context, Reply, dispatch
 from bot.events import CardAction, Event
-from bot.models import InboundEvent, utcnow
+from bot.models import InboundEvent
 from bot.runtime import Runtime
 from bot.security import sent_cards
 from bot.security.logsafe import describe
@@ -70,7 +71,7 @@ def store(session: Session, platform: str, key: str, event_type: str, payload: d
         "payload": payload,
         "status": "pending",
         "attempts": 0,
-        "received_at": utcnow(),
+        "received_at": session_now(session),
     }
     stmt = (
         dialect_insert(session, InboundEvent)
@@ -133,7 +134,7 @@ def process(runtime: Runtime, event_id: int, *, sink: ReplySink | None = None) -
             s.execute(
                 update(InboundEvent)
                 .where(InboundEvent.id == event_id)
-                .values(status="processed" if events else "ignored", processed_at=utcnow(), error=None)
+                .values(status="processed" if events else "ignored", processed_at=session_now(s), error=None)
             )
         return replies
     except Exception as exc:
@@ -155,8 +156,7 @@ def reclaim_stuck(runtime: Runtime, older_than: timedelta) -> int:
     The schema keeps no claim time, so age is measured from receipt: web workers only process
     events they have just received, so an old "processing" row is one nobody is working on.
     """
-    # received_at is stamped with the real time by store(), so compare against the real time too.
-    cutoff = utcnow() - older_than
+    cutoff = runtime.clock.now() - older_than
     with runtime.db.session() as s:
         result = s.execute(
             update(InboundEvent)

@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from bot.chunks import chunked
+from bot.db import session_now
 from bot.directory import MAX_DATE, MIN_DATE, ids_by_userid
 from bot.input_values import date_value, number_value
-from bot.models import Metric, utcnow
+from bot.models import Metric
 from bot.sqlutil import IN_CHUNK, dialect_insert
 
 
@@ -63,7 +64,7 @@ def upsert_metrics(session: Session, rows: Iterable[MetricRow], *, source: str =
     """Insert or update by (employee, metric, date). Rows for unknown user ids are reported, not stored."""
     rows = list(rows)
     ids = ids_by_userid(session, (r.userid for r in rows))
-    now = utcnow()
+    now = session_now(session)
     # The last row wins when one file repeats a key (a correction later in the file).
     values = {
         (ids[r.userid], r.metric, r.day): {

@@ -18,16 +18,16 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from flask import has_app_context
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot import outbox_pacing
+from bot.db import session_now
 from bot.errors import PlatformAPIError
-from bot.models import OutboxMessage, utcnow
+from bot.models import OutboxMessage
 from bot.platforms.base import Button, Card, SendResult
-from bot.runtime import Runtime, get_runtime
+from bot.runtime import Runtime
 from bot.security import sent_cards
 from bot.sqlutil import dialect_insert
 
@@ -53,11 +53,6 @@ def card_from_payload(payload: dict[str, Any]) -> Card:
     return Card(**raw)
 
 
-def _now() -> datetime:
-    """The runtime's clock inside an app context (so tests can fix time), else the real time."""
-    return get_runtime().clock.now() if has_app_context() else utcnow()
-
-
 def enqueue(
     session: Session,
     *,
@@ -76,7 +71,7 @@ def enqueue(
     "is_group"?}`` with ``recipient`` = the conversation id (groups) or the sender's userid — a set
     ``title`` makes the text markdown.
     """
-    now = _now()
+    now = session_now(session)
     values: dict[str, Any] = {
         "idempotency_key": key[:255],
         "platform": platform,

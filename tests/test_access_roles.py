@@ -7,8 +7,9 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.access import roles_of
+from bot.db import session_now
 from bot.directory import EmployeeRow, upsert_employees
-from bot.models import Employee, Reminder, Tag, utcnow
+from bot.models import Employee, Reminder, Tag
 
 
 def test_recipient_role_follows_reminders(db) -> None:
@@ -27,7 +28,7 @@ def test_recipient_role_follows_reminders(db) -> None:
         )
         s.add(tag)
         s.flush()
-        s.add(Reminder(tag_id=tag.id, recipient_id=contact.id, role="hr", due_at=utcnow()))
+        s.add(Reminder(tag_id=tag.id, recipient_id=contact.id, role="hr", due_at=session_now(s)))
         s.flush()
         assert roles_of(s, contact) == {"employee", "recipient"}
         assert roles_of(s, e1) == {"employee"}

@@ -6,15 +6,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.wallclock import subprocess_env
+
 
 def test_db_upgrade_unreachable_masks_password(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", "db", "upgrade"],
-        env={
-            "CAREBOT_CONFIG": str(tmp_path / "none.toml"),
-            "CAREBOT_DATABASE__URL": "postgresql+psycopg://carebot:s3cret@127.0.0.1:1/carebot",
-            "PATH": "/usr/bin:/bin",
-        },
+        env=subprocess_env(
+            {
+                "CAREBOT_CONFIG": str(tmp_path / "none.toml"),
+                "CAREBOT_DATABASE__URL": "postgresql+psycopg://carebot:s3cret@127.0.0.1:1/carebot",
+                "PATH": "/usr/bin:/bin",
+            }
+        ),
         capture_output=True,
         text=True,
         timeout=60,
@@ -31,7 +35,7 @@ def test_db_upgrade_unreachable_database(tmp_path: Path) -> None:
     cfg.write_text('[database]\nurl = "postgresql+psycopg://carebot:s3cret@127.0.0.1:1/carebot"\n')
     proc = subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", "db", "upgrade"],
-        env={"CAREBOT_CONFIG": str(cfg), "PATH": "/usr/bin:/bin"},
+        env=subprocess_env({"CAREBOT_CONFIG": str(cfg), "PATH": "/usr/bin:/bin"}),
         capture_output=True,
         text=True,
         timeout=60,

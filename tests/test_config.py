@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.errors import ConfigError
+from tests.wallclock import subprocess_env
 
 
 def test_defaults_without_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,7 +77,7 @@ def test_cli_exits_2_with_one_line(tmp_path: Path) -> None:
     f.write_text('[server]\nport = "x"\n')
     proc = subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", "db", "upgrade"],
-        env={"CAREBOT_CONFIG": str(f), "PATH": "/usr/bin:/bin"},
+        env=subprocess_env({"CAREBOT_CONFIG": str(f), "PATH": "/usr/bin:/bin"}),
         capture_output=True,
         text=True,
         timeout=60,

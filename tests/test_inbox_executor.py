@@ -14,10 +14,11 @@ from sqlalchemy import update
 from app import create_app
 from bot import inbox
 from bot.clock import FixedClock
+from bot.db import session_now
 from bot.dispatch import Reply
 from bot.events import AttendancePunch, CardAction, ChatMessage
 from bot.inbox_executor import background
-from bot.models import InboundEvent, utcnow
+from bot.models import InboundEvent
 from tests.conftest import _truncate, make_settings
 from tests.fakes import FakePlatform
 from tests.test_webhooks_dingtalk import DINGTALK, post_card, post_event, post_robot
@@ -107,9 +108,8 @@ def test_sweep_reclaims_events_stuck_in_processing(production_app: Callable[...,
             s, "dingtalk", "eid:stuck", "attendance_check_record", dingtalk_payload("attendance_check_record")
         )
         s.execute(update(InboundEvent).values(status="processing", attempts=1))
-        s.execute(
-            update(InboundEvent).where(InboundEvent.id == stuck).values(received_at=utcnow() - timedelta(minutes=16))
-        )
+        long_ago = session_now(s) - timedelta(minutes=16)
+        s.execute(update(InboundEvent).where(InboundEvent.id == stuck).values(received_at=long_ago))
     with app.app_context():
         inbox.process_pending(runtime)
     status = {r.idempotency_key: (r.status, r.attempts) for r in inbox_rows(runtime)}

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.models import SyncCursor, utcnow
+from bot.db import session_now
+from bot.models import SyncCursor
 
 
 def load(session: Session, name: str) -> dict[str, Any] | None:
@@ -19,8 +20,8 @@ def save(session: Session, name: str, value: dict[str, Any]) -> None:
     """Store the cursor (committed with the caller's unit of work)."""
     row = session.get(SyncCursor, name)
     if row is None:
-        session.add(SyncCursor(name=name, value=value, updated_at=utcnow()))
+        session.add(SyncCursor(name=name, value=value, updated_at=session_now(session)))
     else:
         row.value = value
-        row.updated_at = utcnow()
+        row.updated_at = session_now(session)
     session.flush()

@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.chunks import chunked
+from bot.db import session_now
 from bot.directory import ids_by_userid
 from bot.events import AttendancePunch
-from bot.models import Punch, utcnow
+from bot.models import Punch
 from bot.sqlutil import dialect_insert
 
 BATCH = 5000
@@ -40,7 +41,7 @@ def record_punches(
     """
     touched: set[tuple[int, date]] = set()
     ids: dict[str, int | None] = {}
-    now = utcnow()
+    now = session_now(session)
     for batch in chunked(punches, BATCH):
         unknown = {p.userid for p in batch} - ids.keys()
         if unknown:

@@ -1,7 +1,7 @@
 """All tables of CareBot; importing this package registers them on ``Base.metadata``."""
 
 from bot.models.attendance import Approval, AttendanceDay, Punch
-from bot.models.base import Base, utcnow
+from bot.models.base import Base
 from bot.models.care import CareAction, Reminder, Tag
 from bot.models.events import InboundEvent
 from bot.models.metrics import Metric
@@ -42,5 +42,4 @@ __all__ = [
     "SurveyQuestion",
     "SyncCursor",
     "Tag",
-    "utcnow",
 ]

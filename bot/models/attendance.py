@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, JSONType, UTCDateTime, utcnow
+from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
 
 
 class Punch(Base):
@@ -29,7 +29,7 @@ class Punch(Base):
     source: Mapped[str] = mapped_column(String(16))  # dingtalk | wecom | import | local | demo
     check_type: Mapped[str | None] = mapped_column(String(16))  # on | off | out | None
     source_ref: Mapped[str | None] = mapped_column(String(128))  # bizId etc., for tracing only
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
 
 
 class Approval(Base):
@@ -52,7 +52,7 @@ class Approval(Base):
     source: Mapped[str] = mapped_column(String(16))
     source_key: Mapped[str] = mapped_column(String(128))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now, onupdate=stamp_now)
 
 
 class AttendanceDay(Base):
@@ -84,4 +84,4 @@ class AttendanceDay(Base):
     late_minutes: Mapped[int] = mapped_column(Integer, default=0)
     overtime_minutes: Mapped[int] = mapped_column(Integer, default=0)
     approved_overtime_minutes: Mapped[int] = mapped_column(Integer, default=0)
-    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)

@@ -10,6 +10,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
+from bot.db import CLOCK_OPTION
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -19,9 +21,17 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> datetime:
-    """The current instant, timezone-aware UTC."""
-    return datetime.now(UTC)
+def stamp_now(context: Any) -> datetime:
+    """Column default: now on the clock of the runtime whose Database runs the statement.
+
+    ``Database`` binds its sessions with the clock as an execution option; a statement run
+    without it has no business stamping rows, so this fails loudly instead of reading the wall clock.
+    """
+    clock = context.execution_options.get(CLOCK_OPTION)
+    if clock is None:
+        raise RuntimeError("no clock on this connection: use Database.session() to write rows")
+    now: datetime = clock.now()
+    return now
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, JSONType, UTCDateTime, utcnow
+from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
 
 
 class Tag(Base):
@@ -33,7 +33,7 @@ class Tag(Base):
     expires_on: Mapped[date | None] = mapped_column(Date)
     score: Mapped[float | None] = mapped_column(Float)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
 
 
 class Reminder(Base):
@@ -61,7 +61,7 @@ class Reminder(Base):
     note: Mapped[str | None] = mapped_column(Text)
     dismiss_reason: Mapped[str | None] = mapped_column(Text)
     card_ref: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
 
 
 class CareAction(Base):
@@ -77,4 +77,4 @@ class CareAction(Base):
     tag_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(16))  # done | dismissed | talk | note
     note: Mapped[str | None] = mapped_column(Text)
-    acted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    acted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)

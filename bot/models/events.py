@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, JSONType, UTCDateTime, utcnow
+from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
 
 
 class InboundEvent(Base):
@@ -28,5 +28,5 @@ class InboundEvent(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|processed|failed|ignored
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

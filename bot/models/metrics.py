@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, UTCDateTime, utcnow
+from bot.models.base import Base, UTCDateTime, stamp_now
 
 
 class Metric(Base):
@@ -25,4 +25,4 @@ class Metric(Base):
     day: Mapped[date] = mapped_column(Date)
     value: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(16), default="import")  # import | api | demo
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now, onupdate=stamp_now)

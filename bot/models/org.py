@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base, UTCDateTime, utcnow
+from bot.models.base import Base, UTCDateTime, stamp_now
 
 
 class Department(Base):
@@ -17,7 +17,7 @@ class Department(Base):
     name: Mapped[str] = mapped_column(String(128), unique=True)
     platform_dept_id: Mapped[str | None] = mapped_column(String(64))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
 
 
 class Employee(Base):
@@ -55,8 +55,8 @@ class Employee(Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     surveys_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(16), default="import")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now, onupdate=stamp_now)
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     manager: Mapped[Employee | None] = relationship(remote_side=[id], foreign_keys=[manager_id])

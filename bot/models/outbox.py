@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, JSONType, UTCDateTime, utcnow
+from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
 
 
 class OutboxMessage(Base):
@@ -27,10 +27,10 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
     last_error: Mapped[str | None] = mapped_column(Text)
     platform_ref: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -46,4 +46,4 @@ class LocalMessage(Base):
     kind: Mapped[str] = mapped_column(String(16))  # text | markdown | card | card_update
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     ref: Mapped[str | None] = mapped_column(String(128))  # card id, for updates
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, JSONType, UTCDateTime, utcnow
+from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
 
 
 class AuditLog(Base):
@@ -21,7 +21,7 @@ class AuditLog(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
     actor_userid: Mapped[str] = mapped_column(String(64))  # userid, "api:<token-id>" or "system"
     subject_userid: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(48))  # e.g. view.status, api.employee.get
@@ -38,7 +38,7 @@ class Consent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(24))  # life_event | health | checkin
-    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_on: Mapped[date | None] = mapped_column(Date)
     text_version: Mapped[str | None] = mapped_column(String(16))

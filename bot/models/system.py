@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, JSONType, UTCDateTime, utcnow
+from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
 
 
 class SyncCursor(Base):
@@ -18,7 +18,7 @@ class SyncCursor(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now, onupdate=stamp_now)
 
 
 class Lease(Base):
@@ -39,6 +39,6 @@ class EvaluationRun(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, unique=True)
     status: Mapped[str] = mapped_column(String(16), default="running")  # running | done | failed
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stats: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

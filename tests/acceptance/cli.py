@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.wallclock import subprocess_env
+
 _SCRIPT = Path(sys.executable).with_name("carebot")
 
 
@@ -19,7 +21,7 @@ def carebot(
     *args: str, env: dict[str, str], cwd: Path | None = None, timeout: int = 120
 ) -> subprocess.CompletedProcess[str]:
     """``carebot ARGS`` with only ``env`` (plus PATH) in the environment; never raises on exit codes."""
-    full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env}
+    full_env = subprocess_env({"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env})
     return subprocess.run(
         [*command(), *args], env=full_env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )

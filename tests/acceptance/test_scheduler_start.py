@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from app import create_app
 from bot.config import load_settings
 from tests.acceptance.cli import carebot, command
+from tests.wallclock import subprocess_env
 
 TOKEN = "acceptance"
 
@@ -30,7 +31,7 @@ def test_started_scheduler_evaluates_a_due_day_at_once(tmp_path: Path) -> None:
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
     scheduler = subprocess.Popen(
         [*command(), "scheduler"],
-        env={"PATH": os.environ.get("PATH", ""), **env},
+        env=subprocess_env({"PATH": os.environ.get("PATH", ""), **env}),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
