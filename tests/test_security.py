@@ -399,3 +399,17 @@ def test_hash_password_makes_a_usable_dashboard_account(build: Callable[..., Fla
     assert client.post("/dashboard/login", data=form).status_code == 302
     short = runner.invoke(args=["dashboard", "hash-password", "--stdin"], input="short\n")
     assert short.exit_code == 2
+
+
+def test_failure_descriptions_name_classes_and_places_never_messages() -> None:
+    from bot.security.logsafe import describe
+
+    try:
+        try:
+            raise KeyError("张三的病假")
+        except KeyError as inner:
+            raise RuntimeError("processing 我想离职了 failed") from inner
+    except RuntimeError as exc:
+        text = describe(exc)
+    assert "builtins.RuntimeError at test_security.py:" in text and "builtins.KeyError" in text
+    assert "离职" not in text and "病假" not in text
