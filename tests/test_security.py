@@ -199,7 +199,8 @@ def test_real_keys_in_development_refuse_to_start(tmp_path: Path, db_url: str) -
     served = runner.invoke(args=["serve"])
     assert served.exit_code == 2 and "development_with_platform_keys" in served.output
     doctor = runner.invoke(args=["doctor"])
-    assert doctor.exit_code == 1 and "[app].environment is 'development'" in doctor.output
+    assert doctor.exit_code == 1 and "[app].environment 为 development" in doctor.output
+    assert "[dingtalk].app_secret" in doctor.output
 
 
 def test_no_simulator_or_developer_sign_in_without_the_local_platform(client: Any, build: Callable[..., Flask]) -> None:

@@ -9,17 +9,20 @@ from __future__ import annotations
 from bot import i18n
 from bot.config import Settings
 from bot.doctor import CheckResult, Level
-from bot.security.startup import unsafe_development
+from bot.security.startup import platform_keys_set, unsafe_development
 
 MIN_TOKEN_LENGTH = 24
 
 i18n.register(
     {
         "doctor.sec.header": {"zh-CN": "安全检查", "en": "security checks"},
-        "doctor.sec.environment": {"zh-CN": "{reason}", "en": "{reason}"},
-        "doctor.sec.environment_ok": {
-            "zh-CN": "运行环境：{environment}",
-            "en": "environment: {environment}",
+        "doctor.sec.environment": {
+            "zh-CN": "[app].environment 为 development（默认值），但已配置真实平台设置（{keys}）：服务拒绝启动。"
+            '请设置 [app].environment = "production"；确需连接真实租户开发时设置 '
+            "[app].development_with_platform_keys = true",
+            "en": "[app].environment is 'development' (the default) but real platform settings are present "
+            '({keys}): serving refuses to start. Set [app].environment = "production", or '
+            "[app].development_with_platform_keys = true to develop against a real tenant on purpose",
         },
         "doctor.sec.secret_key": {
             "zh-CN": "[app].secret_key 未设置：看板不可用（每个进程会各自生成密钥）",
@@ -92,9 +95,9 @@ def security_checks(settings: Settings) -> list[CheckResult]:
     """Every security finding for ``settings`` (an ``ok`` line when there is none)."""
     production = settings.app.environment == "production"
     out: list[CheckResult] = []
-    reason = unsafe_development(settings)
-    if reason is not None:
-        out.append(CheckResult("error", "doctor.sec.environment", (("reason", reason),)))
+    if unsafe_development(settings) is not None:
+        keys = ", ".join(platform_keys_set(settings)) or f"[platform].default = {settings.platform.default}"
+        out.append(CheckResult("error", "doctor.sec.environment", (("keys", keys),)))
     if not settings.app.secret_key:
         if production:
             out.append(_finding(production, "doctor.sec.secret_key"))
