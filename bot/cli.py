@@ -153,11 +153,13 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
 def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
     from bot.data_cli import COMMANDS as DATA_COMMANDS
+    from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
     from bot.security.cli import COMMANDS as SECURITY_COMMANDS
     from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
+    from bot.voice.cli import COMMANDS as VOICE_COMMANDS
     from rules.cli import COMMANDS as RULE_COMMANDS
 
     for command in (
@@ -169,9 +171,11 @@ def register_cli(app: Flask) -> None:
         *OUTBOX_COMMANDS,
         *REMINDER_COMMANDS,
         *SURVEY_COMMANDS,
+        *JOURNEY_COMMANDS,
         *REPORT_COMMANDS,
         *RULE_COMMANDS,
         *SECURITY_COMMANDS,
+        *VOICE_COMMANDS,
     ):
         app.cli.add_command(command)
 

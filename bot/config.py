@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.errors import ConfigError
+from bot.journeys.settings import OnboardingSection
 from bot.metric_catalogue import MetricsSection
 from bot.security.settings import DashboardSection, SecuritySection
+from bot.voice.settings import CareSection, VoiceSection
 
 log = logging.getLogger(__name__)
 
@@ -291,6 +293,9 @@ class Settings(_Section):
     metrics: MetricsSection = MetricsSection()
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
+    onboarding: OnboardingSection = OnboardingSection()
+    care: CareSection = CareSection()
+    voice: VoiceSection = VoiceSection()
 
     @property
     def tz(self) -> ZoneInfo:

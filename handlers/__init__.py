@@ -13,15 +13,19 @@ def register_blueprints(app: Flask) -> None:
     from bot.reminders.hooks import remind_new_tags  # noqa: F401  (reminders follow every rule evaluation)
     from handlers import events_ingest  # noqa: F401  (punches, approvals, org changes → facts, directory)
     from handlers.api import register as register_api
+    from handlers.commands.journey_tasks import tasks  # noqa: F401  (/待办 /完成 /不适用 /稍后)
+    from handlers.commands.mentor import mentor  # noqa: F401  (/导师)
     from handlers.commands.reminder_actions import done  # noqa: F401  (/done /snooze /dismiss)
     from handlers.commands.survey_prefs import optout  # noqa: F401  (/optout /optin)
     from handlers.dashboard import register as register_dashboard
     from handlers.health import bp as health_bp
+    from handlers.journey_cards import journey_clicked  # noqa: F401  (journey task card buttons)
     from handlers.reminder_cards import reminder_clicked  # noqa: F401  (reminder card buttons)
     from handlers.request_guard import install as install_request_guard
     from handlers.routing_errors import install as install_routing_errors
     from handlers.simulator import bp as simulator_bp
     from handlers.survey_replies import survey_reply  # noqa: F401  (pulse answers in chat and on cards)
+    from handlers.voice_chat import voice_reply  # noqa: F401  (free text: intents, consent; after surveys)
     from handlers.webhooks_dingtalk import bp as webhooks_dingtalk_bp
     from handlers.webhooks_wecom import bp as webhooks_wecom_bp
 

@@ -12,6 +12,7 @@ from bot.events import CardAction, ChatMessage
 from bot.security.input_guard import plain_int
 from bot.surveys.answers import answer_click, reply_to_chat
 from bot.surveys.compose import ANSWER_ACTION
+from bot.voice import consent
 from handlers.commands import registry
 from handlers.commands.parser import IME_SLASH, SLASHES, parse
 
@@ -27,7 +28,8 @@ def survey_reply(event: ChatMessage, ctx: Context) -> Reply | None:
     if event.is_group or not event.text.strip() or _is_command(event.text):
         return None
     employee = active_employee(ctx.session, event.sender_userid)
-    if employee is None:
+    if employee is None or consent.claims(ctx.runtime, ctx.session, employee, event.text):
+        # "是" / "1" answering the bot's question whether HR may call is no survey score.
         return None
     answer = reply_to_chat(ctx.runtime, ctx.session, employee, event.text)
     return Reply(text=answer) if answer else None

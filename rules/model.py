@@ -34,6 +34,7 @@ DURATION_FIELDS: tuple[str, ...] = (
     "approved_overtime_minutes",
     "legal_overtime_minutes",
 )
+VoiceIntent = Literal["help", "distress", "life_event", "resign", "workload"]
 LifeEventKind = Literal["family", "health", "bereavement", "newborn", "move", "other"]
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
@@ -230,6 +231,13 @@ class LifeEvent(_Model):
     kinds: list[LifeEventKind] = Field(min_length=1)
 
 
+class VoiceRequestCondition(_Model):
+    """The employee asked in chat for HR to contact them (one of ``intents``) and consented."""
+
+    kind: Literal["voice_request"]
+    intents: list[VoiceIntent] = Field(min_length=1)
+
+
 # -- composites ----------------------------------------------------------------------------------
 class AllOf(_Model):
     """Every sub-condition holds."""
@@ -294,6 +302,7 @@ Condition = Annotated[
     | TenureMilestone
     | ProbationEnding
     | LifeEvent
+    | VoiceRequestCondition
     | AllOf
     | AnyOf
     | NotOf
@@ -321,6 +330,7 @@ SOURCES: dict[str, str] = {
     "tenure_milestone": "employee",
     "probation_ending": "employee",
     "life_event": "life_events",
+    "voice_request": "voice",
 }
 
 

@@ -171,6 +171,10 @@ SAMPLES["all"] = {
         SAMPLES["pulse_latest"],
     ],
 }
+SAMPLES["voice_request"] = {
+    "kind": "voice_request",
+    "requests": [{"id": 1, "intent": "help", "quote": "so stressed, need someone to talk to", "on": "2026-11-23"}],
+}
 SAMPLES["score"] = {
     "kind": "score",
     "score": 60,

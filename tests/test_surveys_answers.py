@@ -84,8 +84,12 @@ def test_numeric_replies_walk_through_the_questions(client, db, sent) -> None:
 
 def test_invalid_replies_get_a_short_correction_and_nothing_is_stored(client, db, sent) -> None:
     pulse(db, "zhangsan", ["stress"])
-    for text in ("11", "-1", "很累", "7.5"):
+    for text in ("11", "-1", "7.5"):
         assert say(client, "zhangsan", text) == "请回复 0–10 之间的数字"
+    # Words are no answer: read as free text, and the open question is asked again (issue 14).
+    repeated = say(client, "zhangsan", "很累")
+    assert "请回复 0–10 之间的数字" not in repeated.splitlines()[0] and "问卷还在等你回答" in repeated
+    assert "最近你感到的压力有多大" in repeated
     pulse(db, "zhaoliu", ["mood"])
     assert say(client, "zhaoliu", "6") == "请回复 1–5 之间的数字"
     assert answers(db, "zhangsan") == {} and answers(db, "zhaoliu") == {}

@@ -44,7 +44,9 @@ def test_card_and_text_answers_raise_the_stress_reminder(client, runtime, db, fa
     assert post_wecom(client, wecom_card_click("zhangsan", card.card_id, key, "rc-1")).status_code == 200
     outbox.drain(runtime)
     settled = [s for s in fake_platform.to("zhangsan") if s.kind == "card_update"]
-    assert settled and settled[0].body["card"].status_text == "已记录：2 ✓ 谢谢！"
+    status = settled[0].body["card"].status_text if settled else ""
+    # Mood 2 (≤ 2): the settled card also says what happens next and gives the support lines (issue 14).
+    assert status.startswith("已记录：2 ✓ 谢谢！") and "一个工作日内" in status and "12356" in status
     nxt = [s for s in fake_platform.to("zhangsan") if s.kind == "markdown"]
     assert nxt and "请直接回复 0–10 之间的数字" in nxt[-1].body["text"]
 

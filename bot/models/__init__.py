@@ -4,6 +4,7 @@ from bot.models.attendance import Approval, AttendanceDay, Punch
 from bot.models.base import Base
 from bot.models.care import CareAction, Reminder, Tag
 from bot.models.events import InboundEvent
+from bot.models.journeys import Journey, JourneyStep
 from bot.models.metrics import Metric
 from bot.models.org import Department, Employee
 from bot.models.outbox import LocalMessage, OutboxMessage
@@ -12,6 +13,7 @@ from bot.models.ratelimit import CommandHit
 from bot.models.security import AuthFailure, DashboardSession, SeenSignature, SentCard
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
+from bot.models.voice import VoiceRequest
 
 __all__ = [
     "Approval",
@@ -27,6 +29,8 @@ __all__ = [
     "Employee",
     "EvaluationRun",
     "InboundEvent",
+    "Journey",
+    "JourneyStep",
     "Lease",
     "LifeEvent",
     "LocalMessage",
@@ -42,4 +46,5 @@ __all__ = [
     "SurveyQuestion",
     "SyncCursor",
     "Tag",
+    "VoiceRequest",
 ]

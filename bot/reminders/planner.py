@@ -77,7 +77,7 @@ def plan(runtime: Runtime, session: Session, tag_ids: Collection[int] | None = N
         router.preload(employee for _, employee in found)  # managers and HRBPs in one query, not per tag
         for tag, employee in found:
             audience = ruleinfo.audience(runtime, tag.rule_id)
-            targets = router.recipients(employee, audience)
+            targets = router.recipients(employee, audience, manager_fallback=not ruleinfo.hr_only(runtime, tag.rule_id))
             result.tags += 1
             if not targets:
                 result.unrouted += 1

@@ -69,11 +69,13 @@ class Router:
             )
         return [p for p in self._hr if p.id != subject.id]
 
-    def recipients(self, subject: Employee, audience: str) -> list[Recipient]:
+    def recipients(self, subject: Employee, audience: str, *, manager_fallback: bool = True) -> list[Recipient]:
         """Recipients for a tag about ``subject``; nobody is ever reminded about themselves.
 
         HR audience: the HR business partner, else the configured HR list, else (so that no tag is
-        lost, e.g. for HR staff without a partner) the manager. Manager audience: the manager, else HR.
+        lost, e.g. for HR staff without a partner) the manager — unless ``manager_fallback`` is off
+        (what an employee declared for HR only never goes to the manager). Manager audience: the
+        manager, else HR.
         """
         out: list[Recipient] = []
         manager = self._active(subject.manager_id, subject)
@@ -83,7 +85,7 @@ class Router:
                 out.append(Recipient(hrbp.id, "hrbp"))
             else:
                 out.extend(Recipient(p.id, "hr") for p in self._hr_list(subject))
-            if not out and manager is not None and audience != "manager":
+            if not out and manager is not None and audience != "manager" and manager_fallback:
                 out.append(Recipient(manager.id, "manager"))
         if audience in ("manager", "both") and manager is not None and all(r.employee_id != manager.id for r in out):
             out.append(Recipient(manager.id, "manager"))

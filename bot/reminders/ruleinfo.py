@@ -33,6 +33,12 @@ def audience(runtime: Runtime, rule_id: str) -> str:
     return str(rule.audience) if rule is not None else "hr"
 
 
+def hr_only(runtime: Runtime, rule_id: str) -> bool:
+    """Whether the rule's tags are what an employee declared for HR (category ``life``): never a manager's."""
+    rule = rulebook.rule(runtime, rule_id)
+    return rule is not None and rule.category == "life" and rule.audience == "hr"
+
+
 def _raw(evidence: dict[str, Any]) -> str:
     return json.dumps(evidence, ensure_ascii=False, sort_keys=True, default=str)[:1000]
 

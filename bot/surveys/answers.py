@@ -17,6 +17,7 @@ from bot.surveys.compose import chat_text
 from bot.surveys.parsing import is_skip, looks_numeric, parse_number
 from bot.surveys.sending import locale_of, send_question
 from bot.surveys.state import answers_of, next_key, open_survey, recently_expired
+from bot.voice import messages as _voice_texts  # noqa: F401  (the follow-up texts)
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,16 @@ def _after(session: Session, survey: Survey, questions: dict[str, SurveyQuestion
     return chat_text(survey, questions[key], locale)
 
 
+def after_high(runtime: Runtime, q: SurveyQuestion, value: int, locale: str) -> str:
+    """After stress ≥ 8 or mood ≤ 2: what happens next, and the support lines ("" otherwise)."""
+    from bot.voice.support import support_lines
+
+    if not ((q.key == "stress" and value >= 8) or (q.key == "mood" and value <= 2)):
+        return ""
+    key = "voice.after_high.checkin" if q.mode == "checkin" else "voice.after_high.team"
+    return "\n".join([i18n.t(key, locale), *support_lines(runtime, locale)])
+
+
 def reply_to_chat(runtime: Runtime, session: Session, employee: Employee, text: str) -> str | None:
     """Answer a 1:1 chat message as part of the person's pulse; None when it is not about one."""
     now = runtime.clock.now()
@@ -104,13 +115,21 @@ def reply_to_chat(runtime: Runtime, session: Session, employee: Employee, text: 
             return i18n.t("surveys.comment_skipped", locale)
         _store(runtime, session, survey, q, value=None, text=text.strip()[:MAX_COMMENT_CHARS])
         return i18n.t("surveys.comment_saved", locale)
+    if not looks_numeric(text):
+        # Not an answer at all ("帮助", "我压力好大"): free text, read by the voice handler, which
+        # repeats this question with its buttons.
+        return None
     value = parse_number(text)
     if not _in_range(q, value):
         return _correction(q, locale)
     assert value is not None
     _store(runtime, session, survey, q, value=value, text=None)
     feed.after_answer(runtime, session, employee.id)
-    return f"{i18n.t('surveys.recorded', locale, value=value)}\n\n{_after(session, survey, questions, locale)}"
+    follow_up = after_high(runtime, q, value, locale)
+    recorded = i18n.t("surveys.recorded", locale, value=value)
+    if follow_up:
+        recorded = f"{recorded}\n\n{follow_up}"
+    return f"{recorded}\n\n{_after(session, survey, questions, locale)}"
 
 
 def answer_click(
@@ -138,6 +157,9 @@ def answer_click(
     _store(runtime, session, survey, q, value=value, text=None)
     feed.after_answer(runtime, session, employee.id)
     outcome = ClickOutcome(i18n.t("surveys.recorded_status", locale, value=value), recorded=True)
+    follow_up = after_high(runtime, q, value, locale)
+    if follow_up:
+        outcome.status_text += "\n" + follow_up
     following = next_key(survey, answers_of(session, survey.id))
     if following is None or following not in questions:
         outcome.status_text += " " + i18n.t("surveys.thanks_done", locale)

@@ -30,6 +30,7 @@ from rules.conditions import (
     streak,
     tenure,
     tenure_milestone,
+    voice_request,
     work_anniversary,
 )
 from rules.context import EvalContext, Matches
@@ -50,6 +51,7 @@ KINDS: dict[str, ModuleType] = {
     "tenure_milestone": tenure_milestone,
     "probation_ending": probation_ending,
     "life_event": life_event,
+    "voice_request": voice_request,
     "all": composite,
     "any": composite,
     "not": composite,
