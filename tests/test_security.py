@@ -414,3 +414,16 @@ def test_failure_descriptions_name_classes_and_places_never_messages() -> None:
         text = describe(exc)
     assert "builtins.RuntimeError at test_security.py:" in text and "builtins.KeyError" in text
     assert "离职" not in text and "病假" not in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("²", None), ("①", None), ("٣", None), ("-1", None), ("9" * 20, None), ("1795413600000", 1795413600000)],
+)
+def test_numbers_are_ascii_digits_only(raw: str, value: int | None) -> None:
+    from bot.platforms.dingtalk import parse_expiry
+    from bot.security.input_guard import plain_int
+
+    assert plain_int(raw) == value
+    # A stored sessionWebhookExpiredTime of "²" once crashed the outbox; now it is simply no expiry.
+    assert (parse_expiry(raw) is None) == (value is None)

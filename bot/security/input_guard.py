@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-_PLAIN_INT = re.compile(r"[0-9]{1,12}")
+_PLAIN_INT = re.compile(r"[0-9]{1,19}")  # up to 2**63: ids, limits, millisecond timestamps
 
 
 def plain_int(raw: str | None) -> int | None:
-    """The value of an ASCII decimal number of at most 12 digits; None for anything else."""
+    """The value of an ASCII decimal number of at most 19 digits; None for anything else."""
     if raw is None or not _PLAIN_INT.fullmatch(raw):
         return None
     return int(raw)
