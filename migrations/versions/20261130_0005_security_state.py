@@ -73,6 +73,62 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("dashboard_sessions", schema=None) as batch_op:
         batch_op.create_index("ix_dashboard_sessions_expires_at", ["expires_at"], unique=False)
+    _backfill_sent_cards()
+
+
+def _backfill_sent_cards() -> None:
+    """Cards delivered before this migration stay clickable: record them from the outbox."""
+    from bot.platforms.wecom_cards import task_id
+
+    outbox = sa.table(
+        "outbox_messages",
+        sa.column("id", sa.Integer),
+        sa.column("platform", sa.String),
+        sa.column("recipient", sa.String),
+        sa.column("kind", sa.String),
+        sa.column("status", sa.String),
+        sa.column("payload", JSON),
+        sa.column("sent_at", UTC_DATETIME),
+    )
+    sent = sa.table(
+        "sent_cards",
+        sa.column("platform", sa.String),
+        sa.column("card_id", sa.String),
+        sa.column("userid", sa.String),
+        sa.column("outbox_id", sa.Integer),
+        sa.column("buttons", JSON),
+        sa.column("sent_at", UTC_DATETIME),
+    )
+    query = sa.select(outbox).where(outbox.c.kind == "card", outbox.c.status == "sent", outbox.c.sent_at.is_not(None))
+    seen: set[tuple[str, str, str]] = set()
+    rows = []
+    for msg in op.get_bind().execute(query):
+        card = (msg.payload or {}).get("card") or {}
+        card_id = str(card.get("card_id") or "")
+        if not card_id:
+            continue
+        platform_id = (task_id(card_id) if msg.platform == "wecom" else card_id)[:128]
+        key = (msg.platform, platform_id, msg.recipient[:64])
+        if key in seen:
+            continue
+        seen.add(key)
+        buttons = [
+            {"action": b.get("action"), "params": dict(b.get("params") or {})}
+            for b in card.get("buttons") or []
+            if isinstance(b, dict)
+        ]
+        rows.append(
+            {
+                "platform": msg.platform,
+                "card_id": platform_id,
+                "userid": msg.recipient[:64],
+                "outbox_id": msg.id,
+                "buttons": buttons,
+                "sent_at": msg.sent_at,
+            }
+        )
+    if rows:
+        op.bulk_insert(sent, rows)
 
 
 def downgrade() -> None:
