@@ -38,7 +38,7 @@ def _carries_nul() -> bool:
     if "\x00" in request.path or any_nul(k for k in request.args) or any_nul(request.args.values()):
         return True
     if request.path.startswith(CALLBACKS_PREFIX):
-        return False  # verified callbacks are stored with NUL removed (handlers/webhooks_common.py)
+        return False  # verified callbacks are made storable instead (bot/payloads.py)
     if request.mimetype == "application/x-www-form-urlencoded":
         return any_nul(k for k in request.form) or any_nul(request.form.values())
     if request.is_json:

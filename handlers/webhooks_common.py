@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -13,7 +14,6 @@ from bot import inbox
 from bot.errors import ConfigError
 from bot.platforms.crypto import CallbackCrypto
 from bot.runtime import Runtime
-from bot.security.input_guard import strip_nul
 from bot.security.logsafe import describe
 from handlers.routing_errors import on_routing_error
 
@@ -85,6 +85,19 @@ def callback_crypto(
     return crypto
 
 
+def store_unparseable(runtime: Runtime, platform: str, body: bytes | str, error: Exception) -> None:
+    """Keep a verified callback whose content cannot be parsed, as bytes, under a key of its hash.
+
+    It is stored as the event type ``unparseable`` (which nothing processes) so the platform can be
+    acknowledged instead of re-sending it forever, and an operator can still read what came.
+    """
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    key = "sha256:raw:" + hashlib.sha256(raw).hexdigest()
+    with runtime.db.session() as s:
+        event_id, _ = inbox.store(s, platform, key, "unparseable", {"error": str(error)}, raw=raw)
+    log.warning("%s callback stored unparsed as inbound event %s: %s", platform, event_id, type(error).__name__)
+
+
 def store(runtime: Runtime, platform: str, key: str, event_type: str, payload: dict[str, Any]) -> tuple[int, bool]:
     """Write the verified callback to the inbox and commit; returns ``(event id, newly stored)``.
 
@@ -93,7 +106,7 @@ def store(runtime: Runtime, platform: str, key: str, event_type: str, payload: d
     """
     try:
         with runtime.db.session() as s:
-            event_id, created = inbox.store(s, platform, key, event_type, strip_nul(payload))
+            event_id, created = inbox.store(s, platform, key, event_type, payload)
     except SQLAlchemyError as exc:
         log.error("storing %s %s (key %s) failed: %s", platform, event_type, key[:120], describe(exc))
         raise StoreFailed(f"storing {platform} {event_type} failed") from None

@@ -2,8 +2,8 @@
 
 ``"²".isdigit()`` and ``"①".isdigit()`` are true but ``int()`` refuses them, and a very long digit
 string exceeds ``int()``'s limit: numbers from requests are read with :func:`plain_int`. NUL cannot
-be stored in PostgreSQL text or JSONB: requests carrying one are refused (:func:`has_nul`), and
-verified platform callbacks are stored without it (:func:`strip_nul`).
+be stored in PostgreSQL text or JSONB: requests carrying one are refused (:func:`has_nul`); verified
+platform callbacks are made storable by :mod:`bot.payloads` instead (their sender must be answered).
 """
 
 from __future__ import annotations
@@ -36,14 +36,3 @@ def has_nul(value: Any) -> bool:
 def any_nul(values: Iterable[str]) -> bool:
     """Whether any of ``values`` holds a NUL character."""
     return any("\x00" in v for v in values)
-
-
-def strip_nul(value: Any) -> Any:
-    """A copy of a JSON-like value with NUL characters removed from every string and key."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, Mapping):
-        return {strip_nul(k): strip_nul(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [strip_nul(v) for v in value]
-    return value
