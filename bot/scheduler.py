@@ -70,11 +70,18 @@ class Leader:
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.generation: int | None = None  # the fencing token of the lease this process holds
         self.stopped = False  # set by release(): a job thread still running must not take the lease back
+        # Serialises acquisition and release: a job thread renewing the lease while SIGTERM releases
+        # it would otherwise write its renewal after the release (seen: the lease held 60 s more).
+        self._lock = threading.Lock()
 
     def try_acquire(self) -> bool:
         """Take or renew the lease; True when this process is the leader now."""
-        if self.stopped:
-            return False
+        with self._lock:
+            if self.stopped:
+                return False
+            return self._acquire()
+
+    def _acquire(self) -> bool:
         now = self.runtime.clock.now()
         expires = now + timedelta(seconds=LEASE_SECONDS)
         with self.runtime.db.session() as s:
@@ -116,14 +123,15 @@ class Leader:
 
     def release(self) -> None:
         """Give the lease up at once (on shutdown), so a standby takes over without waiting it out."""
-        self.stopped = True
-        self.generation = None
-        with self.runtime.db.session() as s:
-            s.execute(
-                update(Lease)
-                .where(Lease.name == LEASE_NAME, Lease.holder == self.holder)
-                .values(expires_at=self.runtime.clock.now() - timedelta(seconds=1))
-            )
+        with self._lock:
+            self.stopped = True
+            self.generation = None
+            with self.runtime.db.session() as s:
+                s.execute(
+                    update(Lease)
+                    .where(Lease.name == LEASE_NAME, Lease.holder == self.holder)
+                    .values(expires_at=self.runtime.clock.now() - timedelta(seconds=1))
+                )
 
 
 def _guarded(runtime: Runtime, leader: Leader, spec: JobSpec) -> Callable[[], None]:

@@ -12,12 +12,8 @@ from werkzeug.security import generate_password_hash
 
 from bot.models import AuditLog, CareAction, Department, Employee, Reminder, Tag
 from bot.runtime import Runtime
+from tests.dashboard_accounts import ACCOUNTS, ACTOR, ADMIN, PASSWORD
 
-PASSWORD = "correct horse battery staple"
-# A cheap hash keeps the tests fast; deployments use `carebot dashboard hash-password` (scrypt).
-ADMIN = {"username": "hradmin", "password_hash": generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")}
-ACCOUNTS = {"users": [ADMIN]}
-ACTOR = "dashboard:hradmin"
 PRODUCTION = {"environment": "production", "secret_key": "k" * 32}
 STREAK = {
     "kind": "streak",
@@ -168,13 +164,37 @@ def test_hr_sees_pages(client: Any, runtime: Runtime) -> None:
     assert "李四 (lisi)" in resolved and "张三" not in resolved
     reminders = client.get("/dashboard/reminders?status=done").get_data(as_text=True)
     assert "李四 (lisi)" in reminders and "王芳 (hr1)" in reminders
-    assert "11月21日 21:42" in reminders and "聊过了，调整排期" in reminders and "3天" in reminders
+    assert "11月21日 21:42" in reminders and "3天" in reminders
     care = client.get("/dashboard/care").get_data(as_text=True)
     assert "11月21日 21:42" in care and "李四 (lisi)" in care and "王芳" in care
+    # A dashboard account is HR (docs/security.md): HR's working notes are shown to HR.
+    assert "聊过了，调整排期" in reminders and "聊过了，调整排期" in care
     report = client.get("/dashboard/report?from=2026-11-01&to=2026-11-22")
     assert report.status_code == 200
     body = report.get_data(as_text=True)
     assert "<h1>关怀成效报告</h1>" in body and "<table>" in body
+
+
+@pytest.mark.parametrize(
+    "settings_overrides",
+    [
+        {
+            "dashboard": ACCOUNTS,
+            "api": {
+                "tokens": [
+                    "legacy-token-reads-people",
+                    {"name": "bi", "token": "bi-token", "scopes": ["read:sensitive"]},
+                ]
+            },
+        }
+    ],
+)
+@pytest.mark.parametrize("token", ["legacy-token-reads-people", "bi-token"])
+def test_no_api_token_opens_the_dashboard(client: Any, token: str) -> None:
+    # Whatever its scopes: the dashboard has its own accounts ([dashboard].users).
+    for form in ({"token": token}, {"username": "hradmin", "password": token}):
+        assert _login(client, **form).status_code == 401
+    assert client.get("/dashboard/tags").status_code == 302  # still signed out
 
 
 def test_bad_filters_and_period(client: Any) -> None:

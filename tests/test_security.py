@@ -386,7 +386,7 @@ def test_doctor_passes_a_sound_production_configuration(build: Callable[..., Fla
     sections["app"] = {**sections["app"], "public_url": "https://carebot.example.com"}
     result = build(**sections).test_cli_runner().invoke(args=["doctor"])
     assert "[错误]" not in result.output, result.output
-    assert "全部权限" in result.output  # legacy tokens carry every scope: a warning, not an error
+    assert "纯字符串" in result.output  # a legacy token (legacy scopes): a warning, not an error
 
 
 def test_hash_password_makes_a_usable_dashboard_account(build: Callable[..., Flask]) -> None:

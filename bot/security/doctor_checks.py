@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot import i18n
 from bot.config import Settings
 from bot.doctor import CheckResult, Level
+from bot.privacy import scopes
 from bot.security.startup import platform_keys_set, unsafe_development
 
 MIN_TOKEN_LENGTH = 24
@@ -58,12 +59,21 @@ i18n.register(
             "en": "the local platform in production: the simulator can impersonate anyone",
         },
         "doctor.sec.token_short": {
-            "zh-CN": "[api].tokens 中第 {index} 个令牌太短（少于 {length} 个字符），容易被猜中",
-            "en": "token {index} in [api].tokens is shorter than {length} characters and guessable",
+            "zh-CN": "API 令牌 {name} 太短（少于 {length} 个字符），容易被猜中",
+            "en": "API token {name} is shorter than {length} characters and guessable",
         },
-        "doctor.sec.token_scopes": {
-            "zh-CN": "[api].tokens 中第 {index} 个令牌拥有全部权限（{scopes}）：只给它需要的权限",
-            "en": "token {index} in [api].tokens has every scope ({scopes}): give it only what it needs",
+        "doctor.sec.token_legacy": {
+            "zh-CN": "API 令牌 {name} 是纯字符串：默认权限 {scopes}；请改为 {{name, token, scopes}} 并只给所需权限",
+            "en": "API token {name} is a plain string with the legacy scopes {scopes}; "
+            "make it {{name, token, scopes}} with only the scopes it needs",
+        },
+        "doctor.sec.token_sensitive": {
+            "zh-CN": "API 令牌 {name} 可读取敏感数据（read:sensitive）",
+            "en": "API token {name} may read sensitive data (read:sensitive)",
+        },
+        "doctor.sec.token_no_scopes": {
+            "zh-CN": "API 令牌 {name} 没有任何权限：所有请求都会被拒绝",
+            "en": "API token {name} has no scopes: every request it makes is refused",
         },
         "doctor.sec.ok": {"zh-CN": "未发现安全问题", "en": "no security findings"},
     }
@@ -78,16 +88,17 @@ def _finding(production: bool, key: str, *, critical: bool = True, **values: obj
 
 def _token_findings(settings: Settings, production: bool) -> list[CheckResult]:
     out: list[CheckResult] = []
-    for index, entry in enumerate(settings.api.tokens, start=1):
-        # Tokens are plain strings (every scope) or, once scopes exist, tables with a "scopes" list.
-        secret = entry if isinstance(entry, str) else str(getattr(entry, "token", ""))
-        scopes = getattr(entry, "scopes", None)
-        if len(secret) < MIN_TOKEN_LENGTH:
-            out.append(_finding(production, "doctor.sec.token_short", index=index, length=MIN_TOKEN_LENGTH))
-        if scopes is None:
-            out.append(
-                _finding(production, "doctor.sec.token_scopes", critical=False, index=index, scopes="legacy: all")
-            )
+    for entry, grant in zip(settings.api.tokens, scopes.grants(settings.api.tokens), strict=False):
+        name = grant.name
+        if len(grant.token) < MIN_TOKEN_LENGTH:
+            out.append(_finding(production, "doctor.sec.token_short", name=name, length=MIN_TOKEN_LENGTH))
+        if isinstance(entry, str):
+            legacy = ", ".join(sorted(scopes.LEGACY_SCOPES))
+            out.append(_finding(production, "doctor.sec.token_legacy", critical=False, name=name, scopes=legacy))
+        elif not grant.scopes:
+            out.append(_finding(production, "doctor.sec.token_no_scopes", critical=False, name=name))
+        if scopes.READ_SENSITIVE in grant.scopes:
+            out.append(_finding(production, "doctor.sec.token_sensitive", critical=False, name=name))
     return out
 
 

@@ -48,7 +48,7 @@ def _require_secret_key() -> Response | None:
 
 def register(app: Flask) -> None:
     """Import the views and attach the blueprint; sessions must be signable and cookies strict."""
-    from handlers.dashboard import auth, pages, signin  # noqa: F401  (their routes register on bp)
+    from handlers.dashboard import auth, journeys, pages, signin  # noqa: F401  (their routes register on bp)
 
     settings = app.extensions["carebot"].settings
     if not app.config.get("SECRET_KEY"):

@@ -22,6 +22,8 @@ from sqlalchemy import select
 
 from bot import i18n
 from bot.models import Employee
+from bot.privacy import Role
+from bot.privacy import Viewer as PolicyViewer
 from bot.runtime import get_runtime
 from bot.security import dashboard_sessions
 from bot.security.settings import DashboardUser
@@ -43,6 +45,16 @@ class Viewer:
     actor: str  # the audit-log actor: the userid, or dashboard:<username>
     label: str
     employee: Employee | None
+
+    @property
+    def policy_viewer(self) -> PolicyViewer:
+        """The viewer the visibility policy renders for: HR, or HR admin for an admin employee.
+
+        A dashboard account without ``userid`` is the dashboard's administrator (HR admin, covering
+        everyone); never the API role, since API tokens do not reach the dashboard.
+        """
+        admin = self.employee is None or self.employee.is_admin
+        return PolicyViewer(Role.HR_ADMIN if admin else Role.HR, actor=self.actor)
 
 
 def locale() -> str:
