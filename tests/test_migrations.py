@@ -43,7 +43,7 @@ def test_security_migration_keeps_delivered_cards_clickable(db_url: str) -> None
 
     from tests.conftest import _truncate
 
-    downgrade(db_url, "0012")
+    downgrade(db_url, "0008")
     card = {
         "card_id": "reminder-7:hr/1",
         "title": "关怀提醒",

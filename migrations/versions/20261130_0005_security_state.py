@@ -1,7 +1,7 @@
 """security state: sent cards, seen signatures (replay cache), auth failures (lockout), dashboard sessions
 
 Revision ID: 0005
-Revises: 0012
+Revises: 0008
 Create Date: 2026-11-30 10:00:00
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 import bot.models.base
 
 revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0012"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
