@@ -13,16 +13,27 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bot.cli_types import ISO_DATE
 from bot.errors import ConfigError
-from bot.runtime import get_runtime
+from bot.runtime import Runtime, get_runtime
 
 
 def _make_app() -> Flask:
     from app import create_app
 
     try:
-        return create_app()
+        # Commands that serve requests check start-up safety themselves (serve, scheduler); the
+        # others (doctor, db upgrade, imports) must still run to diagnose and fix a deployment.
+        return create_app(check_startup=False)
     except ConfigError as exc:
         click.echo(f"carebot: {exc}", err=True)
+        sys.exit(2)
+
+
+def _refuse_unsafe(runtime: Runtime) -> None:
+    from bot.security.startup import unsafe_development
+
+    reason = unsafe_development(runtime.settings)
+    if reason is not None:
+        click.echo(f"carebot: {reason}", err=True)
         sys.exit(2)
 
 
@@ -71,6 +82,7 @@ def serve(host: str | None, port: int | None, with_scheduler: bool) -> None:
     from werkzeug.serving import run_simple
 
     runtime = get_runtime()
+    _refuse_unsafe(runtime)
     host = host or runtime.settings.server.host
     port = port or runtime.settings.server.port
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -113,6 +125,7 @@ def scheduler() -> None:
     from bot.scheduler import build, registered_jobs
 
     runtime = get_runtime()
+    _refuse_unsafe(runtime)
     runtime.extras["app"] = current_app._get_current_object()  # type: ignore[attr-defined]
     sched = build(runtime, blocking=True)
     click.echo(f"scheduler starting with {len(registered_jobs())} jobs (timezone {runtime.settings.app.timezone})")
@@ -182,6 +195,7 @@ def register_cli(app: Flask) -> None:
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
     from bot.risk.cli import COMMANDS as RISK_COMMANDS
+    from bot.security.cli import COMMANDS as SECURITY_COMMANDS
     from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
     from bot.voice.cli import COMMANDS as VOICE_COMMANDS
     from rules.cli import COMMANDS as RULE_COMMANDS
@@ -202,6 +216,7 @@ def register_cli(app: Flask) -> None:
         *RISK_COMMANDS,
         *EVALUATION_COMMANDS,
         *RULE_COMMANDS,
+        *SECURITY_COMMANDS,
         *VOICE_COMMANDS,
     ):
         app.cli.add_command(command)

@@ -53,7 +53,8 @@ def make_engine(url: str, *, echo: bool = False, timeouts: Timeouts | None = Non
     """
     t = timeouts or Timeouts()
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    # Bound values are decrypted chat text, userids, answers: never in exception messages (and so logs).
+    kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
         if db and db != ":memory:" and not db.startswith("file:"):

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from bot.directory import name_to_pinyin
 from bot.models import AuditLog, Department, Employee, Reminder, Survey, SurveyAnswer, Tag
 from bot.runtime import Runtime
+from tests.dashboard_accounts import ADMIN, PASSWORD
 
 TOKEN = "people-page-token"
 EVIDENCE = {
@@ -26,7 +27,9 @@ EVIDENCE = {
 
 @pytest.fixture
 def settings_overrides() -> dict[str, dict[str, Any]]:
-    return {"api": {"tokens": [TOKEN]}, "access": {"hr_scope": "hrbp"}}
+    # An account linked to an HR employee is that employee (not an admin); tokens never open the dashboard.
+    hrbp = {**ADMIN, "username": "hrbp", "userid": "hr1"}
+    return {"api": {"tokens": [TOKEN]}, "access": {"hr_scope": "hrbp"}, "dashboard": {"users": [ADMIN, hrbp]}}
 
 
 def _org(runtime: Runtime) -> None:
@@ -122,14 +125,17 @@ def test_audit_page_for_admins_only(client: Any, runtime: Runtime) -> None:
 
 
 def test_audit_log_follows_the_visibility_policy_for_tokens(client: Any, runtime: Runtime) -> None:
-    # The default policy gives API tokens no audit-log access: an HR admin reads it.
-    _as(client, token=TOKEN)
+    # The default policy gives only HR admins the audit log: an HRBP's account is refused, and an
+    # API token cannot even sign in to the dashboard.
+    _org(runtime)
+    assert client.post("/dashboard/login", data={"csrf_token": _csrf(client), "token": TOKEN}).status_code != 302
+    _as(client, username="hrbp", password=PASSWORD)
     assert client.get("/dashboard/audit").status_code == 403
 
 
 def test_pages_have_charts_and_a_strict_csp(client: Any, runtime: Runtime) -> None:
     _org(runtime)
-    _as(client, token=TOKEN)
+    _as(client, username="hradmin", password=PASSWORD)
     for path, charts in (("/dashboard/", 3), ("/dashboard/reminders", 2), ("/dashboard/report", 2)):
         response = client.get(path)
         assert response.status_code == 200, path

@@ -19,6 +19,7 @@ from bot.dispatch import Reply
 from bot.models import Employee, VoiceRequest
 from bot.platforms.base import Button, Card
 from bot.runtime import Runtime
+from bot.security.logsafe import describe
 from bot.voice import messages  # noqa: F401  (registers the texts)
 from bot.voice.support import support_lines
 
@@ -122,9 +123,10 @@ def _evaluate_after_commit(runtime: Runtime, session: Session, employee_id: int)
             for emp in sorted(committed.info.pop(_AFTER_COMMIT, set())):
                 try:
                     evaluate_employee(runtime, emp, sources={"voice"})
-                except Exception:
-                    # The consent is stored either way; the nightly evaluation raises the tag.
-                    log.exception("evaluating voice rules for employee %s after a consent failed", emp)
+                except Exception as exc:
+                    # The consent is stored either way; the nightly evaluation raises the tag. Classes and
+                    # location only: the error's text may quote what the employee said (docs/security.md).
+                    log.error("evaluating voice rules for employee %s after a consent failed: %s", emp, describe(exc))
 
         event.listen(session, "after_commit", run, once=True)
     pending_ids.add(employee_id)

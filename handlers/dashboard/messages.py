@@ -14,20 +14,25 @@ i18n.register(
         "dash.nav.report": {"zh-CN": "效果报告", "en": "Effectiveness report"},
         "dash.logout": {"zh-CN": "退出登录", "en": "Log out"},
         "dash.viewer": {"zh-CN": "当前查看者：{who}", "en": "Signed in as {who}"},
-        "dash.viewer.token": {"zh-CN": "令牌 {id}", "en": "token {id}"},
         "dash.login.title": {"zh-CN": "登录 HR 看板", "en": "Sign in to the HR dashboard"},
-        "dash.login.no_scope": {
-            "zh-CN": "此令牌没有读取权限（需要 read:people、read:sensitive 或 read:aggregates）",
-            "en": "this token has no read scope (read:people, read:sensitive or read:aggregates is needed)",
-        },
-        "dash.login.token": {"zh-CN": "API 令牌（[api].tokens）", "en": "API token ([api].tokens)"},
+        "dash.login.username": {"zh-CN": "用户名", "en": "User name"},
+        "dash.login.password": {"zh-CN": "密码", "en": "Password"},
         "dash.login.submit": {"zh-CN": "登录", "en": "Sign in"},
         "dash.login.as_hr": {"zh-CN": "开发模式：以 HR 员工身份查看", "en": "Development: view as an HR employee"},
         "dash.login.choose": {"zh-CN": "选择", "en": "Choose"},
-        "dash.login.bad_token": {"zh-CN": "令牌无效", "en": "invalid token"},
-        "dash.login.no_tokens": {
-            "zh-CN": "未配置令牌：请在 [api].tokens 中设置",
-            "en": "no tokens are configured: set [api].tokens",
+        "dash.login.bad_password": {"zh-CN": "用户名或密码错误", "en": "wrong user name or password"},
+        "dash.login.locked": {
+            "zh-CN": "登录失败次数过多，请 {minutes} 分钟后再试",
+            "en": "too many failed sign-ins; try again in {minutes} minutes",
+        },
+        "dash.login.no_users": {
+            "zh-CN": "未配置看板账号：请在 [dashboard].users 中添加（carebot dashboard hash-password 生成密码哈希）",
+            "en": "no dashboard accounts are configured: add them to [dashboard].users "
+            "(carebot dashboard hash-password makes the password hash)",
+        },
+        "dash.login.no_accounts_hint": {
+            "zh-CN": "未配置看板账号（[dashboard].users）。",
+            "en": "No dashboard accounts are configured ([dashboard].users).",
         },
         "dash.login.not_hr": {
             "zh-CN": "只有在职的 HR 员工（is_hr）可以查看看板",

@@ -24,6 +24,7 @@ from bot.privacy import Category, Level, policy_of
 from bot.report import period as periods
 from bot.report.service import generate, render
 from bot.runtime import Runtime, get_runtime
+from bot.security.input_guard import plain_int
 from handlers.api.tags import active_on
 from handlers.commands.evidence import rule_name, shown_tag
 from handlers.dashboard import bp, charts
@@ -69,9 +70,10 @@ def _choice(name: str, allowed: Iterable[str], default: str = "") -> str:
 
 def _page() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+    value = plain_int(raw)  # "²" and "①" pass isdigit() but not int()
+    if value is None or not 1 <= value <= 100_000:
         abort(400, i18n.t("dash.bad_filter", locale(), field="page"))
-    return int(raw)
+    return value
 
 
 def _paged(s: Session, query: Select[*tuple[Any, ...]], page: int) -> tuple[list[Any], bool]:
