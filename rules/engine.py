@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from bot.runtime import Runtime
-from rules import conditions
+from rules import conditions, shared
 from rules.context import EvalContext, Matches, last_complete_day
 from rules.lifecycle import RuleOutcome, apply, retire_rules
 from rules.loader import RuleSet, load_rules
@@ -91,6 +91,14 @@ def _run_rules(
         return result
     cache: dict[str, Matches] = {}  # the same sub-condition in several rules is computed once
     scope: set[int] | None = None  # and the people in scope are looked up once
+    rules = list(rules)
+    try:  # conditions reading the same table share one pass over it (rules.shared)
+        with runtime.db.session() as session:
+            ctx = EvalContext(session, day, result.facts_through, runtime.calendar, runtime.tz, employee_ids, cache)
+            scope = ctx.scope_ids()
+            shared.prefill(ctx, rules)
+    except Exception:  # each rule then computes its own conditions, and reports its own error
+        log.exception("shared scans failed on %s", day)
     for rule in rules:
         t0 = time.perf_counter()
         try:
