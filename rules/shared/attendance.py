@@ -20,7 +20,7 @@ from sqlalchemy import String, and_, case, cast, func, or_, select
 
 from bot.models import AttendanceDay, Employee
 from rules.conditions import count_in_window, period_sum, streak
-from rules.conditions.sqlbits import attendance_value, compare, flag, holds, num
+from rules.conditions.sqlbits import attendance_value, compare, flag, holds, num, scanned
 from rules.conditions.workdays import DayFact
 from rules.context import EvalContext, Matches
 from rules.model import CountInWindow, PeriodSum, Streak
@@ -60,7 +60,8 @@ def scan(ctx: EvalContext, todo: Mapping[str, BaseModel]) -> dict[str, Matches]:
     wanted: list[Any] = []
     for _key, cond, days, need in windows:
         value = attendance_value(cond.field)
-        sat = and_(ad.on_leave.is_(False), ad.day.in_(days), compare(value, cond.op, cond.value))
+        # The threshold first: it is false for most rows, and both databases stop at the first false.
+        sat = and_(compare(value, cond.op, cond.value), ad.on_leave.is_(False), ad.day.in_(days))
         columns.append(func.aggregate_strings(case((sat, day_text.concat(":").concat(cast(value, String)))), ","))
         wanted.append(func.sum(flag(sat)) >= need)
     for _key, cond, spans in sums:
@@ -72,7 +73,7 @@ def scan(ctx: EvalContext, todo: Mapping[str, BaseModel]) -> dict[str, Matches]:
     query = (
         select(*columns)
         .join(Employee, Employee.id == ad.employee_id)
-        .where(ctx.in_scope(), ad.day.between(min(starts), ctx.fact_end))
+        .where(ctx.in_scope(), scanned(ad.day, ctx.session.get_bind().dialect.name).between(min(starts), ctx.fact_end))
         .group_by(ad.employee_id)
         .having(or_(*wanted))
     )
