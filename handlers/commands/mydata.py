@@ -22,6 +22,7 @@ from bot.models import (
     SurveyAnswer,
     Tag,
 )
+from bot.privacy import Category, Level
 from handlers.commands import mydata_rights as rights
 from handlers.commands import registry
 from handlers.commands.context import CommandContext
@@ -175,17 +176,19 @@ def _consents(ctx: CommandContext, me: Employee) -> list[str]:
             .order_by(LifeEvent.declared_on)
         )
     )
+    # What the person declared is theirs to read back (issue 12 item 4); the policy decides, not this view.
+    own_notes = ctx.policy.can(ctx.viewer_for(me), Category.LIFE_EVENT) is Level.FULL
     for e in events:
         kind = ctx.t(LIFE_EVENT_KEYS[e.kind]) if e.kind in LIFE_EVENT_KEYS else plain(e.kind, 24)
-        lines.append(
-            "- "
-            + ctx.t(
-                "commands.mydata.life_event",
-                kind=kind,
-                declared=_day(ctx, e.declared_on),
-                expires=_day(ctx, e.expires_on),
-            )
+        line = ctx.t(
+            "commands.mydata.life_event",
+            kind=kind,
+            declared=_day(ctx, e.declared_on),
+            expires=_day(ctx, e.expires_on),
         )
+        if own_notes and e.note:
+            line += ctx.t("commands.mydata.life_event_note", note=plain(e.note, 80))
+        lines.append("- " + line)
     if not consents and not events:
         lines.append("- " + ctx.t("commands.mydata.none"))
     return lines

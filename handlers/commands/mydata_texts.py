@@ -87,6 +87,7 @@ i18n.register(
             "zh-CN": "生活事件 {kind}：{declared} 告知，{expires} 到期",
             "en": "life event {kind}: told {declared}, expires {expires}",
         },
+        "commands.mydata.life_event_note": {"zh-CN": "（你的说明：{note}）", "en": " (your note: {note})"},
         "commands.mydata.life.family": {"zh-CN": "家庭事务", "en": "family matter"},
         "commands.mydata.life.health": {"zh-CN": "健康", "en": "health"},
         "commands.mydata.life.bereavement": {"zh-CN": "亲人离世", "en": "bereavement"},

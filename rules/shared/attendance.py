@@ -20,7 +20,7 @@ from sqlalchemy import String, and_, case, cast, func, or_, select
 
 from bot.models import AttendanceDay, Employee
 from rules.conditions import count_in_window, period_sum, streak
-from rules.conditions.sqlbits import attendance_value, compare, flag, holds, num, scanned
+from rules.conditions.sqlbits import attendance_value, compare, flag, holds, num, scanned, within_shift_hours
 from rules.conditions.workdays import DayFact
 from rules.context import EvalContext, Matches
 from rules.model import CountInWindow, PeriodSum, Streak
@@ -62,6 +62,9 @@ def scan(ctx: EvalContext, todo: Mapping[str, BaseModel]) -> dict[str, Matches]:
         value = attendance_value(cond.field)
         # The threshold first: it is false for most rows, and both databases stop at the first false.
         sat = and_(compare(value, cond.op, cond.value), ad.on_leave.is_(False), ad.day.in_(days))
+        shift_ok = within_shift_hours(cond.field, cond.op, cond.value)  # as in workdays.fetch
+        if shift_ok is not None:
+            sat = and_(sat, shift_ok)
         columns.append(func.aggregate_strings(case((sat, day_text.concat(":").concat(cast(value, String)))), ","))
         wanted.append(func.sum(flag(sat)) >= need)
     for _key, cond, spans in sums:
