@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.workcalendar import WorkCalendar
-from tests.test_dashboard import TOKEN, _login
+from tests.dashboard_accounts import ACCOUNTS, sign_in
 
 SH = ZoneInfo("Asia/Shanghai")
 YEAR_2027 = """
@@ -26,7 +26,7 @@ workdays = ["2027-02-14", "2027-10-09"]
 
 @pytest.fixture
 def settings_overrides(tmp_path: Path) -> dict[str, Any]:
-    return {"calendar": {"holiday_file": str(tmp_path / "instance" / "holidays.toml")}, "api": {"tokens": [TOKEN]}}
+    return {"calendar": {"holiday_file": str(tmp_path / "instance" / "holidays.toml")}, "dashboard": ACCOUNTS}
 
 
 @pytest.fixture
@@ -110,10 +110,11 @@ def test_an_unchanged_year_writes_nothing(runner: Any, tmp_path: Path, target: P
 def test_dashboard_warns_from_1_december_until_next_year_is_imported(
     app: Any, client: Any, clock: Any, runner: Any, tmp_path: Path, target: Path
 ) -> None:
-    _login(client, token=TOKEN)
     clock.set(datetime(2026, 11, 30, 10, 0, tzinfo=SH))
+    assert sign_in(client).status_code == 302
     assert "节假日数据缺少" not in overview(client)
     clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=SH))
+    assert sign_in(client).status_code == 302  # a day later: the dashboard session has ended
     assert "节假日数据缺少 2027 年" in overview(client)
     runner.invoke(args=["calendar", "import", write(tmp_path, YEAR_2027), "--yes"])
     app.extensions["carebot"].calendar = WorkCalendar(target)  # what a restart does

@@ -259,7 +259,7 @@ TAG_JSON = frozenset({"9.37", RISK_SIGNAL})  # … and what it holds as JSON
 # The evaluation's scores and comment are sent to HR and the manager when submitted; no surface
 # here renders them, so EVAL_COMMENT must be absent everywhere.
 JOURNEY_NOTES = frozenset({JOURNEY_NOTE, MENTOR_NOTE})
-DASHBOARD_VIEWERS = (*PEOPLE[:2], *APIS[:3])  # HR employees and read tokens (a write-only token cannot sign in)
+DASHBOARD_VIEWERS = tuple(PEOPLE[:2])  # HR employees: API tokens never open the dashboard (issue 11)
 CARD_VIEWERS = (PEOPLE[0], PEOPLE[2])  # cards and digests go to HR (hrbp/hr) or to a manager
 SURFACES = [
     Surface(

@@ -14,6 +14,7 @@ from bot.models import BudgetUse, Employee, Reminder
 from bot.reminders.budget import DailyBudget
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan
+from tests.dashboard_accounts import ACCOUNTS, sign_in
 from tests.test_reminders_builders import at, make_org, make_tag, write_rules
 
 BUDGET = 3
@@ -24,6 +25,7 @@ def settings_overrides(tmp_path: Path) -> dict[str, Any]:
     return {
         "rules": {"paths": [write_rules(tmp_path / "rules")]},
         "reminders": {"daily_budget": BUDGET, "digest_max_items": 50},
+        "dashboard": ACCOUNTS,
     }
 
 
@@ -126,8 +128,6 @@ def test_budget_api_is_shared_by_other_features(runtime: Any, db: Any) -> None:
 
 
 def test_dashboard_shows_each_recipients_queue(runtime: Any, db: Any, client: Any) -> None:
-    from tests.test_dashboard import TOKEN, _login
-
     org = make_org(db)
     runtime.clock.set(at("2026-11-23 08:00"))
     medium(db, people(db, org["hrbp"], 5, "q"), date(2026, 11, 23))
@@ -136,8 +136,7 @@ def test_dashboard_shows_each_recipients_queue(runtime: Any, db: Any, client: An
     runtime.clock.set(at("2026-11-24 08:00"))
     medium(db, people(db, org["hrbp"], 1, "t"), date(2026, 11, 24))
     tick(runtime, "2026-11-24 08:30")  # planned for today's digest, not sent yet
-    runtime.settings.api.tokens.append(TOKEN)
-    _login(client, token=TOKEN)
+    assert sign_in(client).status_code == 302
     page = client.get("/dashboard/queue").get_data(as_text=True)
     assert "王芳 (hrbp1)</td><td>1</td><td>2</td><td>1</td><td>0 / 3</td>" in page
 
