@@ -11,9 +11,11 @@ from bot.models.privacy import AuditLog, Consent, LifeEvent
 from bot.models.ratelimit import CommandHit
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
-from bot.models.voice import VoiceRequest
+from bot.models.voice import AnonymousQuestion, AnonymousSender, VoiceRequest
 
 __all__ = [
+    "AnonymousQuestion",
+    "AnonymousSender",
     "Approval",
     "AttendanceDay",
     "AuditLog",
