@@ -54,14 +54,15 @@ def pending(runtime: Runtime, session: Session, employee: Employee) -> VoiceRequ
     )
 
 
-def _hrbp(session: Session, employee: Employee) -> Employee | None:
+def hrbp_of(session: Session, employee: Employee) -> Employee | None:
+    """The employee's active HR business partner (never themselves), if any."""
     person = session.get(Employee, employee.hrbp_id) if employee.hrbp_id else None
     return person if person is not None and person.status == "active" and person.id != employee.id else None
 
 
 def question(session: Session, employee: Employee, locale: str) -> str:
     """ "要我请你的 HRBP 赵月磊联系你吗？" (or HR when there is no business partner)."""
-    hrbp = _hrbp(session, employee)
+    hrbp = hrbp_of(session, employee)
     if hrbp is not None:
         return i18n.t("voice.ask.hrbp", locale, name=hrbp.name)
     return i18n.t("voice.ask.hr", locale)
@@ -110,24 +111,28 @@ def offer(
     return Reply(text="\n".join(parts))
 
 
-def _evaluate_after_commit(runtime: Runtime, session: Session, employee_id: int) -> None:
-    """Raise the employee's voice tags once the consent is committed (the engine reads committed data)."""
-    pending_ids: set[int] | None = session.info.get(_AFTER_COMMIT)
-    if pending_ids is None:
-        pending_ids = session.info[_AFTER_COMMIT] = set()
+def evaluate_after_commit(runtime: Runtime, session: Session, employee_id: int, source: str = "voice") -> None:
+    """Re-evaluate the rules reading ``source`` for the employee once the session commits.
+
+    The engine reads committed data in its own session, so a consent (or an ended life event)
+    raises or resolves its tag at once rather than at the nightly run.
+    """
+    pending_pairs: set[tuple[int, str]] | None = session.info.get(_AFTER_COMMIT)
+    if pending_pairs is None:
+        pending_pairs = session.info[_AFTER_COMMIT] = set()
 
         def run(committed: Session) -> None:
             from rules.engine import evaluate_employee
 
-            for emp in sorted(committed.info.pop(_AFTER_COMMIT, set())):
+            for emp, src in sorted(committed.info.pop(_AFTER_COMMIT, set())):
                 try:
-                    evaluate_employee(runtime, emp, sources={"voice"})
+                    evaluate_employee(runtime, emp, sources={src})
                 except Exception:
                     # The consent is stored either way; the nightly evaluation raises the tag.
-                    log.exception("evaluating voice rules for employee %s after a consent failed", emp)
+                    log.exception("evaluating %s rules for employee %s after a consent failed", src, emp)
 
         event.listen(session, "after_commit", run, once=True)
-    pending_ids.add(employee_id)
+    pending_pairs.add((employee_id, source))
 
 
 def resolve(
@@ -139,11 +144,17 @@ def resolve(
         request.status, request.quote = "declined", None
         log.info("voice request %s declined", request.id)
         return i18n.t("voice.no.done", locale)
+    if request.intent == "life_event":
+        # A family or health matter needs its own, separate consent (PIPL art. 29): "是" opens the
+        # short declaration flow instead of passing the words on.
+        from bot.voice import life
+
+        return life.start(runtime, session, employee, locale=locale, note=request.quote, request=request)
     request.status = "consented"
     request.expires_on = runtime.today() + timedelta(days=runtime.settings.voice.request_days)
-    _evaluate_after_commit(runtime, session, employee.id)
+    evaluate_after_commit(runtime, session, employee.id)
     log.info("voice request %s consented (%s)", request.id, request.intent)
-    hrbp = _hrbp(session, employee)
+    hrbp = hrbp_of(session, employee)
     who = hrbp.name if hrbp is not None else i18n.t("voice.yes.hr", locale)
     hours = runtime.settings.care.response_hours
     return i18n.t("voice.yes.done", locale, who=who, hours=hours, quote=request.quote or "")
