@@ -29,6 +29,7 @@ YES = frozenset({"是", "是的", "好", "好的", "1", "要", "可以", "行", 
 NO = frozenset({"不用", "先不用", "不", "不要", "不了", "2", "算了", "暂时不用", "no", "n", "not now"})
 _TRIM = re.compile(r"[\s,.!?;，。！？；~～…]+")
 _AFTER_COMMIT = "voice.evaluate_after_commit"
+_LISTENING = "voice.evaluate_listener"
 
 
 def parse_answer(text: str) -> bool | None:
@@ -117,22 +118,26 @@ def evaluate_after_commit(runtime: Runtime, session: Session, employee_id: int, 
     The engine reads committed data in its own session, so a consent (or an ended life event)
     raises or resolves its tag at once rather than at the nightly run.
     """
-    pending_pairs: set[tuple[int, str]] | None = session.info.get(_AFTER_COMMIT)
-    if pending_pairs is None:
-        pending_pairs = session.info[_AFTER_COMMIT] = set()
+    session.info.setdefault(_AFTER_COMMIT, set()).add((employee_id, source))
+    if session.info.get(_LISTENING):
+        return
+    session.info[_LISTENING] = True
 
-        def run(committed: Session) -> None:
-            from rules.engine import evaluate_employee
+    def run(committed: Session) -> None:
+        from rules.engine import evaluate_employee
 
-            for emp, src in sorted(committed.info.pop(_AFTER_COMMIT, set())):
-                try:
-                    evaluate_employee(runtime, emp, sources={src})
-                except Exception:
-                    # The consent is stored either way; the nightly evaluation raises the tag.
-                    log.exception("evaluating %s rules for employee %s after a consent failed", src, emp)
+        # after_commit also fires when a savepoint is released (commands run in one); other
+        # sessions see the data only once the outermost transaction commits.
+        if committed.in_nested_transaction() or not committed.info.get(_AFTER_COMMIT):
+            return
+        for emp, src in sorted(committed.info.pop(_AFTER_COMMIT)):
+            try:
+                evaluate_employee(runtime, emp, sources={src})
+            except Exception:
+                # The consent is stored either way; the nightly evaluation raises the tag.
+                log.exception("evaluating %s rules for employee %s after a consent failed", src, emp)
 
-        event.listen(session, "after_commit", run, once=True)
-    pending_pairs.add((employee_id, source))
+    event.listen(session, "after_commit", run)
 
 
 def resolve(
