@@ -140,6 +140,7 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
 def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
     from bot.data_cli import COMMANDS as DATA_COMMANDS
+    from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
@@ -156,6 +157,7 @@ def register_cli(app: Flask) -> None:
         *OUTBOX_COMMANDS,
         *REMINDER_COMMANDS,
         *SURVEY_COMMANDS,
+        *JOURNEY_COMMANDS,
         *REPORT_COMMANDS,
         *RULE_COMMANDS,
         *VOICE_COMMANDS,

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.errors import ConfigError
+from bot.journeys.settings import OnboardingSection
 from bot.metric_catalogue import MetricsSection
 from bot.voice.settings import CareSection, VoiceSection
 
@@ -285,6 +286,7 @@ class Settings(_Section):
     metrics: MetricsSection = MetricsSection()
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
+    onboarding: OnboardingSection = OnboardingSection()
     care: CareSection = CareSection()
     voice: VoiceSection = VoiceSection()
 

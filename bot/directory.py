@@ -40,6 +40,8 @@ class EmployeeRow(BaseModel):
     manager_userid: str | None = Field(default=None, max_length=64)
     hired_on: date | None = None
     hrbp_userid: str | None = Field(default=None, max_length=64)
+    # Only rows that carry the field change the mentor (a CSV without the column keeps /导师's choice).
+    mentor_userid: str | None = Field(default=None, max_length=64)
     birthday: str | None = None
     probation_ends_on: date | None = None
     position: str | None = Field(default=None, max_length=64)
@@ -160,11 +162,15 @@ def upsert_employees(session: Session, rows: Iterable[EmployeeRow], *, source: s
         emp.status = "left" if row.left_on else "active"
     session.flush()
     wanted = {r.manager_userid for r in rows if r.manager_userid} | {r.hrbp_userid for r in rows if r.hrbp_userid}
+    wanted |= {r.mentor_userid for r in rows if r.mentor_userid}
     ids = ids_by_userid(session, wanted)
     for row in rows:
         emp = existing[row.userid]
         emp.manager_id = ids.get(row.manager_userid) if row.manager_userid else None
         emp.hrbp_id = ids.get(row.hrbp_userid) if row.hrbp_userid else None
+        if "mentor_userid" in row.model_fields_set:
+            mentor_id = ids.get(row.mentor_userid) if row.mentor_userid else None
+            emp.mentor_id = mentor_id if mentor_id != emp.id else None
     session.flush()
     link_orphans(session)
     return stats
@@ -208,6 +214,7 @@ def employee_dict(emp: Employee, session: Session) -> dict[str, Any]:
         return session.scalar(select(Employee.userid).where(Employee.id == emp_id)) if emp_id else None
 
     dept = session.get(Department, emp.department_id) if emp.department_id else None
+    mentor = _mentor_field(emp, session)
     return {
         "userid": emp.userid,
         "name": emp.name,
@@ -217,7 +224,13 @@ def employee_dict(emp: Employee, session: Session) -> dict[str, Any]:
         "status": emp.status,
         "hired_on": emp.hired_on.isoformat() if emp.hired_on else None,
         "left_on": emp.left_on.isoformat() if emp.left_on else None,
-    }
+    } | mentor
+
+
+def _mentor_field(emp: Employee, session: Session) -> dict[str, Any]:
+    """``mentor_userid`` only when a mentor is set, so the long-standing shape stays as it was for everyone else."""
+    userid = session.scalar(select(Employee.userid).where(Employee.id == emp.mentor_id)) if emp.mentor_id else None
+    return {"mentor_userid": userid} if userid else {}
 
 
 __all__ = [

@@ -25,6 +25,7 @@ from bot.attendance.orphans import upsert_people
 from bot.directory import EmployeeRow
 from bot.errors import PlatformAPIError
 from bot.events import OrgChange
+from bot.journeys.start import cancel as cancel_journeys
 from bot.models import Department, Employee
 from bot.runtime import Runtime
 
@@ -141,6 +142,7 @@ def _leave(session: Session, runtime: Runtime, change: OrgChange) -> SyncResult:
         emp.leave_reason = reason or emp.leave_reason
         result.left += 1
     session.flush()
+    cancel_journeys(session, runtime, [e.id for e in known.values() if e.status == "left"])
     return result
 
 

@@ -30,6 +30,7 @@ from bot.runtime import Runtime
 EMPLOYEE_REQUIRED = ("userid", "name", "department", "manager_userid", "hired_on")
 EMPLOYEE_OPTIONAL = (
     "hrbp_userid",
+    "mentor_userid",
     "birthday",
     "probation_ends_on",
     "position",
@@ -196,6 +197,7 @@ def import_employees(session: Session, runtime: Runtime, path: Path, *, locale: 
         return report
     referenced = {(r.manager_userid, "manager_userid", n) for n, r in rows if r.manager_userid}
     referenced |= {(r.hrbp_userid, "hrbp_userid", n) for n, r in rows if r.hrbp_userid}
+    referenced |= {(r.mentor_userid, "mentor_userid", n) for n, r in rows if r.mentor_userid}
     unlinked = unknown_userids(session, {u for u, _, _ in referenced} - first_line.keys())
     for userid, column, line in sorted(referenced, key=lambda t: (t[2], t[1])):
         if userid in unlinked:

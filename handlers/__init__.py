@@ -13,10 +13,13 @@ def register_blueprints(app: Flask) -> None:
     from bot.reminders.hooks import remind_new_tags  # noqa: F401  (reminders follow every rule evaluation)
     from handlers import events_ingest  # noqa: F401  (punches, approvals, org changes → facts, directory)
     from handlers.api import register as register_api
+    from handlers.commands.journey_tasks import tasks  # noqa: F401  (/待办 /完成 /不适用 /稍后)
+    from handlers.commands.mentor import mentor  # noqa: F401  (/导师)
     from handlers.commands.reminder_actions import done  # noqa: F401  (/done /snooze /dismiss)
     from handlers.commands.survey_prefs import optout  # noqa: F401  (/optout /optin)
     from handlers.dashboard import register as register_dashboard
     from handlers.health import bp as health_bp
+    from handlers.journey_cards import journey_clicked  # noqa: F401  (journey task card buttons)
     from handlers.reminder_cards import reminder_clicked  # noqa: F401  (reminder card buttons)
     from handlers.routing_errors import install as install_routing_errors
     from handlers.simulator import bp as simulator_bp

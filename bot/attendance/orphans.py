@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.attendance import facts
 from bot.chunks import chunked
 from bot.directory import EmployeeRow, UpsertStats, ids_by_userid, upsert_employees
+from bot.journeys import start as journeys
 from bot.models import Approval, Employee, Punch
 from bot.runtime import Runtime
 from bot.sqlutil import IN_CHUNK
@@ -77,8 +78,11 @@ def link_and_compute(session: Session, runtime: Runtime, spans: dict[str, Span])
 
 
 def upsert_people(session: Session, runtime: Runtime, rows: list[EmployeeRow], *, source: str) -> UpsertStats:
-    """Upsert employees, link what arrived before them, and compute the facts of those days."""
+    """Upsert employees, link what arrived before them, compute the facts of those days, start journeys."""
     spans = orphan_spans(session, [r.userid for r in rows])
+    before = journeys.snapshot(session, [r.userid for r in rows])
     stats = upsert_employees(session, rows, source=source)
     link_and_compute(session, runtime, spans)
+    # Every entry path (platform event, CSV, API) comes through here: new hires start their journey.
+    journeys.after_upsert(session, runtime, before, [r.userid for r in rows], source)
     return stats

@@ -4,6 +4,7 @@ from bot.models.attendance import Approval, AttendanceDay, Punch
 from bot.models.base import Base
 from bot.models.care import CareAction, Reminder, Tag
 from bot.models.events import InboundEvent
+from bot.models.journeys import Journey, JourneyStep
 from bot.models.metrics import Metric
 from bot.models.org import Department, Employee
 from bot.models.outbox import LocalMessage, OutboxMessage
@@ -27,6 +28,8 @@ __all__ = [
     "Employee",
     "EvaluationRun",
     "InboundEvent",
+    "Journey",
+    "JourneyStep",
     "Lease",
     "LifeEvent",
     "LocalMessage",

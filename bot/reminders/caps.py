@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.journeys.budget import sends_on as journey_sends
 from bot.models import Reminder, Tag
 from bot.reminders.window import local_instant
 from bot.runtime import Runtime
@@ -30,7 +31,7 @@ def contacts(session: Session, employee_ids: Collection[int], since: datetime) -
 
 
 def individual_sends_today(runtime: Runtime, session: Session, recipient_ids: Collection[int]) -> dict[int, int]:
-    """Per recipient, reminders sent one by one (not in the digest) today, first sends and re-sends."""
+    """Per recipient, messages sent one by one today: reminders (not digests) and journey tasks."""
     if not recipient_ids:
         return {}
     today = runtime.today()
@@ -48,7 +49,11 @@ def individual_sends_today(runtime: Runtime, session: Session, recipient_ids: Co
         )
         .group_by(Reminder.recipient_id)
     )
-    return {recipient_id: int(count) for recipient_id, count in rows}
+    out = {recipient_id: int(count) for recipient_id, count in rows}
+    # Onboarding tasks share the budget: a recipient's day is one queue, whatever sent it.
+    for recipient_id, count in journey_sends(session, runtime.tz, today, recipient_ids).items():
+        out[recipient_id] = out.get(recipient_id, 0) + count
+    return out
 
 
 class ContactCap:

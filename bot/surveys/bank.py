@@ -129,6 +129,24 @@ BANK: tuple[QuestionDef, ...] = (
     ),
 )
 
+
+# Asked in the new-hire pulse of an onboarding journey ("需要哪些支持"); never chosen for regular pulses.
+SUPPORT_KEY = "support"
+BANK += (
+    QuestionDef(
+        SUPPORT_KEY,
+        "checkin",
+        "text",
+        None,
+        None,
+        *_checkin(
+            "这周工作中你需要哪些支持？直接回复文字即可；暂时不需要的话回复“跳过”。",
+            'What support do you need at work this week? Just reply in text, or reply "skip" if none.',
+        ),
+        optional=True,
+    ),
+)
+
 SCALE_KEYS: tuple[str, ...] = tuple(q.key for q in BANK if q.kind == "scale")
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from bot.config import SurveysSection
-from bot.models import Department, Employee, Survey
+from bot.journeys import definition
+from bot.models import Department, Employee, Journey, Survey
 from bot.reminders.leave import on_leave
 from bot.runtime import Runtime
 
@@ -34,6 +35,13 @@ def interval_days(cfg: SurveysSection, department: str | None, hired_on: date | 
 def due_on(runtime: Runtime, session: Session, day: date) -> list[Candidate]:
     """Active, not paused, not on leave employees whose last pulse is at least one interval old."""
     cfg = runtime.settings.surveys
+    onboarding = runtime.settings.onboarding
+    # A new hire in a journey gets the journey's weekly pulse instead of the regular cadence.
+    in_journey = (
+        exists().where(Journey.employee_id == Employee.id, Journey.status == "active")
+        if onboarding.enabled and any(s.is_pulse for s in definition.get(onboarding.journey_file).expanded())
+        else None
+    )
     last = (
         select(Survey.employee_id, func.max(Survey.scheduled_on).label("last_on"))
         .group_by(Survey.employee_id)
@@ -55,6 +63,7 @@ def due_on(runtime: Runtime, session: Session, day: date) -> list[Candidate]:
             Employee.status == "active",
             Employee.surveys_paused.is_(False),
             or_(Employee.hired_on.is_(None), Employee.hired_on <= day),
+            ~in_journey if in_journey is not None else true(),
         )
         .order_by(Employee.id)
     ).all()

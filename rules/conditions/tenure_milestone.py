@@ -1,7 +1,9 @@
 """``tenure_milestone``: today is day N after ``hired_on`` (new-hire touchpoints at day 7/30/60/90).
 
 Day N is ``hired_on + N`` days. A milestone that falls on a weekend or holiday is noticed on the
-next workday, so no touchpoint is lost to a day off.
+next workday, so no touchpoint is lost to a day off. A hire with an onboarding journey is left
+out: the journey's HR check-ins (day 7/30/60/90, with their evidence and talking points) replace
+these tags, so HR is not asked twice.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.models import Employee
+from bot.models import Employee, Journey
 from rules import fmt
 from rules.conditions.datewindow import since_last_workday
 from rules.context import EvalContext, Matches
@@ -29,7 +31,11 @@ def evaluate(cond: TenureMilestone, ctx: EvalContext) -> Matches:
     if not hires:
         return {}
     rows = ctx.session.execute(
-        select(Employee.id, Employee.hired_on).where(ctx.in_scope(), Employee.hired_on.in_(list(hires)))
+        select(Employee.id, Employee.hired_on).where(
+            ctx.in_scope(),
+            Employee.hired_on.in_(list(hires)),
+            Employee.id.not_in(select(Journey.employee_id).where(Journey.status.in_(("active", "completed")))),
+        )
     )
     out: Matches = {}
     for emp, hired_on in rows:
