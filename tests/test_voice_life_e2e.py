@@ -88,6 +88,11 @@ def test_message_yes_then_category_note_and_consent_with_note_reaches_hr(
     sent = _hr_digest(runtime, clock, fake_platform)
     assert "家人生病" in sent and NOTE in sent and "张三" in sent
     assert not fake_platform.to("mgr1")  # nothing here is shown to a manager
+    for command in ("/status 张三", "/tags", "/team"):
+        seen = chat.say("mgr1", command)
+        assert "家庭事项" not in seen and "家人生病" not in seen and "住院" not in seen, command
+    assert "员工申报了家庭事项" in chat.say("hrbp1", "/status 张三")  # HR covering them does see it
+    assert "家人生病" in chat.say("zhangsan", "/status")  # and so do they themselves
     assert "已跟进" in chat.say("hrbp1", f"/done {reminder.id}")
     with db.session() as s:
         assert s.get(Reminder, reminder.id).status == "done"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy import ColumnElement, true
+
 from bot import i18n, rulebook
 from bot.models import Tag
 from bot.runtime import Runtime
@@ -53,6 +55,25 @@ def risk_rule_ids(runtime: Runtime) -> tuple[str, ...]:
     ruleset = rulebook.ruleset(runtime)
     ids = tuple(rule.id for rule in ruleset if rule.category == "risk") if ruleset is not None else ()
     return ids or DEFAULT_RISK_RULES
+
+
+def hr_only_rule_ids(runtime: Runtime) -> tuple[str, ...]:
+    """Rules whose tags only HR sees: what employees declared for HR (``audience = "hr"``, ``category = "life"``).
+
+    Interim until the shared visibility policy (issue 12) renders every surface.
+    """
+    ruleset = rulebook.ruleset(runtime)
+    if ruleset is None:
+        return ("family_event", "voice_request", "voice_distress")
+    return tuple(rule.id for rule in ruleset if rule.audience == "hr" and rule.category == "life")
+
+
+def tag_visible(runtime: Runtime, roles: frozenset[str] | set[str]) -> ColumnElement[bool]:
+    """A condition on ``Tag`` hiding HR-only tags from callers without the HR role (managers)."""
+    ids = hr_only_rule_ids(runtime)
+    if "hr" in roles or not ids:
+        return true()
+    return Tag.rule_id.not_in(ids)
 
 
 def _generic(evidence: dict[str, Any], locale: str) -> str:

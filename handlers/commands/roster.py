@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Subquery, case, func, select
 
 from bot.models import Employee, Tag
 from handlers.commands.context import CommandContext
+from handlers.commands.evidence import tag_visible
 
 RANKS = {"high": 0, "medium": 1, "low": 2}
 SEVERITIES = ("high", "medium", "low")
@@ -25,11 +26,11 @@ def _rank() -> ColumnElement[int]:
     return case(RANKS, value=Tag.severity, else_=len(RANKS))
 
 
-def _per_person(members: ColumnElement[bool], rule_id: str | None) -> Subquery:
+def _per_person(ctx: CommandContext, members: ColumnElement[bool], rule_id: str | None) -> Subquery:
     stmt = (
         select(Tag.employee_id.label("employee_id"), func.min(_rank()).label("rank"))
         .join(Employee, Employee.id == Tag.employee_id)
-        .where(Tag.status == "active", members)
+        .where(Tag.status == "active", members, tag_visible(ctx.runtime, ctx.roles))
         .group_by(Tag.employee_id)
     )
     if rule_id is not None:
@@ -39,7 +40,7 @@ def _per_person(members: ColumnElement[bool], rule_id: str | None) -> Subquery:
 
 def counts(ctx: CommandContext, members: ColumnElement[bool], rule_id: str | None = None) -> dict[str, int]:
     """How many of ``members`` have active tags, by their highest severity."""
-    per = _per_person(members, rule_id)
+    per = _per_person(ctx, members, rule_id)
     rows = ctx.session.execute(select(per.c.rank, func.count()).group_by(per.c.rank)).all()
     by_rank = {int(rank): int(n) for rank, n in rows}
     return {sev: by_rank.get(rank, 0) for sev, rank in RANKS.items()}
@@ -49,7 +50,7 @@ def people(
     ctx: CommandContext, members: ColumnElement[bool], severity: str, rule_id: str | None = None
 ) -> list[TaggedPerson]:
     """Up to ``LIST_CAP`` members whose highest severity is ``severity``, by name, with their rules."""
-    per = _per_person(members, rule_id)
+    per = _per_person(ctx, members, rule_id)
     found = list(
         ctx.session.scalars(
             select(Employee)
@@ -64,7 +65,9 @@ def people(
     rules: dict[int, list[str]] = {}
     stmt = (
         select(Tag.employee_id, Tag.rule_id)
-        .where(Tag.status == "active", Tag.employee_id.in_([e.id for e in found]))
+        .where(
+            Tag.status == "active", Tag.employee_id.in_([e.id for e in found]), tag_visible(ctx.runtime, ctx.roles)
+        )
         .order_by(_rank(), Tag.raised_on.desc())
     )
     if rule_id is not None:

@@ -14,7 +14,7 @@ from bot.models import CareAction, Employee, Tag
 from handlers.commands import registry
 from handlers.commands.attendance import attendance_lines
 from handlers.commands.context import CommandContext
-from handlers.commands.evidence import evidence_text, rule_name, severity_label
+from handlers.commands.evidence import evidence_text, rule_name, severity_label, tag_visible
 from handlers.commands.people import department_names, dept_of, resolve
 from handlers.commands.pulse import checkin_lines, participation_line
 from handlers.commands.text import Section, limit_for, plain, render
@@ -65,12 +65,15 @@ def _header(ctx: CommandContext, person: Employee) -> list[str]:
     return [first, " · ".join(facts)] if facts else [first]
 
 
-def _tags(ctx: CommandContext, person: Employee) -> Section:
+def _tags(ctx: CommandContext, person: Employee, *, as_hr: bool) -> Section:
     rank = case({"high": 0, "medium": 1, "low": 2}, value=Tag.severity, else_=3)
+    # What someone declared for HR (life events, requests to talk) is never shown to a manager.
+    own = ctx.caller is not None and ctx.caller.id == person.id
+    visible = tag_visible(ctx.runtime, {"hr"} if as_hr or own else set())
     tags = list(
         ctx.session.scalars(
             select(Tag)
-            .where(Tag.employee_id == person.id, Tag.status == "active")
+            .where(Tag.employee_id == person.id, Tag.status == "active", visible)
             .order_by(rank, Tag.raised_on.desc(), Tag.id.desc())
         )
     )
@@ -123,7 +126,7 @@ def _hr_covers(ctx: CommandContext, person: Employee) -> bool:
 def status_reply(ctx: CommandContext, person: Employee) -> Reply:
     """The full status of ``person`` (already checked to be in the caller's scope), audited."""
     as_hr = _hr_covers(ctx, person)
-    tags = _tags(ctx, person)
+    tags = _tags(ctx, person, as_hr=as_hr)
     sections = [
         Section(lines=_header(ctx, person)),
         tags,

@@ -10,7 +10,7 @@ from bot.dispatch import Reply
 from bot.models import Employee, Tag
 from handlers.commands import registry, roster
 from handlers.commands.context import CommandContext
-from handlers.commands.evidence import known_rules, rule_name, severity_label
+from handlers.commands.evidence import known_rules, rule_name, severity_label, tag_visible
 from handlers.commands.people import department_names, dept_of
 from handlers.commands.text import Section, layout, limit_for, plain
 
@@ -156,7 +156,8 @@ def _one_rule(ctx: CommandContext, members: ColumnElement[bool], rule_id: str) -
 )
 def tags(ctx: CommandContext) -> Reply:
     """List who carries a tag now (one rule, or a summary of all), within the caller's scope."""
-    members = _members(ctx)
+    # HR-only tags (what someone declared for HR) stay out of a manager's lists.
+    members = and_(_members(ctx), tag_visible(ctx.runtime, ctx.roles))
     if not ctx.args:
         return _overview(ctx, members)
     present = ctx.session.scalars(
