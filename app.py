@@ -10,7 +10,7 @@ from flask import Flask
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, load_settings
-from bot.db import Database
+from bot.db import Database, Timeouts
 from bot.platforms.configured import configured_platforms
 from bot.platforms.local import LocalPlatform
 from bot.runtime import EXTENSION_KEY, Runtime
@@ -28,7 +28,14 @@ def create_app(config: Settings | Mapping[str, Any] | None = None, *, clock: Clo
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     clock = clock or SystemClock()
-    db = Database(settings.database.url, echo=settings.database.echo, clock=clock)
+    cfg = settings.database
+    timeouts = Timeouts(
+        connect=cfg.connect_timeout_seconds,
+        statement=cfg.statement_timeout_seconds,
+        lock=cfg.lock_timeout_seconds,
+        pool=cfg.pool_timeout_seconds,
+    )
+    db = Database(cfg.url, echo=cfg.echo, clock=clock, timeouts=timeouts)
     runtime = Runtime(
         settings=settings,
         db=db,

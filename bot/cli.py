@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import date
 
@@ -97,10 +98,21 @@ def scheduler() -> None:
     runtime.extras["app"] = current_app._get_current_object()  # type: ignore[attr-defined]
     sched = build(runtime, blocking=True)
     click.echo(f"scheduler starting with {len(registered_jobs())} jobs (timezone {runtime.settings.app.timezone})")
+
+    def stop(signum: int, _frame: object) -> None:
+        # A deploy sends SIGTERM: leave start() so the lease is released now, not after it expires.
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         sched.start()
     except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if sched.running:
+            sched.shutdown(wait=False)
         runtime.extras["leader"].release()
+        click.echo("scheduler stopped; lease released")
 
 
 @click.command("demo")

@@ -81,6 +81,11 @@ class AppSection(_Section):
 class DatabaseSection(_Section):
     url: str = "sqlite:///instance/carebot.db"
     echo: bool = False
+    # A database that stops answering must not freeze the web tier: every wait is bounded.
+    connect_timeout_seconds: int = Field(default=5, ge=1, le=120)
+    statement_timeout_seconds: int = Field(default=60, ge=1, le=3600)
+    lock_timeout_seconds: int = Field(default=10, ge=1, le=600)
+    pool_timeout_seconds: int = Field(default=10, ge=1, le=600)
 
     @field_validator("url")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,23 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine; SQLite files get their folder created and sensible pragmas."""
+@dataclass(frozen=True)
+class Timeouts:
+    """Bounded waits on the database (the ``[database]`` ``*_timeout_seconds`` keys)."""
+
+    connect: int = 5
+    statement: int = 60
+    lock: int = 10
+    pool: int = 10
+
+
+def make_engine(url: str, *, echo: bool = False, timeouts: Timeouts | None = None) -> Engine:
+    """Create an engine; SQLite files get their folder created and sensible pragmas.
+
+    On PostgreSQL every wait is bounded (connect, statement, lock, pool checkout), so a database
+    that stops answering turns into quick errors instead of web workers frozen until gunicorn kills them.
+    """
+    t = timeouts or Timeouts()
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if parsed.get_backend_name() == "sqlite":
@@ -46,17 +62,35 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+    options = f"-c statement_timeout={t.statement * 1000} -c lock_timeout={t.lock * 1000}"
+    kwargs.update(
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        pool_timeout=t.pool,
+        connect_args={
+            "connect_timeout": t.connect,
+            "options": options,
+            # A peer that vanished (network, a frozen host) is noticed by TCP instead of never.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": t.connect * 1000,
+        },
+    )
     return create_engine(parsed, **kwargs)
 
 
 class Database:
     """One engine and its session factory; every session carries the runtime's clock."""
 
-    def __init__(self, url: str, *, echo: bool = False, clock: Clock | None = None) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, clock: Clock | None = None, timeouts: Timeouts | None = None
+    ) -> None:
         self.url = url
         self.clock: Clock = clock or SystemClock()
-        self.engine = make_engine(url, echo=echo)
+        self.engine = make_engine(url, echo=echo, timeouts=timeouts)
         # Same pool, plus the clock as an execution option (read by models.base.stamp_now).
         bind = self.engine.execution_options(**{CLOCK_OPTION: self.clock})
         self._factory = sessionmaker(bind, expire_on_commit=False, info={"clock": self.clock})

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import session_now
 from bot.dispatch import Context, Reply, dispatch
 from bot.events import Event
 from bot.models import InboundEvent
+from bot.payloads import bounded_key, storable
 from bot.runtime import Runtime
 from bot.sqlutil import dialect_insert
 
@@ -60,13 +61,28 @@ def register_reply_sink(platform: str, fn: ReplySink) -> None:
     _sinks[platform] = fn
 
 
-def store(session: Session, platform: str, key: str, event_type: str, payload: dict[str, Any]) -> tuple[int, bool]:
-    """Insert the event unless its key is known. Returns ``(event id, newly stored)``."""
+def store(
+    session: Session,
+    platform: str,
+    key: str,
+    event_type: str,
+    payload: dict[str, Any],
+    *,
+    raw: bytes | None = None,
+) -> tuple[int, bool]:
+    """Insert the event unless its key is known. Returns ``(event id, newly stored)``.
+
+    A payload the database could not store (NUL, lone surrogates) is stored sanitised, with the
+    original in ``raw_payload``; ``raw`` keeps bytes that could not be parsed at all.
+    """
+    key = bounded_key(key)
+    payload, original = storable(payload)
     values = {
         "platform": platform,
-        "idempotency_key": key[:255],
+        "idempotency_key": key,
         "event_type": event_type[:64],
         "payload": payload,
+        "raw_payload": raw if raw is not None else original,
         "status": "pending",
         "attempts": 0,
         "received_at": session_now(session),
@@ -81,7 +97,7 @@ def store(session: Session, platform: str, key: str, event_type: str, payload: d
     if new_id is not None:
         return new_id, True
     existing = session.scalar(
-        select(InboundEvent.id).where(InboundEvent.platform == platform, InboundEvent.idempotency_key == key[:255])
+        select(InboundEvent.id).where(InboundEvent.platform == platform, InboundEvent.idempotency_key == key)
     )
     assert existing is not None
     return existing, False
@@ -96,7 +112,7 @@ def _claim(session: Session, event_id: int) -> bool:
             InboundEvent.status.in_(("pending", "failed")),
             InboundEvent.attempts < MAX_ATTEMPTS,
         )
-        .values(status="processing", attempts=InboundEvent.attempts + 1)
+        .values(status="processing", attempts=InboundEvent.attempts + 1, claimed_at=session_now(session))
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -148,14 +164,15 @@ def process(runtime: Runtime, event_id: int, *, sink: ReplySink | None = None) -
 def reclaim_stuck(runtime: Runtime, older_than: timedelta) -> int:
     """Mark events left "processing" by a crashed worker as failed, so the sweep retries them.
 
-    The schema keeps no claim time, so age is measured from receipt: web workers only process
-    events they have just received, so an old "processing" row is one nobody is working on.
+    Age is measured from the claim, not from receipt: an event received long ago and claimed just
+    before the database died is retried ``older_than`` after that claim, not 15 minutes late or early.
     """
     cutoff = runtime.clock.now() - older_than
     with runtime.db.session() as s:
+        claimed = func.coalesce(InboundEvent.claimed_at, InboundEvent.received_at)
         result = s.execute(
             update(InboundEvent)
-            .where(InboundEvent.status == "processing", InboundEvent.received_at < cutoff)
+            .where(InboundEvent.status == "processing", claimed < cutoff)
             .values(status="failed", error="interrupted while processing (worker stopped)")
         )
         count = int(result.rowcount)  # type: ignore[attr-defined]

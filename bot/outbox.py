@@ -18,7 +18,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -26,8 +26,10 @@ from bot import outbox_pacing
 from bot.db import session_now
 from bot.errors import PlatformAPIError
 from bot.models import OutboxMessage
+from bot.payloads import bounded_key
 from bot.platforms.base import Button, Card, SendResult
 from bot.runtime import Runtime
+from bot.scheduler import current_leader
 from bot.sqlutil import dialect_insert
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,10 @@ Kind = Literal["text", "markdown", "card", "card_update", "reply"]
 MAX_ATTEMPTS = 8  # default of [outbox].max_attempts
 BASE_DELAY_SECONDS = 30
 MAX_DELAY_SECONDS = 3600
-STALE_SENDING = timedelta(minutes=10)
+# A claimed row is "sending" until its claim deadline (next_attempt_at): long enough for one call
+# with its timeouts, renewed just before the send, so a killed worker's unsent rows are retried
+# within two minutes instead of ten, and a slow worker never sends a row someone else re-claimed.
+CLAIM_SECONDS = 120
 FINAL_STATUSES = ("sent", "failed", "duplicate")
 
 
@@ -72,7 +77,7 @@ def enqueue(
     """
     now = session_now(session)
     values: dict[str, Any] = {
-        "idempotency_key": key[:255],
+        "idempotency_key": bounded_key(key),
         "platform": platform,
         "recipient": recipient,
         "kind": kind,
@@ -129,14 +134,15 @@ def deliver(runtime: Runtime, msg: OutboxMessage) -> SendResult:
 def _due(now: datetime) -> Any:
     return or_(
         (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
-        # A worker that died mid-send leaves "sending" rows; retry them after a while.
-        (OutboxMessage.status == "sending") & (OutboxMessage.next_attempt_at <= now - STALE_SENDING),
+        # A worker that died mid-send leaves "sending" rows; retry them once their claim lapsed.
+        (OutboxMessage.status == "sending") & (OutboxMessage.next_attempt_at <= now),
     )
 
 
 def _claim(runtime: Runtime, limit: int, counts: dict[str, int]) -> list[OutboxMessage]:
     """Pace up to ``limit`` due rows and mark the admitted ones ``sending``; returns them (detached)."""
     now = runtime.clock.now()
+    deadline = now + timedelta(seconds=CLAIM_SECONDS)
     with runtime.db.session() as s:
         due = select(OutboxMessage).where(_due(now)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         due = due.limit(limit)
@@ -174,7 +180,7 @@ def _claim(runtime: Runtime, limit: int, counts: dict[str, int]) -> list[OutboxM
                 s.scalars(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(decided.admit), _due(now))
-                    .values(status="sending", next_attempt_at=now, attempts=OutboxMessage.attempts + 1)
+                    .values(status="sending", next_attempt_at=deadline, attempts=OutboxMessage.attempts + 1)
                     .returning(OutboxMessage.id)
                     .execution_options(synchronize_session=False)
                 )
@@ -186,7 +192,7 @@ def _claim(runtime: Runtime, limit: int, counts: dict[str, int]) -> list[OutboxM
     got = set(ids)
     claimed = [r for r in rows if r.id in got]
     for row in claimed:  # what the UPDATE wrote, without reading the rows again
-        row.status, row.next_attempt_at, row.attempts = "sending", now, row.attempts + 1
+        row.status, row.next_attempt_at, row.attempts = "sending", deadline, row.attempts + 1
     return claimed
 
 
@@ -200,7 +206,14 @@ def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
         # SQLite allows one writer; a concurrent drain holding it means this one has nothing to do.
         log.info("outbox claim skipped: %s", type(exc.orig).__name__ if exc.orig else type(exc).__name__)
         return counts
-    for msg in claimed:
+    for index, msg in enumerate(claimed):
+        if not _confirm_claim(runtime, msg):
+            if _deposed(runtime):
+                # A scheduler that lost its lease stops at once and hands the rest back.
+                counts["released"] = _release(runtime, claimed[index:])
+                log.warning("outbox drain stopped: this scheduler is no longer the leader")
+                break
+            continue  # someone re-claimed this row after our claim lapsed: it is theirs now
         try:
             result = deliver(runtime, msg)
         except PlatformAPIError as exc:
@@ -212,6 +225,54 @@ def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
             outcome = "sent"
         counts[outcome] += 1
     return counts
+
+
+def _still_ours(msg: OutboxMessage) -> Any:
+    """The row is still in the claim we made: "sending" with the attempt count our claim gave it."""
+    return and_(
+        OutboxMessage.id == msg.id, OutboxMessage.status == "sending", OutboxMessage.attempts == msg.attempts
+    )
+
+
+def _deposed(runtime: Runtime) -> bool:
+    leader = current_leader.get()
+    if leader is None:
+        return False
+    with runtime.db.session() as s:
+        return not s.scalar(select(leader.fence(runtime.clock.now())))
+
+
+def _confirm_claim(runtime: Runtime, msg: OutboxMessage) -> bool:
+    """Renew the row's claim just before sending it; False if it is no longer ours to send.
+
+    The row must still be "sending" with the attempt count our claim gave it (nobody re-claimed it
+    after a lapse), and a scheduler must still hold its lease with the same fencing token.
+    """
+    now = runtime.clock.now()
+    stmt = (
+        update(OutboxMessage)
+        .where(_still_ours(msg))
+        .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+    )
+    leader = current_leader.get()
+    if leader is not None:
+        stmt = stmt.where(leader.fence(now))
+    with runtime.db.session() as s:
+        return bool(s.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+def _release(runtime: Runtime, rows: list[OutboxMessage]) -> int:
+    """Hand claimed, unsent rows back as pending (their attempt not used), for the next leader."""
+    released = 0
+    with runtime.db.session() as s:
+        for msg in rows:
+            result = s.execute(
+                update(OutboxMessage)
+                .where(_still_ours(msg))
+                .values(status="pending", attempts=msg.attempts - 1, next_attempt_at=runtime.clock.now())
+            )
+            released += int(result.rowcount)  # type: ignore[attr-defined]
+    return released
 
 
 def drain(runtime: Runtime, *, max_rounds: int = 50) -> dict[str, int]:

@@ -11,13 +11,14 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, case, exists, or_, select, update
 
 from bot.models import Lease
 from bot.runtime import Runtime
@@ -39,6 +40,10 @@ class JobSpec:
 
 
 _jobs: dict[str, JobSpec] = {}
+
+# The leader whose job is running in this context: sends made by a scheduled job are fenced by it
+# (a web worker or the CLI draining the outbox is not, and is never deposed).
+current_leader: ContextVar[Leader | None] = ContextVar("current_leader", default=None)
 
 
 def job(
@@ -63,9 +68,20 @@ class Leader:
     def __init__(self, runtime: Runtime, holder: str | None = None) -> None:
         self.runtime = runtime
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self.generation: int | None = None  # the fencing token of the lease this process holds
+        self.stopped = False  # set by release(): a job thread still running must not take the lease back
+        # Serialises acquisition and release: a job thread renewing the lease while SIGTERM releases
+        # it would otherwise write its renewal after the release (seen: the lease held 60 s more).
+        self._lock = threading.Lock()
 
     def try_acquire(self) -> bool:
         """Take or renew the lease; True when this process is the leader now."""
+        with self._lock:
+            if self.stopped:
+                return False
+            return self._acquire()
+
+    def _acquire(self) -> bool:
         now = self.runtime.clock.now()
         expires = now + timedelta(seconds=LEASE_SECONDS)
         with self.runtime.db.session() as s:
@@ -77,17 +93,45 @@ class Leader:
             result = s.execute(
                 update(Lease)
                 .where(Lease.name == LEASE_NAME, or_(Lease.holder == self.holder, Lease.expires_at < now))
-                .values(holder=self.holder, expires_at=expires)
+                .values(
+                    holder=self.holder,
+                    expires_at=expires,
+                    # A takeover (or a comeback after losing it) starts a new generation.
+                    generation=case(
+                        (Lease.holder == self.holder, Lease.generation), else_=Lease.generation + 1
+                    ),
+                )
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            if not result.rowcount:  # type: ignore[attr-defined]
+                self.generation = None
+                return False
+            self.generation = s.scalar(select(Lease.generation).where(Lease.name == LEASE_NAME))
+            return True
+
+    def fence(self, now: datetime) -> ColumnElement[bool]:
+        """SQL that is true only while this process still holds the lease it acquired (fencing token).
+
+        Writes that must not outlive leadership (sending a claimed message) add it to their WHERE
+        clause, so a leader that was frozen past its lease stops at once when it resumes.
+        """
+        return exists().where(
+            Lease.name == LEASE_NAME,
+            Lease.holder == self.holder,
+            Lease.generation == (self.generation if self.generation is not None else -1),
+            Lease.expires_at > now,
+        )
 
     def release(self) -> None:
-        with self.runtime.db.session() as s:
-            s.execute(
-                update(Lease)
-                .where(Lease.name == LEASE_NAME, Lease.holder == self.holder)
-                .values(expires_at=self.runtime.clock.now() - timedelta(seconds=1))
-            )
+        """Give the lease up at once (on shutdown), so a standby takes over without waiting it out."""
+        with self._lock:
+            self.stopped = True
+            self.generation = None
+            with self.runtime.db.session() as s:
+                s.execute(
+                    update(Lease)
+                    .where(Lease.name == LEASE_NAME, Lease.holder == self.holder)
+                    .values(expires_at=self.runtime.clock.now() - timedelta(seconds=1))
+                )
 
 
 def _guarded(runtime: Runtime, leader: Leader, spec: JobSpec) -> Callable[[], None]:
@@ -95,11 +139,14 @@ def _guarded(runtime: Runtime, leader: Leader, spec: JobSpec) -> Callable[[], No
         if not leader.try_acquire():
             log.debug("job %s skipped: another scheduler is the leader", spec.id)
             return
+        token = current_leader.set(leader)
         try:
             with runtime.extras["app"].app_context():
                 spec.func(runtime)
         except Exception:
             log.exception("scheduled job %s failed", spec.id)
+        finally:
+            current_leader.reset(token)
 
     return run
 

@@ -13,11 +13,13 @@ def register_blueprints(app: Flask) -> None:
     from bot.reminders.hooks import remind_new_tags  # noqa: F401  (reminders follow every rule evaluation)
     from handlers import events_ingest  # noqa: F401  (punches, approvals, org changes → facts, directory)
     from handlers.api import register as register_api
+    from handlers.commands.growth import growth  # noqa: F401  (/成长)
     from handlers.commands.journey_tasks import tasks  # noqa: F401  (/待办 /完成 /不适用 /稍后)
     from handlers.commands.mentor import mentor  # noqa: F401  (/导师)
     from handlers.commands.reminder_actions import done  # noqa: F401  (/done /snooze /dismiss)
     from handlers.commands.survey_prefs import optout  # noqa: F401  (/optout /optin)
     from handlers.dashboard import register as register_dashboard
+    from handlers.growth_page import bp as growth_page_bp
     from handlers.health import bp as health_bp
     from handlers.journey_cards import journey_clicked  # noqa: F401  (journey task card buttons)
     from handlers.reminder_cards import reminder_clicked  # noqa: F401  (reminder card buttons)
@@ -34,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks_dingtalk_bp)
     app.register_blueprint(webhooks_wecom_bp)
     register_dashboard(app)  # /dashboard: HR only (token or, in local development, an HR employee)
+    app.register_blueprint(growth_page_bp)  # /growth/<signed token>: one employee's own chart
     runtime = app.extensions["carebot"]
     # The simulator impersonates any user: only with the local platform or in development.
     if runtime.settings.platform.default == "local" or runtime.settings.app.environment == "development":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -74,6 +75,19 @@ def callback_crypto(
         return None
     runtime.extras[key] = crypto
     return crypto
+
+
+def store_unparseable(runtime: Runtime, platform: str, body: bytes | str, error: Exception) -> None:
+    """Keep a verified callback whose content cannot be parsed, as bytes, under a key of its hash.
+
+    It is stored as the event type ``unparseable`` (which nothing processes) so the platform can be
+    acknowledged instead of re-sending it forever, and an operator can still read what came.
+    """
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    key = "sha256:raw:" + hashlib.sha256(raw).hexdigest()
+    with runtime.db.session() as s:
+        event_id, _ = inbox.store(s, platform, key, "unparseable", {"error": str(error)}, raw=raw)
+    log.warning("%s callback stored unparsed as inbound event %s: %s", platform, event_id, type(error).__name__)
 
 
 def store(runtime: Runtime, platform: str, key: str, event_type: str, payload: dict[str, Any]) -> tuple[int, bool]:

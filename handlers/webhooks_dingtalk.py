@@ -19,13 +19,14 @@ from bot.dispatch import Reply
 from bot.errors import BadPayload, InvalidSignature
 from bot.inbox import StoredEvent
 from bot.inbox_executor import after_commit, push_outbox
+from bot.payloads import TooDeep, loads_object
 from bot.platforms import dingtalk_inbound_chat as chat
 from bot.platforms.crypto import CallbackCrypto, random_nonce
 from bot.platforms.dingtalk_fields import field
 from bot.platforms.dingtalk_inbound import event_key, event_type_of
 from bot.platforms.inbound_replies import enqueue_reply, reply_key
 from bot.runtime import Runtime, get_runtime
-from handlers.webhooks_common import callback_crypto, install_error_handlers, refuse, store
+from handlers.webhooks_common import callback_crypto, install_error_handlers, refuse, store, store_unparseable
 
 log = logging.getLogger(__name__)
 
@@ -50,16 +51,6 @@ def _crypto(runtime: Runtime) -> CallbackCrypto | None:
     return callback_crypto(runtime, "dingtalk", cfg.callback_token, cfg.callback_aes_key, [cfg.app_key, cfg.corp_id])
 
 
-def _json_object(raw: bytes | str, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadPayload(f"malformed JSON {what}") from None
-    if not isinstance(value, dict):
-        raise BadPayload(f"{what} must be a JSON object")
-    return value
-
-
 # -- event subscription ----------------------------------------------------------------------------
 @bp.post("/events")
 def events() -> Response:
@@ -75,7 +66,7 @@ def events() -> Response:
     if not signature or not timestamp or not nonce:
         return refuse("dingtalk", "events", "missing signature, timestamp or nonce")
     try:
-        envelope = _json_object(request.get_data(cache=False), "body")
+        envelope = loads_object(request.get_data(cache=False), "body")
         encrypt = envelope.get("encrypt")
         if not isinstance(encrypt, str) or not encrypt:
             raise BadPayload("body without 'encrypt'")
@@ -87,12 +78,17 @@ def events() -> Response:
     except InvalidSignature as exc:
         return refuse("dingtalk", "events", str(exc))
     try:
-        payload = _json_object(plaintext, "event")
+        payload = loads_object(plaintext, "event")
+    except TooDeep as exc:
+        # Valid JSON from DingTalk that no parser should recurse into: refusing it means it is
+        # re-sent forever, so keep the bytes and acknowledge.
+        store_unparseable(runtime, "dingtalk", plaintext, exc)
     except BadPayload as exc:
         return refuse("dingtalk", "events", str(exc), 400)
-    event_id, created = store(runtime, "dingtalk", event_key(payload), event_type_of(payload), payload)
-    if created:
-        after_commit(runtime, [event_id])
+    else:
+        event_id, created = store(runtime, "dingtalk", event_key(payload), event_type_of(payload), payload)
+        if created:
+            after_commit(runtime, [event_id])
     now_ms = str(int(runtime.clock.now().timestamp() * 1000))
     sealed = crypto.seal("success", timestamp=now_ms, nonce=random_nonce(16), receiver_id=receiver)
     return jsonify(
@@ -128,7 +124,7 @@ def robot() -> Response:
     except InvalidSignature as exc:
         return refuse("dingtalk", "robot", str(exc))
     try:
-        payload = _json_object(request.get_data(cache=False), "body")
+        payload = loads_object(request.get_data(cache=False), "body")
     except BadPayload as exc:
         return refuse("dingtalk", "robot", str(exc), 400)
     key = chat.robot_key(payload)
@@ -200,7 +196,7 @@ def cards() -> Response:
         except InvalidSignature as exc:
             return refuse("dingtalk", "cards", str(exc))
     try:
-        payload = _json_object(request.get_data(cache=False), "body")
+        payload = loads_object(request.get_data(cache=False), "body")
         chat.validate_card(payload)
     except BadPayload as exc:
         return refuse("dingtalk", "cards", str(exc), 400)

@@ -138,6 +138,25 @@ EXPECTED: dict[str, Any] = {
             {"department": "销售部", "question": "supported", "respondents": 5, "suppressed": True, "average": None},
         ],
     },
+    "new_hires": {
+        "journeys_started": 0,
+        "early_days": 90,
+        "steps_by_role": [],
+        # e2, hired 2026-11-09, is a cohort of one: only its size shows.
+        "cohorts": [
+            {
+                "month": "2026-11",
+                "people": 1,
+                "suppressed": True,
+                "probation_decided": None,
+                "probation_passed": None,
+                "probation_pass_rate": None,
+                "early_observed": None,
+                "early_leavers": None,
+                "early_leaver_rate": None,
+            }
+        ],
+    },
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
@@ -25,8 +25,12 @@ class InboundEvent(Base):
     idempotency_key: Mapped[str] = mapped_column(String(255))
     event_type: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # The payload as received (ASCII JSON) when it had to be sanitised to be stored (NUL, lone surrogates).
+    raw_payload: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|processed|failed|ignored
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
+    # When a worker last claimed it: a stuck "processing" row is judged by this, not by its receipt.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -29,6 +29,8 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(128))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The fencing token: +1 each time the lease changes hands, so a deposed holder's writes can be refused.
+    generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class EvaluationRun(Base):

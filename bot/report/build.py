@@ -17,6 +17,7 @@ from bot.report.model import (
     TimeToAct,
     Turnover,
 )
+from bot.report.new_hires import new_hires
 from bot.report.period import Period
 from bot.report.stats import WorkingTime, percentile
 from bot.runtime import Runtime
@@ -106,4 +107,5 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
             baseline_minutes_per_chat=cfg.baseline_minutes_per_chat,
         ),
         team_pulse=TeamPulse(floor, tuple(company), tuple(departments)),
+        new_hires=new_hires(runtime, session, period, floor),
     )

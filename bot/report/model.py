@@ -226,6 +226,61 @@ class TeamPulse:
 
 
 @dataclass(frozen=True)
+class RoleSteps:
+    """Section 6: journey steps of one assignee role due in the period, and how many were done on time.
+
+    ``hires`` counts the new hires (journeys) behind the steps: the group size for suppression.
+    """
+
+    role: str
+    hires: int
+    suppressed: bool
+    due: int | None
+    on_time: int | None
+    late: int | None
+    open: int | None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return None if self.on_time is None or not self.due else self.on_time / self.due
+
+
+@dataclass(frozen=True)
+class HireCohort:
+    """Section 6: the people hired in one month — probation outcomes and early leavers, as of the period's end."""
+
+    month: str  # YYYY-MM
+    people: int
+    suppressed: bool
+    probation_decided: int | None  # people whose probation has ended by the period's last day
+    probation_passed: int | None
+    early_observed: int | None  # people whose first 90 days are over
+    early_leavers: int | None  # left within 90 days of the hire date
+
+    @property
+    def probation_pass_rate(self) -> float | None:
+        if self.probation_passed is None or not self.probation_decided:
+            return None
+        return self.probation_passed / self.probation_decided
+
+    @property
+    def early_leaver_rate(self) -> float | None:
+        if self.early_leavers is None or not self.early_observed:
+            return None
+        return self.early_leavers / self.early_observed
+
+
+@dataclass(frozen=True)
+class NewHires:
+    """Section 6: onboarding — journeys started, steps on time by role, cohorts of the last months."""
+
+    journeys_started: int
+    early_days: int
+    steps: tuple[RoleSteps, ...]
+    cohorts: tuple[HireCohort, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     """The whole effectiveness report for one period."""
 
@@ -237,3 +292,4 @@ class Report:
     turnover: Turnover
     hr_time: HrTime
     team_pulse: TeamPulse
+    new_hires: NewHires

@@ -11,6 +11,7 @@ import io
 from datetime import tzinfo
 
 from bot import i18n
+from bot.report import new_hires_render
 from bot.report.messages import label
 from bot.report.model import GroupChange, LeaverGroup, Report
 from bot.report.render_json import num, rate
@@ -143,6 +144,7 @@ def render(report: Report, locale: str, tz: tzinfo) -> str:
     ]
     rows = [_row("period", metric, "", label("report.csv", metric, loc), value) for metric, value in head]
     rows += _care(report, loc) + _rest(report, loc)
+    rows += [_row(*r[:5], suppressed=bool(r[5])) for r in new_hires_render.csv_rows(report.new_hires, loc)]
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(HEADER)

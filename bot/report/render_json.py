@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.report import new_hires_render
 from bot.report.model import GroupChange, LeaverGroup, Report, TeamPulseRow
 
 
@@ -144,6 +145,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             "company": [_team(r) for r in report.team_pulse.company],
             "departments": [_team(r) for r in report.team_pulse.departments],
         },
+        "new_hires": new_hires_render.as_json(report.new_hires),
     }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import tzinfo
 
 from bot import i18n
+from bot.report import new_hires_render
 from bot.report.messages import label
 from bot.report.model import GroupChange, LeaverGroup, Report
 
@@ -218,4 +219,5 @@ def render(report: Report, locale: str, tz: tzinfo) -> str:
     body = (
         _care(report, loc) + _pulse(report, loc) + _turnover(report, loc) + _hr_time(report, loc) + _team(report, loc)
     )
+    body += new_hires_render.markdown(report.new_hires, report.min_group_size, loc)
     return "\n".join(head + body).rstrip("\n") + "\n"
