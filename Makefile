@@ -47,6 +47,7 @@ typecheck: install
 
 bench: install
 	$(BIN)/python bench/webhook_ingest.py
+	$(BIN)/python bench/evaluation.py --runs 2000
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache *.egg-info

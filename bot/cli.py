@@ -152,8 +152,10 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
 def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
     from bot.data_cli import COMMANDS as DATA_COMMANDS
+    from bot.evaluation.cli import COMMANDS as EVALUATION_COMMANDS
     from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
     from bot.outbox_cli import COMMANDS as OUTBOX_COMMANDS
+    from bot.privacy_jobs import COMMANDS as PRIVACY_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
     from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
@@ -167,10 +169,12 @@ def register_cli(app: Flask) -> None:
         demo,
         *DATA_COMMANDS,
         *OUTBOX_COMMANDS,
+        *PRIVACY_COMMANDS,
         *REMINDER_COMMANDS,
         *SURVEY_COMMANDS,
         *JOURNEY_COMMANDS,
         *REPORT_COMMANDS,
+        *EVALUATION_COMMANDS,
         *RULE_COMMANDS,
         *VOICE_COMMANDS,
     ):

@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.errors import ConfigError
+from bot.evaluation.settings import EvaluationSection
 from bot.journeys.settings import OnboardingSection
 from bot.metric_catalogue import MetricsSection
+from bot.privacy.scopes import TokenConfig
 from bot.voice.settings import CareSection, VoiceSection
 
 log = logging.getLogger(__name__)
@@ -135,7 +137,9 @@ class WeComSection(_Section):
 
 
 class ApiSection(_Section):
-    tokens: list[str] = Field(default_factory=list)
+    """Bearer tokens for /api/v1: plain strings (legacy scopes) or ``{name, token, scopes}`` tables."""
+
+    tokens: list[TokenConfig] = Field(default_factory=list)
 
 
 class ServerSection(_Section):
@@ -268,6 +272,35 @@ class ReportSection(_Section):
     min_group_size: int = Field(default=5, ge=5, le=100)
 
 
+class RetentionSection(_Section):
+    """How long each kind of personal data is kept (days); the daily purge enforces it."""
+
+    pulse_answers: int = Field(default=365, ge=30, le=3650)  # check-in and team-pulse answers
+    chat_declarations: int = Field(default=180, ge=1, le=3650)  # life events and chat declarations
+    audit_log: int = Field(default=1095, ge=180, le=3650)  # who viewed what: kept long enough to answer
+    inbox_payloads: int = Field(default=30, ge=1, le=365)  # stored callbacks (decrypted message content)
+    outbox_bodies: int = Field(default=30, ge=1, le=365)  # texts of messages already sent
+    leavers: int = Field(default=180, ge=30, le=3650)  # personal data of people who left, after left_on
+
+
+class PrivacySection(_Section):
+    """The visibility policy's bounded loosening, the aggregate floor, retention and the purge time."""
+
+    # {role: {category: "full" | "summary" | "none"}}; never above the ceilings (bot/privacy/policy.py).
+    grants: dict[str, dict[str, str]] = Field(default_factory=dict)
+    min_group_size: int = Field(default=5, ge=5, le=100)
+    retention: RetentionSection = RetentionSection()
+    purge_time: HHMM = time(3, 30)
+
+    @field_validator("grants")
+    @classmethod
+    def _bounded(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        from bot.privacy.policy import check_grants
+
+        check_grants(value)
+        return value
+
+
 class Settings(_Section):
     """All configuration; unknown sections or keys are errors so typos never pass silently."""
 
@@ -291,6 +324,8 @@ class Settings(_Section):
     metrics: MetricsSection = MetricsSection()
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
+    evaluation: EvaluationSection = EvaluationSection()
+    privacy: PrivacySection = PrivacySection()
     onboarding: OnboardingSection = OnboardingSection()
     care: CareSection = CareSection()
     voice: VoiceSection = VoiceSection()

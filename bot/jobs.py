@@ -7,10 +7,20 @@ from bot import (
     inbox_jobs,
     journeys_jobs,
     outbox_jobs,
+    privacy_jobs,
     reminders_jobs,
     rules_jobs,
     surveys_jobs,
 )
 
 # Importing registers each module's @job functions; the tuple documents (and keeps) them.
-JOB_MODULES = (attendance_jobs, inbox_jobs, journeys_jobs, outbox_jobs, reminders_jobs, rules_jobs, surveys_jobs)
+JOB_MODULES = (
+    attendance_jobs,
+    inbox_jobs,
+    journeys_jobs,
+    outbox_jobs,
+    privacy_jobs,
+    reminders_jobs,
+    rules_jobs,
+    surveys_jobs,
+)

@@ -22,6 +22,7 @@ QUESTION_LABELS: dict[str, tuple[str, str]] = {
     "stress": ("压力", "stress"),
     "workload": ("工作量", "workload"),
     "supported": ("支持感", "feeling supported"),
+    "felt_cared": ("被关心感", "feeling cared for"),
     "enps": ("推荐意愿（eNPS）", "eNPS"),
     "stay_2y": ("两年留任意愿", "see myself here in 2 years"),
 }

@@ -226,10 +226,15 @@ def test_checkins_and_care_notes_only_for_hr(client: Any, runtime: Runtime, org:
     assert "关怀问答" in hr and "最近压力有多大：8/10" in hr
     assert "回答 1/2 次" in hr
     assert "11月20日 16:30 王芳已跟进" in hr and "家里有事" in hr
-    for caller in ("mgr_sales", "zhangsan"):
-        text = reply_text(client, caller, "/status 张三")
-        assert "回答 1/2 次" in text and "王芳已跟进" in text
-        assert "关怀问答" not in text and "8/10" not in text and "家里有事" not in text
+    # The manager learns that HR followed up, never the answers, the note, or who answered pulses.
+    manager = reply_text(client, "mgr_sales", "/status 张三")
+    assert "王芳已跟进" in manager
+    assert "关怀问答" not in manager and "8/10" not in manager and "家里有事" not in manager
+    assert "回答 1/2 次" not in manager and "问卷" not in manager
+    # The employee sees their own answers and participation (right to know), not HR's note.
+    own = reply_text(client, "zhangsan", "/status 张三")
+    assert "回答 1/2 次" in own and "王芳已跟进" in own and "最近压力有多大：8/10" in own
+    assert "家里有事" not in own
     # Team-pulse answers are never shown per person, not even to HR.
     assert "推荐" not in hr and "3/10" not in hr
 

@@ -96,11 +96,12 @@ def _team_pulse(runtime: Runtime, org: Org, enps_people: int, stress_people: int
         )
         s.flush()
         people = [org.ids[u] for u in ("zhangsan", "zhangwei1", "lead", "sunli")] + [e.id for e in extra]
-        at = datetime(2026, 11, 16, 3, tzinfo=UTC)
+        # Inside the last closed fixed window (Nov 1–15) on the test clock (Nov 23).
+        at = datetime(2026, 11, 10, 3, tzinfo=UTC)
         for n, emp_id in enumerate(people):
             survey = Survey(
                 employee_id=emp_id,
-                scheduled_on=date(2026, 11, 16),
+                scheduled_on=date(2026, 11, 10),
                 question_keys=["enps", "workload"],
                 status="answered",
                 sent_at=at,
@@ -137,7 +138,9 @@ def _team_pulse(runtime: Runtime, org: Org, enps_people: int, stress_people: int
 def test_team_pulse_only_as_aggregates_of_five(client: Any, runtime: Runtime, org: Org) -> None:
     _team_pulse(runtime, org, enps_people=5, stress_people=4)
     text = reply_text(client, "mgr_sales", "/team")
-    assert "你会向朋友推荐来这里工作吗：平均 6.8（5人）" in text  # (6+7+8+6+7)/5
+    # (6+7+8+6+7)/5, with the respondents as a band: never an exact count beside a mean.
+    assert "你会向朋友推荐来这里工作吗：平均 6.8（5–9人）" in text
+    assert "11月1日–11月15日" in text
     assert "最近工作量如何：样本不足（少于5人）" in text
     assert "4/5" not in text
 
@@ -157,9 +160,11 @@ def test_risk_for_hr_lists_everyone_by_score_with_reasons(client: Any, runtime: 
 def test_risk_for_a_manager_stays_in_scope(client: Any, runtime: Runtime, org: Org) -> None:
     text = reply_text(client, "mgr_tech", "/风险 3")
     assert "钱多" in text and "孙丽" not in text
-    assert "1. 孙丽" in reply_text(client, "lead", "/risk")  # a team lead sees their own report
+    assert "- 孙丽" in reply_text(client, "lead", "/risk")  # a team lead sees their own report
     ceo = reply_text(client, "ceo", "/risk")
-    assert "1. 孙丽" in ceo and "2. 钱多" in ceo  # indirect reports two levels down
+    # Indirect reports two levels down, in name order, without scores or reasons (HR follows up).
+    assert "- 孙丽" in ceo and "- 钱多" in ceo and ceo.index("孙丽") < ceo.index("钱多")
+    assert "70" not in ceo and "55" not in ceo and "长期加班" not in ceo and "HR 会跟进" in ceo
 
 
 def test_risk_n_and_bad_arguments(client: Any, runtime: Runtime, org: Org) -> None:
@@ -205,5 +210,9 @@ def test_tags_unknown_rule_lists_known_ones(client: Any, runtime: Runtime, org: 
 
 
 def test_tags_audit_rows(client: Any, runtime: Runtime, org: Org) -> None:
-    reply_text(client, "mgr_sales", "/tags attrition_risk")
+    # A manager reads attrition risk only as the neutral "需要关注": the rule id is not a handle.
+    assert "没有找到标签" in reply_text(client, "mgr_sales", "/tags attrition_risk")
+    assert _audited(runtime, "view.tags") == []
+    text = reply_text(client, "mgr_sales", "/tags 需要关注")
+    assert "孙丽" in text and "70" not in text
     assert _audited(runtime, "view.tags") == [("mgr_sales", "sunli")]

@@ -13,7 +13,8 @@ from bot.models import AuditLog, CareAction, Department, Employee, Reminder, Tag
 from bot.runtime import Runtime
 from handlers.api import token_id
 
-TOKEN = "dash-secret-token"
+TOKEN = "dash-secret-token"  # a plain (legacy) token: read:people, no read:sensitive
+SENSITIVE_TOKEN = "dash-sensitive-token"
 STREAK = {
     "kind": "streak",
     "field": "last_out_min",
@@ -30,7 +31,15 @@ STREAK = {
 
 @pytest.fixture
 def settings_overrides() -> dict[str, dict[str, Any]]:
-    return {"api": {"tokens": [TOKEN]}}
+    return {
+        "api": {
+            "tokens": [
+                TOKEN,
+                {"name": "hr-bi", "token": SENSITIVE_TOKEN, "scopes": ["read:people", "read:sensitive"]},
+                {"name": "crm", "token": "crm-write-only", "scopes": ["metrics:write"]},
+            ]
+        }
+    }
 
 
 def _org(runtime: Runtime) -> None:
@@ -161,13 +170,26 @@ def test_hr_sees_pages(client: Any, runtime: Runtime) -> None:
     assert "李四 (lisi)" in resolved and "张三" not in resolved
     reminders = client.get("/dashboard/reminders?status=done").get_data(as_text=True)
     assert "李四 (lisi)" in reminders and "王芳 (hr1)" in reminders
-    assert "11月21日 21:42" in reminders and "聊过了，调整排期" in reminders and "3天" in reminders
+    assert "11月21日 21:42" in reminders and "3天" in reminders
     care = client.get("/dashboard/care").get_data(as_text=True)
     assert "11月21日 21:42" in care and "李四 (lisi)" in care and "王芳" in care
+    # Care notes are sensitive: a token without read:sensitive sees that care happened, not the note.
+    assert "聊过了，调整排期" not in reminders and "聊过了，调整排期" not in care
+    client.post("/dashboard/logout", data={"csrf_token": _csrf(client, "/dashboard")})
+    _login(client, token=SENSITIVE_TOKEN)
+    assert "聊过了，调整排期" in client.get("/dashboard/reminders?status=done").get_data(as_text=True)
+    assert "聊过了，调整排期" in client.get("/dashboard/care").get_data(as_text=True)
     report = client.get("/dashboard/report?from=2026-11-01&to=2026-11-22")
     assert report.status_code == 200
     body = report.get_data(as_text=True)
     assert "<h1>关怀成效报告</h1>" in body and "<table>" in body
+
+
+def test_a_write_only_token_cannot_open_the_dashboard(client: Any) -> None:
+    response = _login(client, token="crm-write-only")
+    assert response.status_code == 403
+    assert "read:people" in response.get_data(as_text=True)
+    assert client.get("/dashboard/tags").status_code == 302  # still signed out
 
 
 def test_bad_filters_and_period(client: Any) -> None:

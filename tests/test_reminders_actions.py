@@ -17,12 +17,14 @@ from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan
 from tests.test_reminders_builders import at, make_org, make_tag, write_rules
 
-TOKEN = "reminders-test-token"
+TOKEN = "reminders-test-token"  # legacy: read:people, so notes (sensitive) are left out
+SENSITIVE_TOKEN = "reminders-sensitive-token"
 
 
 @pytest.fixture
 def settings_overrides(tmp_path: Path) -> dict[str, Any]:
-    return {"rules": {"paths": [write_rules(tmp_path / "rules")]}, "api": {"tokens": [TOKEN]}}
+    sensitive = {"name": "hr-bi", "token": SENSITIVE_TOKEN, "scopes": ["read:sensitive"]}
+    return {"rules": {"paths": [write_rules(tmp_path / "rules")]}, "api": {"tokens": [TOKEN, sensitive]}}
 
 
 @pytest.fixture
@@ -178,6 +180,9 @@ def test_api_lists_reminders_by_status(client, runtime, db, sent) -> None:
     say(client, "hrbp1", f"/dismiss {rid} 已知情况")
     assert client.get("/api/v1/reminders?status=open", headers=headers).get_json() == {"reminders": []}
     [row] = client.get("/api/v1/reminders?status=dismissed", headers=headers).get_json()["reminders"]
+    assert (row["note"], row["acted_at"]) == (None, "2026-11-23T06:00:00+00:00")
+    sensitive = {"Authorization": f"Bearer {SENSITIVE_TOKEN}"}
+    [row] = client.get("/api/v1/reminders?status=dismissed", headers=sensitive).get_json()["reminders"]
     assert (row["note"], row["acted_at"]) == ("已知情况", "2026-11-23T06:00:00+00:00")
     assert len(client.get("/api/v1/reminders", headers=headers).get_json()["reminders"]) == 1
     bad = client.get("/api/v1/reminders?status=later", headers=headers)

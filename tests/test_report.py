@@ -51,6 +51,12 @@ EXPECTED: dict[str, Any] = {
             "still_open": 4,
             "acted_on": 7,
             "acted_on_rate": 0.6364,
+            # 跟进率 counts only "done": 5 of the 11 sent; the 2 sent then marked 不需要 are apart.
+            "followed_up": 5,
+            "followed_up_rate": 0.4545,
+            "dismissed_after_send": 2,
+            "dismissed_rate": 0.1818,
+            "held_out": 0,
         },
         "dismiss_reasons": [{"reason": "已知情况", "count": 2}, {"reason": "", "count": 1}],
         "time_to_act": {
@@ -114,6 +120,8 @@ EXPECTED: dict[str, Any] = {
     "hr_time": {
         "care_actions": 6,
         "minutes_per_care_action": 15,
+        "recorded_actions": 0,  # nobody recorded a duration: every conversation counts 15 minutes
+        "recorded_minutes": 0,
         "care_minutes": 90,
         "workdays": 10,
         "employee_workdays": 164,
@@ -123,17 +131,20 @@ EXPECTED: dict[str, Any] = {
         "saved_minutes": 730,
         "saved_share": 0.8902,
     },
+    # Fixed windows: Nov 2–15 maps onto the closed half-month Nov 1–15; counts are rounded down to a
+    # multiple of 5 and means to one decimal, so no two reports can be subtracted (bot/privacy/aggregates.py).
     "team_pulse": {
         "min_respondents": 5,
+        "window": {"from": "2026-11-01", "to": "2026-11-15"},
         "company": [
-            {"question": "stay_2y", "respondents": 3, "suppressed": True, "average": None},
-            {"question": "stress", "respondents": 1, "suppressed": True, "average": None},  # the team-mode decoy
-            {"question": "supported", "respondents": 6, "suppressed": False, "average": 3.67},
+            {"question": "stay_2y", "respondents": 0, "suppressed": True, "average": None},
+            {"question": "stress", "respondents": 0, "suppressed": True, "average": None},  # the team-mode decoy
+            {"question": "supported", "respondents": 5, "suppressed": False, "average": 3.7},
         ],
         "departments": [
-            {"department": "研发部", "question": "stay_2y", "respondents": 3, "suppressed": True, "average": None},
-            {"department": "研发部", "question": "supported", "respondents": 1, "suppressed": True, "average": None},
-            {"department": "销售部", "question": "stress", "respondents": 1, "suppressed": True, "average": None},
+            {"department": "研发部", "question": "stay_2y", "respondents": 0, "suppressed": True, "average": None},
+            {"department": "研发部", "question": "supported", "respondents": 0, "suppressed": True, "average": None},
+            {"department": "销售部", "question": "stress", "respondents": 0, "suppressed": True, "average": None},
             # 5 people, but shown next to the company mean it would give away 研发部's one answer.
             {"department": "销售部", "question": "supported", "respondents": 5, "suppressed": True, "average": None},
         ],
@@ -156,6 +167,58 @@ EXPECTED: dict[str, Any] = {
                 "early_leaver_rate": None,
             }
         ],
+    },
+    "felt_cared": {  # nobody answered the felt-cared team pulse: six empty periods of 14 days, oldest first
+        "question": "felt_cared",
+        "min_respondents": 5,
+        "periods": [
+            {"from": start, "to": end, "respondents": 0, "suppressed": True, "share_4_5": None}
+            for start, end in (
+                ("2026-08-24", "2026-09-06"),
+                ("2026-09-07", "2026-09-20"),
+                ("2026-09-21", "2026-10-04"),
+                ("2026-10-05", "2026-10-18"),
+                ("2026-10-19", "2026-11-01"),
+                ("2026-11-02", "2026-11-15"),
+            )
+        ],
+        "trend": None,
+    },
+    "performance_after_care": {  # the test organisation has no metric values
+        "weeks": 4,
+        "metrics": ["calls", "sales"],
+        "cared": {"people": 0, "suppressed": True, "change": None},
+        "not_cared": {"people": 0, "suppressed": True, "change": None},
+        "difference": {"estimate": None, "ci_low": None, "ci_high": None, "p_value": None},
+        "arms": None,
+    },
+    "experiment": {  # evaluation mode is off: the shape is there, the figures are not
+        "enabled": False,
+        "holdout_share": 0.3,
+        "unit": "employee",
+        "arms": {
+            "care": {"employees": 0, "left": None, "left_voluntary": None},
+            "holdout": {"employees": 0, "left": None, "left_voluntary": None},
+        },
+        **{
+            key: {"estimate": None, "ci_low": None, "ci_high": None, "p_value": None}
+            for key in (
+                "turnover_difference",
+                "pulse_difference",
+                "performance_difference",
+                "turnover_difference_voluntary",
+            )
+        },
+        "realised_holdout_share": None,
+        "start": None,
+        "suppressed": True,
+        "window_days": 90,
+        "pulse_question": "mood",
+        "performance_weeks": 4,
+        "analysis": "intention_to_treat",
+        "hr_actions": {
+            arm: {"cared": None, "pulse_people": 0, "performance_people": 0} for arm in ("care", "holdout")
+        },
     },
 }
 
@@ -241,7 +304,7 @@ def test_csv_has_one_figure_per_row(runner: Any, org: None, runtime: Any) -> Non
     assert value[("hr_time", "saved_share", "")] == "0.8902"
     assert rows[("team_pulse", "average", "销售部/supported")]["note"] == "suppressed"
     assert rows[("team_pulse", "average", "研发部/supported")]["note"] == "suppressed"
-    assert value[("team_pulse", "average", "company/supported")] == "3.67"
+    assert value[("team_pulse", "average", "company/supported")] == "3.7"
 
 
 def test_csv_to_a_file_opens_in_excel(runner: Any, org: None, tmp_path: Any) -> None:
@@ -263,7 +326,8 @@ def test_markdown_reads_like_a_report(runner: Any, org: None, runtime: Any) -> N
     assert "本期共产生 **14** 个关怀标签，涉及 **13** 人。" in md
     assert "| 连续深夜下班 | 高 | 6 | 6 |" in md
     assert "| 超出关怀次数上限，未发送 | 1 |" in md
-    assert "**跟进率**：63.6%（已发送的 11 条中有 7 条被标记为已跟进或不需要）" in md
+    assert "**跟进率**：45.5%（已发送的 11 条中有 5 条被标记为已跟进）" in md
+    assert "**不需要**：18.2%（2 条被标记为不需要，不算作跟进）；已处理合计 63.6%。" in md
     assert "中位数 7.0，P90 29.5 工作小时（只计工作日 09:00–18:00）" in md
     assert "按自然时间：中位数 7.0，P90 95.2 小时" in md
     assert "| 已知情况 | 2 |" in md and "| （未填写原因） | 1 |" in md
@@ -273,11 +337,11 @@ def test_markdown_reads_like_a_report(runner: Any, org: None, runtime: Any) -> N
     assert "| 未关怀 | 8 | 3 | 1 | 1 | 1 | 37.5% |" in md
     assert "其中 9 人的 90 天观察期尚未结束" in md
     assert "本期离职 4 人（主动 1、被动 1、其他 2），期初在职 17 人、期末 14 人，离职率 25.8%" in md
-    assert "| 关怀用时（每次 15 分钟） | 90 分钟（1.5小时） |" in md
+    assert "| 关怀用时（0 次按 HR 记录的时长，其余每次按 15 分钟） | 90 分钟（1.5小时） |" in md
     assert "平均在职 16.4 人 × 10 个工作日" in md
     assert "| 节省 | 730 分钟（12.2小时） · 89.0% |" in md
     assert "| 销售部 | 获得支持（1–5，越高越好） | 5 | 样本不足 |" in md
-    assert "| 研发部 | 获得支持（1–5，越高越好） | 1 | 样本不足 |" in md
+    assert "| 研发部 | 获得支持（1–5，越高越好） | 0 | 样本不足 |" in md
     for name in ("关怀1", "未跟1", "王芳", "c1", "n1"):  # aggregates only: nobody is named
         assert name not in md
 
@@ -288,7 +352,7 @@ def test_markdown_in_english(runner: Any, org: None) -> None:
     assert md.startswith("# Care effectiveness report\n")
     assert "**Period**: Nov 2, 2026 – Nov 15, 2026 (14 days, 10 workdays)" in md
     assert "| Late nights in a row | high | 6 | 6 |" in md
-    assert "**Acted-on rate**: 63.6% (7 of 11 sent reminders marked done or dismissed)" in md
+    assert "**Follow-up rate**: 45.5% (5 of 11 sent reminders marked done)" in md
     assert "| Stress (0–10, lower is better) | cared | 5 | 8.60 | 5.20 | -3.40 |" in md
     assert "insufficient sample" in md
     assert "样本不足" not in md and "关怀" not in md
@@ -336,8 +400,8 @@ def test_a_higher_privacy_floor_hides_more(runner: Any, org: None) -> None:
     assert data["turnover"]["not_cared"]["left"] == 3
     assert data["team_pulse"]["company"][2] == {
         "question": "supported",
-        "respondents": 6,
+        "respondents": 5,  # 6 respondents, shown rounded down to a multiple of 5
         "suppressed": False,
-        "average": 3.67,
+        "average": 3.7,
     }
     assert data["team_pulse"]["departments"][3]["suppressed"] is True

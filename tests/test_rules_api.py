@@ -90,6 +90,7 @@ def test_tag_shape_and_filters(client: Any, tags: dict[str, int]) -> None:
                 "status": "active",
                 "raised_on": "2026-11-18",
                 "evidence": {"kind": "streak", "days": []},
+                "arm": None,  # evaluation mode is off
             }
         ]
     }

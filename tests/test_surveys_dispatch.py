@@ -43,7 +43,7 @@ def test_question_bank_is_seeded_once_and_edits_survive(runtime, db) -> None:
             s.scalars(select(SurveyQuestion.text_zh).where(SurveyQuestion.key == "stress")).one().endswith("压力如何？")
         )
         modes = {k: m for k, m in s.execute(select(SurveyQuestion.key, SurveyQuestion.mode))}
-    assert {k for k, m in modes.items() if m == "team"} == {"supported", "stay_2y"}
+    assert {k for k, m in modes.items() if m == "team"} == {"supported", "stay_2y", "felt_cared"}
     assert {"mood", "stress", "workload", "supported", "enps", "stay_2y", "comment"} <= set(modes)
     team_texts = [q.text_zh for q in BANK if q.mode == "team"]
     assert all("只统计 5 人以上的汇总" in t for t in team_texts)

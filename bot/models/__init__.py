@@ -3,6 +3,7 @@
 from bot.models.attendance import Approval, AttendanceDay, Punch
 from bot.models.base import Base
 from bot.models.care import CareAction, Reminder, Tag
+from bot.models.evaluation import EvaluationAssignment
 from bot.models.events import InboundEvent
 from bot.models.journeys import Journey, JourneyStep
 from bot.models.metrics import Metric
@@ -26,6 +27,7 @@ __all__ = [
     "Consent",
     "Department",
     "Employee",
+    "EvaluationAssignment",
     "EvaluationRun",
     "InboundEvent",
     "Journey",

@@ -51,6 +51,7 @@ class Reminder(Base):
     recipient_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(16))  # hrbp | hr | manager
     # open (waiting to be sent or sent, not acted) | snoozed | done | dismissed | capped
+    # | held_out (evaluation mode: the person is in the holdout arm, never sent)
     status: Mapped[str] = mapped_column(String(16), default="open")
     delivery: Mapped[str] = mapped_column(String(16), default="immediate")  # immediate | digest
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -77,4 +78,7 @@ class CareAction(Base):
     tag_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(16))  # done | dismissed | talk | note
     note: Mapped[str | None] = mapped_column(Text)
+    # Minutes the conversation took, when the person recorded it (else the report uses
+    # [report].minutes_per_care_action).
+    minutes: Mapped[int | None] = mapped_column(Integer)
     acted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)

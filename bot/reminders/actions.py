@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 Action = Literal["done", "snooze", "dismiss"]
 MAX_NOTE_CHARS = 1000
+MAX_MINUTES = 480  # a recorded conversation longer than a working day is a typo
 
 
 @dataclass
@@ -76,7 +77,14 @@ def _last_actor(session: Session, reminder: Reminder) -> str:
 
 
 def _log_care(
-    session: Session, reminder: Reminder, tag: Tag, actor: Employee, kind: str, note: str | None, at: datetime
+    session: Session,
+    reminder: Reminder,
+    tag: Tag,
+    actor: Employee,
+    kind: str,
+    note: str | None,
+    at: datetime,
+    minutes: int | None = None,
 ) -> None:
     """Add the care-log row of an action on ``reminder`` (done, dismissed, or a note added later)."""
     session.add(
@@ -87,9 +95,22 @@ def _log_care(
             tag_id=tag.id,
             kind=kind,
             note=note,
+            minutes=minutes,
             acted_at=at,
         )
     )
+
+
+def _record_minutes(session: Session, reminder: Reminder, minutes: int) -> None:
+    """Minutes given after the fact go on the reminder's ``done`` care-log row (what HR time counts)."""
+    row = session.scalar(
+        select(CareAction)
+        .where(CareAction.reminder_id == reminder.id, CareAction.kind == "done")
+        .order_by(CareAction.id.desc())
+        .limit(1)
+    )
+    if row is not None:
+        row.minutes = minutes
 
 
 def update_sent_card(runtime: Runtime, session: Session, reminder: Reminder, text: str) -> int | None:
@@ -119,8 +140,13 @@ def act(
     note: str | None = None,
     *,
     from_card: bool = False,
+    minutes: int | None = None,
 ) -> ActionResult:
-    """Apply ``action`` by ``actor``; text commands also update the card, clicks get ``status_text``."""
+    """Apply ``action`` by ``actor``; text commands also update the card, clicks get ``status_text``.
+
+    ``minutes`` is how long the conversation took, when the person says so (``done`` only); the
+    report's HR time uses it instead of ``[report].minutes_per_care_action``.
+    """
     locale = locale_of(runtime, actor) if actor is not None else i18n.normalise_locale(runtime.settings.app.locale)
     note = (note or "").strip()[:MAX_NOTE_CHARS] or None
     reminder = session.get(Reminder, reminder_id)
@@ -128,6 +154,11 @@ def act(
         return ActionResult(False, i18n.t("reminders.not_found", locale, id=reminder_id))
     if actor is None or not may_act(reminder, actor):
         return ActionResult(False, i18n.t("reminders.not_yours", locale, id=reminder_id))
+    if reminder.status == "held_out":
+        # Evaluation mode held it back; acting on it (a snooze would even send it) would blur the arms.
+        return ActionResult(False, i18n.t("reminders.held_out", locale, id=reminder_id))
+    if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
+        return ActionResult(False, i18n.t("reminders.minutes_range", locale, max=MAX_MINUTES))
     tag = session.get(Tag, reminder.tag_id)
     subject = session.get(Employee, tag.employee_id) if tag is not None else None
     assert tag is not None and subject is not None
@@ -135,6 +166,10 @@ def act(
     values = {"id": reminder.id, "name": subject.name}
     if reminder.status in ("done", "dismissed"):
         same = (action, reminder.status) in (("done", "done"), ("dismiss", "dismissed"))
+        if same and reminder.status == "done" and minutes is not None and not note and not from_card:
+            _record_minutes(session, reminder, minutes)
+            text = status_text(runtime, reminder, _last_actor(session, reminder), locale)
+            return ActionResult(True, i18n.t("reminders.minutes_added", locale, minutes=minutes, **values), text)
         if same and note and not from_card:
             # A note or reason given after the fact (the card buttons cannot take text).
             if reminder.status == "done":
@@ -142,6 +177,8 @@ def act(
             else:
                 reminder.dismiss_reason = note
             _log_care(session, reminder, tag, actor, "note", note, now)
+            if minutes is not None and reminder.status == "done":
+                _record_minutes(session, reminder, minutes)
             text = status_text(runtime, reminder, _last_actor(session, reminder), locale)
             update_sent_card(runtime, session, reminder, text)
             return ActionResult(True, i18n.t("reminders.note_added", locale, **values), text)
@@ -161,7 +198,7 @@ def act(
             reminder.note = note
         else:
             reminder.dismiss_reason = note
-        _log_care(session, reminder, tag, actor, kind, note, now)
+        _log_care(session, reminder, tag, actor, kind, note, now, minutes if action == "done" else None)
         message = i18n.t(f"reminders.{kind}", locale, **values)
         if not note:
             hint = "reminders.done_hint" if action == "done" else "reminders.dismiss_hint"

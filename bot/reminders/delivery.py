@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, aliased
 from bot import i18n
 from bot.models import Employee, Reminder, Tag
 from bot.outbox import card_payload, enqueue
+from bot.privacy import Level
+from bot.privacy.viewers import recipient_viewer
 from bot.reminders import compose, digest, ruleinfo
 from bot.reminders.caps import ContactCap, RecipientCap
 from bot.reminders.leave import on_leave
@@ -109,6 +111,13 @@ class _Run:
             return False
         if kind == "resend" and tag.status != "active":
             return False  # the situation is over: no nagging, the reminder stays open in the queue
+        if ruleinfo.level_for(self.runtime, tag, recipient_viewer(reminder.role)) is Level.NONE:
+            # E.g. a life event routed to the manager for want of HR: the policy keeps it from them.
+            reminder.status, reminder.acted_at = "dismissed", self.now
+            reminder.dismiss_reason = "auto: the privacy policy hides this tag from the recipient"
+            self.result.closed += 1
+            log.info("reminder %s closed: its tag is hidden from the recipient's role", reminder.id)
+            return False
         if kind == "new":
             if not self.contact_cap.allows(subject.id, tag.id):
                 reminder.status = "capped"
@@ -118,8 +127,10 @@ class _Run:
             self.contact_cap.count(subject.id, tag.id)
         return True
 
-    def rule_text(self, tag: Tag, locale: str) -> ruleinfo.RuleText:
-        return ruleinfo.describe(self.runtime, self.session, tag, locale)
+    def rule_text(self, tag: Tag, locale: str, reminder: Reminder) -> ruleinfo.RuleText:
+        """The tag's texts as the recipient's role may read them (managers: a summary)."""
+        viewer = recipient_viewer(reminder.role, str(reminder.recipient_id))
+        return ruleinfo.describe(self.runtime, self.session, tag, locale, viewer)
 
     def send_card(self, kind: Kind, row: Row) -> None:
         reminder, tag, subject, recipient = row
@@ -144,7 +155,7 @@ class _Run:
             reminder,
             tag,
             compose.Subject.of(subject),
-            self.rule_text(tag, locale),
+            self.rule_text(tag, locale, reminder),
             self.today,
             card_id=card_id,
             note=note,
@@ -191,7 +202,7 @@ class _Run:
         if not kept:
             return
         entries = [
-            digest.DigestItem(r, t, compose.Subject.of(s), self.rule_text(t, locale), resent=(kind == "resend"))
+            digest.DigestItem(r, t, compose.Subject.of(s), self.rule_text(t, locale, r), resent=(kind == "resend"))
             for kind, (r, t, s, _) in kept
         ]
         platform = self.runtime.settings.platform.default

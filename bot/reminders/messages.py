@@ -42,6 +42,18 @@ i18n.register(
             "zh-CN": "已为 #{id}（{name}）补充备注。",
             "en": "Note added to #{id} ({name}).",
         },
+        "reminders.held_out": {
+            "zh-CN": "提醒 #{id} 属于关怀评估的对照组，按评估设置暂不发送，也不能处理。",
+            "en": "Reminder #{id} belongs to the evaluation's holdout group: it is held back and cannot be acted on.",
+        },
+        "reminders.minutes_range": {
+            "zh-CN": "时长应为 1–{max} 分钟，例如 /done 123 30分钟 聊过了",
+            "en": "The duration must be 1–{max} minutes, e.g. /done 123 30min talked",
+        },
+        "reminders.minutes_added": {
+            "zh-CN": "已为 #{id}（{name}）记录关怀用时 {minutes} 分钟。",
+            "en": "Recorded {minutes} minutes of care for #{id} ({name}).",
+        },
         "reminders.already": {
             "zh-CN": "提醒 #{id}（{name}）已经处理过了：{status}",
             "en": "Reminder #{id} ({name}) was already handled: {status}",

@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bot.chunks import chunked
+from bot.evaluation.holdout import Holdout
 from bot.models import Employee, Reminder, Tag
 from bot.reminders import ruleinfo
 from bot.reminders.routing import Router
@@ -70,11 +71,13 @@ def plan(runtime: Runtime, session: Session, tag_ids: Collection[int] | None = N
     chunks: list[list[int] | None] = [None] if tag_ids is None else list(chunked(sorted(set(tag_ids)), PLAN_CHUNK))
     result = PlanResult()
     router = Router(session, runtime.settings)
+    holdout = Holdout(runtime, session)  # evaluation mode: the holdout arm's reminders are held back
     for chunk in chunks:
         stmt = base if chunk is None else base.where(Tag.id.in_(chunk))
         rows: list[dict[str, object]] = []
         found = session.execute(stmt).all()
         router.preload(employee for _, employee in found)  # managers and HRBPs in one query, not per tag
+        holdout.preload(employee for _, employee in found)
         for tag, employee in found:
             audience = ruleinfo.audience(runtime, tag.rule_id)
             targets = router.recipients(employee, audience, manager_fallback=not ruleinfo.hr_only(runtime, tag.rule_id))
@@ -88,7 +91,7 @@ def plan(runtime: Runtime, session: Session, tag_ids: Collection[int] | None = N
                     "tag_id": tag.id,
                     "recipient_id": target.employee_id,
                     "role": target.role,
-                    "status": "open",
+                    "status": holdout.status(employee, tag.rule_id, tag.raised_on),
                     "delivery": delivery,
                     "due_at": due_at,
                     "created_at": now,

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot import rulebook
 from bot.models import Employee, Tag
+from bot.privacy import Level, Viewer, policy_of
+from bot.privacy import evidence as privacy_evidence
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -43,10 +45,42 @@ def _raw(evidence: dict[str, Any]) -> str:
     return json.dumps(evidence, ensure_ascii=False, sort_keys=True, default=str)[:1000]
 
 
-def describe(runtime: Runtime, session: Session, tag: Tag, locale: str) -> RuleText:
-    """The tag's texts in ``locale`` with its evidence filled in (raw evidence if the rule is gone)."""
+def level_for(runtime: Runtime, tag: Tag, viewer: Viewer) -> Level:
+    """How much of ``tag`` the visibility policy lets ``viewer`` read (unknown rules: as declared data)."""
+    rule = rulebook.rule(runtime, tag.rule_id)
+    category = str(rule.category) if rule is not None else None
+    reads = (
+        privacy_evidence.condition_categories(rule.condition)
+        if rule is not None
+        else {privacy_evidence.Category.DECLARED}
+    )
+    return privacy_evidence.tag_level(policy_of(runtime.settings), viewer, category, tag.evidence, reads)
+
+
+def summarised(runtime: Runtime, tag: Tag, locale: str) -> RuleText:
+    """The neutral version of a tag for a recipient who may not read its evidence (e.g. the manager)."""
+    rule = rulebook.rule(runtime, tag.rule_id)
+    category = str(rule.category) if rule is not None else None
+    reads = (
+        privacy_evidence.condition_categories(rule.condition)
+        if rule is not None
+        else {privacy_evidence.Category.DECLARED}
+    )
+    short = privacy_evidence.summary(category, tag.evidence, locale, reads)
+    # No why, no rule actions or talking points: they quote the answer ("谢谢你在问答里如实告诉我们").
+    return RuleText(name=short.name, evidence=short.evidence, actions=[short.advice])
+
+
+def describe(runtime: Runtime, session: Session, tag: Tag, locale: str, viewer: Viewer | None = None) -> RuleText:
+    """The tag's texts in ``locale`` with its evidence filled in (raw evidence if the rule is gone).
+
+    With ``viewer``, the texts go through the visibility policy: a recipient who may not read the
+    evidence in full gets :func:`summarised` texts instead.
+    """
     from rules.templates import render
 
+    if viewer is not None and level_for(runtime, tag, viewer) is not Level.FULL:
+        return summarised(runtime, tag, locale)
     rule = rulebook.rule(runtime, tag.rule_id)
     if rule is None:
         return RuleText(name=tag.rule_id, evidence=_raw(tag.evidence))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot import rulebook
+from bot.evaluation import experiment, performance
 from bot.report import cohorts, pulse, queries, workforce
+from bot.report.felt_cared import felt_cared
 from bot.report.model import (
     CareActivity,
     HrTime,
@@ -85,7 +87,8 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
     observed = sum(1 for e, ref in groups.tagged.items() if e not in leavers and (today - ref).days < window)
     heads = workforce.headcount(session, period)
     workdays = sum(1 for day in heads.by_day if runtime.calendar.is_workday(day))
-    company, departments = pulse.team_pulse(session, period, floor)
+    company, departments, pulse_window = pulse.team_pulse(session, period, floor, today)
+    recorded_actions, recorded_minutes = queries.recorded_care_minutes(session, period, CONVERSATIONS)
     return Report(
         generated_at=runtime.clock.now(),
         period=PeriodInfo(period.start, period.end, period.days, workdays),
@@ -105,7 +108,12 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
             employee_workdays=heads.employee_workdays(runtime.calendar),
             workdays=workdays,
             baseline_minutes_per_chat=cfg.baseline_minutes_per_chat,
+            recorded_actions=recorded_actions,
+            recorded_minutes=recorded_minutes,
         ),
-        team_pulse=TeamPulse(floor, tuple(company), tuple(departments)),
+        team_pulse=TeamPulse(floor, tuple(company), tuple(departments), pulse_window),
         new_hires=new_hires(runtime, session, period, floor),
+        felt_cared=felt_cared(session, period, floor),
+        performance=performance.build(runtime, session, groups.tagged, groups.cared),
+        experiment=experiment.build(runtime, session, groups.tagged, groups.cared, leavers),
     )

@@ -53,11 +53,16 @@ i18n.register(
         ),
         "report.rem.snoozed": _m("曾稍后提醒", "snoozed at least once"),
         "report.rem.capped": _m("超出关怀次数上限，未发送", "held back by the care-contact cap"),
+        "report.rem.held_out": _m("对照组暂缓发送（评估模式）", "held back for the holdout (evaluation mode)"),
         "report.rem.still_open": _m("仍待处理", "still open"),
         "report.rem.acted_on": _m("发送后已处理", "acted on after sending"),
         "report.s1.rate": _m(
-            "**跟进率**：{rate}（已发送的 {sent} 条中有 {acted} 条被标记为已跟进或不需要）",
-            "**Acted-on rate**: {rate} ({acted} of {sent} sent reminders marked done or dismissed)",
+            "**跟进率**：{rate}（已发送的 {sent} 条中有 {acted} 条被标记为已跟进）",
+            "**Follow-up rate**: {rate} ({acted} of {sent} sent reminders marked done)",
+        ),
+        "report.s1.dismissed_rate": _m(
+            "**不需要**：{rate}（{n} 条被标记为不需要，不算作跟进）；已处理合计 {closed}。",
+            "**Not needed**: {rate} ({n} marked not needed, not counted as follow-up); closed in all {closed}.",
         ),
         "report.s1.rate_none": _m("**跟进率**：本期没有已发送的提醒。", "**Acted-on rate**: no reminder was sent."),
         "report.s1.tta": _m(
@@ -104,6 +109,7 @@ i18n.register(
         "report.q.supported": _m("获得支持（1–5，越高越好）", "Feeling supported (1–5, higher is better)"),
         "report.q.enps": _m("推荐度 eNPS（0–10）", "eNPS (0–10)"),
         "report.q.stay_2y": _m("两年后还在这里（1–5）", "See myself here in two years (1–5)"),
+        "report.q.felt_cared": _m("感到被关心（1–5，越高越好）", "Felt cared for (1–5, higher is better)"),
         # 3. turnover
         "report.s3": _m("三、离职", "3. Turnover"),
         "report.s3.intro": _m(
@@ -132,7 +138,11 @@ i18n.register(
         "report.s4.item": _m("项目", "Item"),
         "report.s4.value": _m("数值", "Value"),
         "report.s4.actions": _m("关怀沟通（已跟进、谈话）", "care conversations (done, talk)"),
-        "report.s4.care": _m("关怀用时（每次 {m} 分钟）", "care time ({m} min each)"),
+        "report.s4.care": _m(
+            "关怀用时（{n} 次按 HR 记录的时长，其余每次按 {m} 分钟）",
+            "care time ({n} with the duration HR recorded, the rest {m} min each)",
+        ),
+        "report.s4.no_care": _m("本期没有关怀沟通，无从比较", "no care conversation in the period: nothing to compare"),
         "report.s4.baseline": _m(
             "基线：每个工作日和每位员工聊一次（每次 {m} 分钟，平均在职 {people} 人 × {days} 个工作日）",
             "baseline: a chat with everyone every workday ({m} min each, {people} people on average × {days} workdays)",
@@ -145,10 +155,31 @@ i18n.register(
             "只显示至少 {n} 人回答的汇总，任何人都看不到个人回答。",
             "Only aggregates of at least {n} respondents are shown; nobody sees a person's answer.",
         ),
+        "report.s5.window": _m(
+            "统计区间：{start}–{end}（按已结束的半月统计：1–15 日、16 日–月底；"
+            "回答人数向下取整到 5 的倍数，平均分保留一位小数）。",
+            "Window: {start} – {end} (closed half-months only: 1st–15th, 16th–end; "
+            "respondents rounded down to a multiple of 5, means to one decimal).",
+        ),
+        "report.s5.no_window": _m(
+            "所选期间没有已结束的统计半月：团队匿名调查只按已结束的半月统计，以防相减推算出个人回答。",
+            "The period touches no closed half-month: the team pulse is only reported by closed half-months, "
+            "so that no figure can be subtracted from another to reveal a person's answer.",
+        ),
         "report.s5.scope": _m("范围", "Scope"),
         "report.s5.company": _m("全公司", "Company"),
         "report.s5.respondents": _m("回答人数", "Respondents"),
         "report.s5.average": _m("平均分", "Average"),
+        "report.fc": _m("感到被关心（回答 4–5 分的比例）", "Felt cared for (share answering 4–5)"),
+        "report.fc.period": _m("时段", "Period"),
+        "report.fc.share": _m("4–5 分比例", "Share 4–5"),
+        "report.fc.trend": _m(
+            "趋势：从最早有数据的时段到最近时段变化 {value} 个百分点。",
+            "Trend: {value} percentage points from the earliest period with data to the latest.",
+        ),
+        "report.fc.no_trend": _m(
+            "至少两个时段达到人数下限后才显示趋势。", "A trend shows once two periods reach the minimum group size."
+        ),
         # CSV labels of single figures (metric keys as in the JSON form)
         "report.csv.from": _m("开始日期", "from"),
         "report.csv.to": _m("结束日期", "to"),
@@ -156,7 +187,13 @@ i18n.register(
         "report.csv.workdays": _m("工作日数", "workdays"),
         "report.csv.generated_at": _m("生成时间", "generated at"),
         "report.csv.min_group_size": _m("最小分组人数", "minimum group size"),
-        "report.csv.acted_on_rate": _m("跟进率", "acted-on rate"),
+        "report.csv.acted_on_rate": _m("处理率（已跟进或不需要）", "acted-on rate (done or not needed)"),
+        "report.csv.followed_up": _m("发送后已跟进", "done after sending"),
+        "report.csv.followed_up_rate": _m("跟进率", "follow-up rate"),
+        "report.csv.dismissed_after_send": _m("发送后标记不需要", "not needed after sending"),
+        "report.csv.dismissed_rate": _m("不需要比例", "not-needed rate"),
+        "report.csv.recorded_actions": _m("记录了时长的关怀沟通", "conversations with a recorded duration"),
+        "report.csv.recorded_minutes": _m("记录的时长（分钟）", "recorded duration (minutes)"),
         "report.csv.time_to_act_reminders": _m("已处理的提醒", "reminders acted on"),
         "report.csv.working_hours_median": _m("响应时间中位数（工作小时）", "time to act, median (working hours)"),
         "report.csv.working_hours_p90": _m("响应时间 P90（工作小时）", "time to act, p90 (working hours)"),

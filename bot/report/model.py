@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from bot.evaluation.experiment import Experiment
+from bot.evaluation.performance import PerformanceAfterCare
+from bot.report.felt_cared import FeltCared
+
 
 @dataclass(frozen=True)
 class PeriodInfo:
@@ -44,11 +48,24 @@ class ReminderCounts:
     capped: int  # held back by the per-employee care-contact cap
     still_open: int  # open or snoozed, waiting for someone to act
     acted_on: int  # sent and then marked done or dismissed by a person
+    followed_up: int  # sent and then marked done (跟进): a "not needed" is no follow-up
+    dismissed_after_send: int  # sent and then marked not needed by a person
+    held_out: int  # held back by evaluation mode (the person is in the holdout arm), never sent
 
     @property
     def acted_on_rate(self) -> float | None:
-        """Acted-on reminders among those sent."""
+        """Reminders someone closed (done or not needed) among those sent."""
         return self.acted_on / self.sent if self.sent else None
+
+    @property
+    def followed_up_rate(self) -> float | None:
+        """跟进率: reminders marked done among those sent (not-needed ones are reported apart)."""
+        return self.followed_up / self.sent if self.sent else None
+
+    @property
+    def dismissed_rate(self) -> float | None:
+        """Reminders marked not needed among those sent."""
+        return self.dismissed_after_send / self.sent if self.sent else None
 
 
 @dataclass(frozen=True)
@@ -179,14 +196,17 @@ class HrTime:
     """Section 4: minutes HR spent on targeted care vs chatting with everyone every workday."""
 
     care_actions: int
-    minutes_per_care_action: int
+    minutes_per_care_action: int  # the default for conversations whose duration nobody recorded
     employee_workdays: int
     workdays: int
     baseline_minutes_per_chat: int
+    recorded_actions: int = 0  # conversations whose duration HR recorded when closing the reminder
+    recorded_minutes: int = 0  # the sum of those recorded durations
 
     @property
     def care_minutes(self) -> int:
-        return self.care_actions * self.minutes_per_care_action
+        """Recorded durations, plus the configured default for each conversation without one."""
+        return self.recorded_minutes + (self.care_actions - self.recorded_actions) * self.minutes_per_care_action
 
     @property
     def average_active_employees(self) -> float:
@@ -197,12 +217,14 @@ class HrTime:
         return self.employee_workdays * self.baseline_minutes_per_chat
 
     @property
-    def saved_minutes(self) -> int:
-        return self.baseline_minutes - self.care_minutes
+    def saved_minutes(self) -> int | None:
+        """Baseline minus care time; ``None`` without any care conversation (nothing was done to compare)."""
+        return self.baseline_minutes - self.care_minutes if self.care_actions else None
 
     @property
     def saved_share(self) -> float | None:
-        return self.saved_minutes / self.baseline_minutes if self.baseline_minutes else None
+        saved = self.saved_minutes
+        return saved / self.baseline_minutes if saved is not None and self.baseline_minutes else None
 
 
 @dataclass(frozen=True)
@@ -223,6 +245,8 @@ class TeamPulse:
     min_respondents: int
     company: tuple[TeamPulseRow, ...]
     departments: tuple[TeamPulseRow, ...]
+    # The closed half-month windows the figures cover (None: the period touches no closed window).
+    window: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -293,3 +317,6 @@ class Report:
     hr_time: HrTime
     team_pulse: TeamPulse
     new_hires: NewHires
+    felt_cared: FeltCared
+    performance: PerformanceAfterCare
+    experiment: Experiment

@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.models import Department, Employee, Reminder, SurveyAnswer, Tag
+from bot.privacy import aggregates
 from bot.report.model import GroupChange, PulseChange, TeamPulseRow
 from bot.report.period import Period
 
@@ -100,12 +101,54 @@ def pulse_changes(
     )
 
 
-def team_pulse(session: Session, period: Period, min_group: int) -> tuple[list[TeamPulseRow], list[TeamPulseRow]]:
-    """Team-pulse means answered in the period, company-wide and per department, hidden below ``min_group``."""
+Cell = tuple[str | None, str]  # (department or None for the company, question)
+
+
+def _month_counts(session: Session, first: date, last: date) -> dict[Cell, int]:
+    """Distinct team-pulse respondents per (department, question) in one window, and company-wide."""
     base = (
         SurveyAnswer.mode == "team",
         SurveyAnswer.value.is_not(None),
-        SurveyAnswer.answered_on.between(period.start, period.end),
+        SurveyAnswer.answered_on.between(first, last),
+    )
+    people = func.count(func.distinct(SurveyAnswer.employee_id))
+    out: dict[Cell, int] = {}
+    for key, n in session.execute(
+        select(SurveyAnswer.question_key, people).where(*base).group_by(SurveyAnswer.question_key)
+    ):
+        out[(None, key)] = int(n)
+    for dept, key, n in session.execute(
+        select(Department.name, SurveyAnswer.question_key, people)
+        .join(Employee, Employee.id == SurveyAnswer.employee_id)
+        .join(Department, Department.id == Employee.department_id)
+        .where(*base)
+        .group_by(Department.name, SurveyAnswer.question_key)
+    ):
+        out[(dept, key)] = int(n)
+    return out
+
+
+def team_pulse(
+    session: Session, period: Period, min_group: int, today: date
+) -> tuple[list[TeamPulseRow], list[TeamPulseRow], tuple[date, date] | None]:
+    """Team-pulse means over the closed half-month windows the period touches, hidden below ``min_group``.
+
+    Fixed windows and complementary suppression in time (bot/privacy/aggregates.py): a cell is shown
+    only if every window it covers has ``min_group`` respondents on its own; counts leave this
+    function rounded down to a multiple of 5 and means rounded to one decimal.
+    """
+    months = aggregates.closed_windows(period.start, period.end, today)
+    if not months:
+        return [], [], None
+    first, last = months[0][0], months[-1][1]
+    per_month = [_month_counts(session, m_first, m_last) for m_first, m_last in months]
+    cells = set().union(*per_month)
+    # A cell's weakest window decides: a window with no answers at all counts as 0 respondents.
+    smallest: dict[Cell, int] = {cell: min(counts.get(cell, 0) for counts in per_month) for cell in cells}
+    base = (
+        SurveyAnswer.mode == "team",
+        SurveyAnswer.value.is_not(None),
+        SurveyAnswer.answered_on.between(first, last),
     )
     people = func.count(func.distinct(SurveyAnswer.employee_id))
     company = session.execute(
@@ -120,15 +163,26 @@ def team_pulse(session: Session, period: Period, min_group: int) -> tuple[list[T
         .where(*base)
         .group_by(Department.name, SurveyAnswer.question_key)
     )
-    company_rows = [_row(key, None, n, avg, min_group) for key, n, avg in company]
+
+    def row(question: str, dept: str | None, n: int, avg: float | None) -> TeamPulseRow:
+        thin = smallest.get((dept, question), 0) < min_group  # some month alone is too small
+        return _row(question, dept, n, None if thin else avg, min_group)
+
+    company_rows = [row(key, None, n, avg) for key, n, avg in company]
     department_rows = _hide_complements(
-        company_rows, [_row(key, dept, n, avg, min_group) for dept, key, n, avg in departments], min_group
+        company_rows, [row(key, dept, n, avg) for dept, key, n, avg in departments], min_group
     )
     # Sorted here, by code point: database collations order Chinese names differently.
     return (
-        sorted(company_rows, key=lambda r: r.question),
-        sorted(department_rows, key=lambda r: (r.department or "", r.question)),
+        sorted((_published(r) for r in company_rows), key=lambda r: r.question),
+        sorted((_published(r) for r in department_rows), key=lambda r: (r.department or "", r.question)),
+        (first, last),
     )
+
+
+def _published(row: TeamPulseRow) -> TeamPulseRow:
+    """The row as it may leave the report: no exact count, the mean to one decimal."""
+    return replace(row, respondents=aggregates.floor_count(row.respondents), average=aggregates.rounded(row.average))
 
 
 def _hide_complements(

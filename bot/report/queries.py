@@ -73,6 +73,9 @@ def reminder_counts(session: Session, period: Period) -> ReminderCounts:
             n(Reminder.status == "capped"),
             n(Reminder.status.in_(("open", "snoozed"))),
             n(and_(Reminder.sent_at.is_not(None), acted_by_person())),
+            n(and_(Reminder.sent_at.is_not(None), Reminder.status == "done")),
+            n(and_(Reminder.sent_at.is_not(None), _manual_dismissal())),
+            n(Reminder.status == "held_out"),
         ).where(_created_in(period))
     ).one()
     return ReminderCounts(*(int(v) for v in row))
@@ -116,6 +119,19 @@ def act_intervals(session: Session, period: Period) -> list[tuple[datetime, date
         )
     )
     return [(sent, acted) for sent, acted in rows if sent is not None and acted is not None]
+
+
+def recorded_care_minutes(session: Session, period: Period, kinds: tuple[str, ...]) -> tuple[int, int]:
+    """``(conversations with a recorded duration, their minutes)`` among care-log rows of ``kinds``."""
+    row = session.execute(
+        select(func.count(CareAction.minutes), func.coalesce(func.sum(CareAction.minutes), 0)).where(
+            CareAction.acted_at >= period.start_at,
+            CareAction.acted_at < period.end_at,
+            CareAction.kind.in_(kinds),
+            CareAction.minutes.is_not(None),
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def care_action_counts(session: Session, period: Period) -> list[Count]:

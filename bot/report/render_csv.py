@@ -11,6 +11,8 @@ import io
 from datetime import tzinfo
 
 from bot import i18n
+from bot.evaluation.render import csv_rows as experiment_rows
+from bot.evaluation.render import performance_rows
 from bot.report import new_hires_render
 from bot.report.messages import label
 from bot.report.model import GroupChange, LeaverGroup, Report
@@ -42,11 +44,19 @@ def _care(report: Report, loc: str) -> list[Row]:
         "auto_closed",
         "snoozed",
         "capped",
+        "held_out",
         "still_open",
         "acted_on",
     ):
         rows.append(_row("care", f"reminders_{status}", "", label("report.rem", status, loc), getattr(rem, status)))
     rows.append(_row("care", "acted_on_rate", "", label("report.csv", "acted_on_rate", loc), rate(rem.acted_on_rate)))
+    for key, value in (
+        ("followed_up", rem.followed_up),
+        ("followed_up_rate", rate(rem.followed_up_rate)),
+        ("dismissed_after_send", rem.dismissed_after_send),
+        ("dismissed_rate", rate(rem.dismissed_rate)),
+    ):
+        rows.append(_row("care", key, "", label("report.csv", key, loc), value))
     for c in care.dismiss_reasons:
         text = i18n.t("report.reason.none", loc) if c.key == "" else c.key
         rows.append(_row("care", "dismiss_reason", c.key, text, c.count))
@@ -112,6 +122,8 @@ def _rest(report: Report, loc: str) -> list[Row]:
     hr_figures = (
         ("care_actions", hr.care_actions),
         ("minutes_per_care_action", hr.minutes_per_care_action),
+        ("recorded_actions", hr.recorded_actions),
+        ("recorded_minutes", hr.recorded_minutes),
         ("care_minutes", hr.care_minutes),
         ("workdays", hr.workdays),
         ("employee_workdays", hr.employee_workdays),
@@ -127,6 +139,13 @@ def _rest(report: Report, loc: str) -> list[Row]:
         text = f"{r.department or company} · {label('report.q', r.question, loc)}"
         rows.append(_row("team_pulse", "respondents", group, text, r.respondents))
         rows.append(_row("team_pulse", "average", group, text, num(r.average), suppressed=r.suppressed))
+    fc = report.felt_cared
+    name = label("report.q", fc.question, loc)
+    for p in fc.periods:
+        group = f"{p.start.isoformat()}/{p.end.isoformat()}"
+        rows.append(_row("felt_cared", "respondents", group, name, p.respondents))
+        rows.append(_row("felt_cared", "share_4_5", group, name, rate(p.share_high), suppressed=p.suppressed))
+    rows.append(_row("felt_cared", "trend", "", name, rate(fc.trend)))
     return rows
 
 
@@ -143,8 +162,9 @@ def render(report: Report, locale: str, tz: tzinfo) -> str:
         ("min_group_size", report.min_group_size),
     ]
     rows = [_row("period", metric, "", label("report.csv", metric, loc), value) for metric, value in head]
-    rows += _care(report, loc) + _rest(report, loc)
+    rows += _care(report, loc) + _rest(report, loc) + performance_rows(report.performance, loc)
     rows += [_row(*r[:5], suppressed=bool(r[5])) for r in new_hires_render.csv_rows(report.new_hires, loc)]
+    rows += experiment_rows(report.experiment, loc)
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(HEADER)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.evaluation.render import as_json as experiment_json
+from bot.evaluation.render import performance_json
 from bot.report import new_hires_render
 from bot.report.model import GroupChange, LeaverGroup, Report, TeamPulseRow
 
@@ -90,6 +92,11 @@ def as_dict(report: Report) -> dict[str, Any]:
                 "still_open": rem.still_open,
                 "acted_on": rem.acted_on,
                 "acted_on_rate": rate(rem.acted_on_rate),
+                "followed_up": rem.followed_up,
+                "followed_up_rate": rate(rem.followed_up_rate),
+                "dismissed_after_send": rem.dismissed_after_send,
+                "dismissed_rate": rate(rem.dismissed_rate),
+                "held_out": rem.held_out,
             },
             "dismiss_reasons": [{"reason": c.key, "count": c.count} for c in care.dismiss_reasons],
             "time_to_act": {
@@ -131,6 +138,8 @@ def as_dict(report: Report) -> dict[str, Any]:
         "hr_time": {
             "care_actions": hr.care_actions,
             "minutes_per_care_action": hr.minutes_per_care_action,
+            "recorded_actions": hr.recorded_actions,
+            "recorded_minutes": hr.recorded_minutes,
             "care_minutes": hr.care_minutes,
             "workdays": hr.workdays,
             "employee_workdays": hr.employee_workdays,
@@ -142,10 +151,33 @@ def as_dict(report: Report) -> dict[str, Any]:
         },
         "team_pulse": {
             "min_respondents": report.team_pulse.min_respondents,
+            # The closed half-month windows covered; respondents are rounded down to a multiple of 5.
+            "window": (
+                {"from": report.team_pulse.window[0].isoformat(), "to": report.team_pulse.window[1].isoformat()}
+                if report.team_pulse.window is not None
+                else None
+            ),
             "company": [_team(r) for r in report.team_pulse.company],
             "departments": [_team(r) for r in report.team_pulse.departments],
         },
         "new_hires": new_hires_render.as_json(report.new_hires),
+        "felt_cared": {
+            "question": report.felt_cared.question,
+            "min_respondents": report.felt_cared.min_respondents,
+            "periods": [
+                {
+                    "from": p.start.isoformat(),
+                    "to": p.end.isoformat(),
+                    "respondents": p.respondents,
+                    "suppressed": p.suppressed,
+                    "share_4_5": rate(p.share_high),
+                }
+                for p in report.felt_cared.periods
+            ],
+            "trend": rate(report.felt_cared.trend),
+        },
+        "performance_after_care": performance_json(report.performance),
+        "experiment": experiment_json(report.experiment),
     }
 
 

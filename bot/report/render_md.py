@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import tzinfo
 
 from bot import i18n
+from bot.evaluation.render import markdown as experiment_md
+from bot.evaluation.render import performance_md
 from bot.report import new_hires_render
 from bot.report.messages import label
 from bot.report.model import GroupChange, LeaverGroup, Report
@@ -43,13 +45,36 @@ def _care(report: Report, loc: str) -> list[str]:
     else:
         out += [i18n.t("report.none", loc), ""]
     out += [f"### {i18n.t('report.s1.reminders', loc)}", ""]
-    statuses = ("created", "sent", "done", "dismissed", "auto_closed", "snoozed", "capped", "still_open", "acted_on")
+    statuses = (
+        "created",
+        "sent",
+        "done",
+        "dismissed",
+        "auto_closed",
+        "snoozed",
+        "capped",
+        "held_out",
+        "still_open",
+        "acted_on",
+    )
     counts = [(label("report.rem", s, loc), getattr(rem, s)) for s in statuses]
     out += _table([i18n.t("report.s1.status", loc), i18n.t("report.count", loc)], counts)
     if rem.acted_on_rate is None:
         out += [i18n.t("report.s1.rate_none", loc), ""]
     else:
-        out += [i18n.t("report.s1.rate", loc, rate=pct(rem.acted_on_rate), sent=rem.sent, acted=rem.acted_on), ""]
+        # 跟进率 counts only "done": a "not needed" is a decision, not a follow-up, so it is shown apart.
+        out += [
+            i18n.t("report.s1.rate", loc, rate=pct(rem.followed_up_rate), sent=rem.sent, acted=rem.followed_up),
+            "",
+            i18n.t(
+                "report.s1.dismissed_rate",
+                loc,
+                rate=pct(rem.dismissed_rate),
+                n=rem.dismissed_after_send,
+                closed=pct(rem.acted_on_rate),
+            ),
+            "",
+        ]
     if tta.reminders:
         out += [
             i18n.t(
@@ -163,12 +188,20 @@ def _hr_time(report: Report, loc: str) -> list[str]:
     people = dec(hr.average_active_employees, 1).removesuffix(".0")
     rows = [
         (i18n.t("report.s4.actions", loc), hr.care_actions),
-        (i18n.t("report.s4.care", loc, m=hr.minutes_per_care_action), _minutes(hr.care_minutes, loc)),
+        (
+            i18n.t("report.s4.care", loc, m=hr.minutes_per_care_action, n=hr.recorded_actions),
+            _minutes(hr.care_minutes, loc),
+        ),
         (
             i18n.t("report.s4.baseline", loc, m=hr.baseline_minutes_per_chat, people=people, days=hr.workdays),
             _minutes(hr.baseline_minutes, loc),
         ),
-        (i18n.t("report.s4.saved", loc), f"{_minutes(hr.saved_minutes, loc)} · {pct(hr.saved_share)}"),
+        (
+            i18n.t("report.s4.saved", loc),
+            i18n.t("report.s4.no_care", loc)
+            if hr.saved_minutes is None
+            else f"{_minutes(hr.saved_minutes, loc)} · {pct(hr.saved_share)}",
+        ),
     ]
     header = [i18n.t("report.s4.item", loc), i18n.t("report.s4.value", loc)]
     return [f"## {i18n.t('report.s4', loc)}", "", *_table(header, rows)]
@@ -177,6 +210,11 @@ def _hr_time(report: Report, loc: str) -> list[str]:
 def _team(report: Report, loc: str) -> list[str]:
     tp = report.team_pulse
     out = [f"## {i18n.t('report.s5', loc)}", "", i18n.t("report.s5.intro", loc, n=tp.min_respondents), ""]
+    if tp.window is not None:
+        first, last = (i18n.fmt_date(d, loc, with_year=True) for d in tp.window)
+        out += [i18n.t("report.s5.window", loc, start=first, end=last), ""]
+    else:
+        out += [i18n.t("report.s5.no_window", loc), ""]
     rows = [
         (
             r.department if r.department is not None else i18n.t("report.s5.company", loc),
@@ -187,9 +225,29 @@ def _team(report: Report, loc: str) -> list[str]:
         for r in (*tp.company, *tp.departments)
     ]
     if not rows:
-        return [*out, i18n.t("report.none", loc), ""]
+        return [*out, i18n.t("report.none", loc), "", *_felt_cared(report, loc)]
     keys = ("report.s5.scope", "report.s2.question", "report.s5.respondents", "report.s5.average")
-    return out + _table([i18n.t(k, loc) for k in keys], rows, numeric_from=2)
+    return out + _table([i18n.t(k, loc) for k in keys], rows, numeric_from=2) + _felt_cared(report, loc)
+
+
+def _felt_cared(report: Report, loc: str) -> list[str]:
+    """The seeds' measure: share of 4–5 answers to "felt cared for", period by period, and the trend."""
+    fc = report.felt_cared
+    out = [f"### {i18n.t('report.fc', loc)}", ""]
+    rows = [
+        (
+            f"{i18n.fmt_date(p.start, loc)} – {i18n.fmt_date(p.end, loc)}",
+            p.respondents,
+            i18n.t("report.insufficient", loc) if p.suppressed else pct(p.share_high),
+        )
+        for p in fc.periods
+    ]
+    keys = ("report.fc.period", "report.s5.respondents", "report.fc.share")
+    out += _table([i18n.t(k, loc) for k in keys], rows)
+    trend = fc.trend
+    if trend is None:
+        return [*out, i18n.t("report.fc.no_trend", loc), ""]
+    return [*out, i18n.t("report.fc.trend", loc, value=f"{trend * 100:+.1f}"), ""]
 
 
 def render(report: Report, locale: str, tz: tzinfo) -> str:
@@ -217,7 +275,13 @@ def render(report: Report, locale: str, tz: tzinfo) -> str:
         "",
     ]
     body = (
-        _care(report, loc) + _pulse(report, loc) + _turnover(report, loc) + _hr_time(report, loc) + _team(report, loc)
+        _care(report, loc)
+        + _pulse(report, loc)
+        + _turnover(report, loc)
+        + _hr_time(report, loc)
+        + _team(report, loc)
+        + new_hires_render.markdown(report.new_hires, report.min_group_size, loc)
+        + experiment_md(report.experiment, loc)
+        + performance_md(report.performance, loc)
     )
-    body += new_hires_render.markdown(report.new_hires, report.min_group_size, loc)
     return "\n".join(head + body).rstrip("\n") + "\n"

@@ -28,6 +28,7 @@ def team_results(
     since: datetime,
     *,
     minimum: int = MIN_TEAM_RESPONDENTS,
+    until: datetime | None = None,
 ) -> list[TeamResult]:
     """Averages of the members' team-pulse answers given since ``since``, hidden below ``minimum`` people.
 
@@ -51,6 +52,7 @@ def team_results(
             SurveyAnswer.mode == "team",
             SurveyAnswer.value.is_not(None),
             SurveyAnswer.answered_at >= since,
+            *([SurveyAnswer.answered_at < until] if until is not None else []),
         )
         .group_by(SurveyAnswer.question_key)
         .order_by(SurveyAnswer.question_key)

@@ -115,6 +115,19 @@ BANK: tuple[QuestionDef, ...] = (
             '"I see myself working here in two years." (1 = strongly disagree, 5 = strongly agree)',
         ),
     ),
+    # The seeds' own measure ("felt cared for", 30 % → 65 %): confidential, so only the share of
+    # 4–5 answers over at least five respondents is ever reported.
+    QuestionDef(
+        "felt_cared",
+        "team",
+        "scale",
+        1,
+        5,
+        *_team(
+            "最近一个月，你感到公司关心你吗？（1 = 完全没有，5 = 非常关心）",
+            "Over the last month, have you felt that the company cares about you? (1 = not at all, 5 = very much)",
+        ),
+    ),
     QuestionDef(
         COMMENT_KEY,
         "checkin",

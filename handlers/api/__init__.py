@@ -10,20 +10,22 @@ file needs to change. Use :func:`api_actor` as the audit-log actor and :func:`er
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import functools
 import importlib
 import logging
 import pkgutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from bot import i18n
 from bot.directory import MAX_DATE, MIN_DATE
+from bot.privacy import Policy, Viewer, policy_of
+from bot.privacy import scopes as token_scopes
+from bot.privacy.viewers import api_viewer
 from bot.runtime import get_runtime
 from handlers.routing_errors import on_routing_error
 
@@ -49,6 +51,10 @@ i18n.register(
         "api.invalid": {"zh-CN": "数据无效", "en": "invalid data"},
         "api.date": {"zh-CN": "应为日期 YYYY-MM-DD", "en": "expected a date YYYY-MM-DD"},
         "api.date_sane": {"zh-CN": "日期超出合理范围", "en": "date out of the sane range"},
+        "api.forbidden_scope": {
+            "zh-CN": "此令牌没有所需的权限范围 {scope}",
+            "en": "this token lacks the required scope {scope}",
+        },
     }
 )
 
@@ -84,9 +90,7 @@ def query_day(name: str, default: date, errors: dict[str, str]) -> date:
     return day
 
 
-def token_id(token: str) -> str:
-    """A short, non-reversible id of a token for audit logs (the token itself is never stored)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()[:12]
+token_id = token_scopes.token_id  # a short, non-reversible id of a token for audit logs
 
 
 def api_actor() -> str:
@@ -111,15 +115,58 @@ def require_token() -> tuple[Response, int] | None:
         return _unauthorized("api.disabled")
     if presented is None:
         return _unauthorized("api.unauthorized")
-    matched = False
-    for known in tokens:
-        # Compare with every token, in constant time, so timing reveals neither which nor how much.
-        matched |= hmac.compare_digest(presented.encode("utf-8"), known.encode("utf-8"))
-    if not matched:
+    grant = token_scopes.match(tokens, presented)
+    if grant is None:
         log.info("API request with an unknown token refused (%s %s)", request.method, request.path)
         return _unauthorized("api.unauthorized")
-    g.api_actor = f"api:{token_id(presented)}"
-    return None
+    g.api_grant = grant
+    g.api_actor = f"api:{grant.id}"
+    view = current_app.view_functions.get(request.endpoint or "")
+    # Every route declares its scopes with @needs; one that forgot is treated as sensitive (fail closed).
+    wanted: tuple[str, ...] = getattr(view, "api_scopes", (token_scopes.READ_SENSITIVE,)) if view else ()
+    return require_scope(*wanted) if wanted else None
+
+
+View = Callable[..., Any]
+
+
+def needs(*wanted: str) -> Callable[[View], View]:
+    """Declare the scopes a route accepts (any one of them suffices); checked before the view runs."""
+
+    def mark(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return view(*args, **kwargs)
+
+        wrapper.api_scopes = wanted  # type: ignore[attr-defined]
+        return wrapper
+
+    return mark
+
+
+def has_scope(*wanted: str) -> bool:
+    """Whether the current token holds any of ``wanted``."""
+    grant: token_scopes.Grant | None = g.get("api_grant")
+    return grant is not None and bool(grant.scopes & set(wanted))
+
+
+def require_scope(*wanted: str) -> tuple[Response, int] | None:
+    """``None`` when the token holds one of ``wanted``, else a 403 naming the (first) scope needed."""
+    if has_scope(*wanted):
+        return None
+    log.info("API %s %s refused: token lacks scope %s", request.method, request.path, wanted[0])
+    return error(403, "api.forbidden_scope", values={"scope": wanted[0]}, scope=wanted[0])
+
+
+def viewer() -> Viewer:
+    """The policy viewer of the current request (role ``api`` with the token's scopes)."""
+    grant: token_scopes.Grant = g.api_grant
+    return api_viewer(grant, api_actor())
+
+
+def policy() -> Policy:
+    """The visibility policy in force."""
+    return policy_of(get_runtime().settings)
 
 
 def _unauthorized(key: str) -> tuple[Response, int]:

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from bot import audit, i18n
 from bot.models import AttendanceDay, Employee
+from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error, locale, query_day
+from handlers.api import api_actor, bp, error, locale, needs, query_day
 
 MAX_SPAN_DAYS = 366
 
@@ -43,6 +44,7 @@ def _parse_range(today: date, loc: str) -> tuple[date, date] | dict[str, str]:
 
 
 @bp.get("/employees/<userid>/attendance")
+@needs(READ_PEOPLE, READ_SENSITIVE)
 def get_attendance(userid: str) -> tuple[Response, int]:
     """Every day of the range: calendar kind, leave, first in / last out (local ``HH:MM``), minutes."""
     runtime = get_runtime()

@@ -13,8 +13,9 @@ from bot.attendance.orphans import upsert_people
 from bot.directory import EmployeeRow, employee_dict
 from bot.input_errors import describe, field_of
 from bot.models import Employee
+from bot.privacy.scopes import EMPLOYEES_WRITE, READ_PEOPLE
 from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error, json_body, locale
+from handlers.api import api_actor, bp, error, json_body, locale, needs
 
 i18n.register(
     {
@@ -61,6 +62,7 @@ def _status_errors(body: dict[str, Any], loc: str) -> dict[str, str]:
 
 
 @bp.put("/employees/<userid>")
+@needs(EMPLOYEES_WRITE)
 def put_employee(userid: str) -> tuple[Response, int]:
     """Create or replace one employee (the same fields as the CSV import); 422 names failing fields."""
     loc = locale()
@@ -89,6 +91,7 @@ def put_employee(userid: str) -> tuple[Response, int]:
 
 
 @bp.get("/employees/<userid>")
+@needs(READ_PEOPLE, "read:sensitive")
 def get_employee(userid: str) -> tuple[Response, int]:
     """One employee's directory record; the view is audit-logged."""
     runtime = get_runtime()

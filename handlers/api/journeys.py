@@ -8,8 +8,9 @@ from sqlalchemy import select
 from bot import audit, i18n
 from bot.journeys.views import journey_dict, journey_of
 from bot.models import Employee
+from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error, locale
+from handlers.api import api_actor, bp, error, locale, needs
 
 i18n.register(
     {
@@ -20,6 +21,7 @@ i18n.register(
 
 
 @bp.get("/journeys/<userid>")
+@needs(READ_PEOPLE, READ_SENSITIVE)
 def get_journey(userid: str) -> tuple[Response, int]:
     """The journey of ``userid`` (404 when the person or their journey does not exist); audit-logged."""
     runtime = get_runtime()

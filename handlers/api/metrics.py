@@ -10,8 +10,9 @@ from bot import audit, i18n
 from bot.directory import unknown_userids
 from bot.metric_input import validate_metric
 from bot.metrics import MetricRow, upsert_metrics
+from bot.privacy.scopes import METRICS_WRITE
 from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error, json_body, locale
+from handlers.api import api_actor, bp, error, json_body, locale, needs
 
 MAX_ITEMS = 10_000
 MAX_BODY = 8 * 1024 * 1024  # 10,000 items do not fit the 1 MiB callback limit
@@ -33,6 +34,7 @@ i18n.register(
 
 
 @bp.post("/metrics")
+@needs(METRICS_WRITE)
 def post_metrics() -> tuple[Response, int]:
     """Validate every item, then upsert by (employee, metric, date); any invalid item stores nothing."""
     request.max_content_length = MAX_BODY

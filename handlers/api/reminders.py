@@ -1,13 +1,18 @@
-"""``GET /api/v1/reminders?status=open|done|snoozed|dismissed|capped``: reminders for BI and integrations."""
+"""``GET /api/v1/reminders?status=open|done|snoozed|dismissed|capped|held_out``: reminders for BI and integrations.
+
+``held_out`` reminders were held back by evaluation mode (the person is in the holdout arm).
+"""
 
 from __future__ import annotations
 
 from flask import Response, jsonify, request
 
 from bot import audit, i18n
+from bot.privacy import Category, Level
+from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.reminders.queries import STATUSES, list_reminders
 from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error, locale
+from handlers.api import api_actor, bp, error, locale, needs, policy, viewer
 
 MAX_LIMIT = 5000
 
@@ -41,6 +46,7 @@ def _invalid(name: str, message: str) -> tuple[Response, int]:
 
 
 @bp.get("/reminders")
+@needs(READ_PEOPLE, READ_SENSITIVE)
 def get_reminders() -> Response | tuple[Response, int]:
     """Reminders filtered by ``status`` (and optionally ``recipient``, ``userid``), paged by ``after_id``."""
     status = request.args.get("status", "").strip().lower() or None
@@ -62,6 +68,9 @@ def get_reminders() -> Response | tuple[Response, int]:
             limit=limit,
             after_id=after_id,
         )
+        if policy().can(viewer(), Category.CARE_NOTE) is not Level.FULL:
+            # Notes of care actions are sensitive: only a read:sensitive token gets them.
+            rows = [row | {"note": None} for row in rows]
         audit.record_views(
             s,
             api_actor(),

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
+from bot.privacy.scopes import READ_AGGREGATES, READ_PEOPLE, READ_SENSITIVE
 from bot.report import period as periods
 from bot.report.render_json import as_dict
 from bot.report.service import generate
 from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error, locale
+from handlers.api import api_actor, bp, error, locale, needs
 
 
 @bp.get("/report")
+@needs(READ_AGGREGATES, READ_PEOPLE, READ_SENSITIVE)
 def effectiveness_report() -> tuple[Response, int]:
     """The report of ``from``..``to`` (inclusive, company time zone)."""
     runtime = get_runtime()

@@ -3,19 +3,25 @@
 A tag is active on a day from ``raised_on`` until it ended (resolved, expired or dismissed; the
 end day itself no longer counts). Results are ordered by id; ``limit`` (default 10,000) and
 ``after_id`` page through large answers, and ``X-Next-After-Id`` says where the next page starts.
+Each item's ``arm`` is the person's evaluation arm (``care`` or ``holdout``), ``null`` when
+evaluation mode is off or the person has no arm yet.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Response, jsonify, request
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from bot import audit, i18n
+from bot import audit, i18n, rulebook
+from bot.evaluation.assignment import arms_of
 from bot.models import Employee, Tag
-from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error, locale, query_day
+from bot.privacy import evidence as privacy_evidence
+from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
+from bot.runtime import Runtime, get_runtime
+from handlers.api import api_actor, bp, error, locale, needs, policy, query_day, viewer
 
 DEFAULT_LIMIT = 10_000
 MAX_LIMIT = 50_000
@@ -51,7 +57,26 @@ def _int(name: str, default: int, lo: int, hi: int, loc: str, errors: dict[str, 
     return default
 
 
+def _tag_json(runtime: Runtime, tag: Tag, owner: str, loc: str, arm: str | None) -> dict[str, Any]:
+    """One tag as the token may see it: evidence whole only with ``read:sensitive`` where it quotes sensitive data."""
+    rule = rulebook.rule(runtime, tag.rule_id)
+    category = str(rule.category) if rule is not None else None
+    reads = privacy_evidence.condition_categories(rule.condition) if rule is not None else None
+    level = privacy_evidence.tag_level(policy(), viewer(), category, tag.evidence, reads)
+    return {
+        "id": tag.id,
+        "rule": tag.rule_id,
+        "userid": owner,
+        "severity": tag.severity,
+        "status": tag.status,
+        "raised_on": tag.raised_on.isoformat(),
+        "evidence": privacy_evidence.redacted(tag.evidence, category, level, loc, reads),
+        "arm": arm,  # evaluation mode: "care" | "holdout", None when it is off
+    }
+
+
 @bp.get("/tags")
+@needs(READ_PEOPLE, READ_SENSITIVE)
 def list_tags() -> tuple[Response, int]:
     """Tags active on ``active_on`` (default today), optionally for one rule and/or one person."""
     runtime = get_runtime()
@@ -65,7 +90,7 @@ def list_tags() -> tuple[Response, int]:
     rule_id = request.args.get("rule") or None
     userid = request.args.get("userid") or None
     query = (
-        select(Tag, Employee.userid)
+        select(Tag, Employee.userid, Employee.department_id)
         .join(Employee, Employee.id == Tag.employee_id)
         .where(active_on(day), Tag.id > after_id)
         .order_by(Tag.id)
@@ -77,28 +102,19 @@ def list_tags() -> tuple[Response, int]:
         query = query.where(Employee.userid == userid)
     with runtime.db.session() as s:
         rows = s.execute(query).all()
+        evaluation = runtime.settings.evaluation
+        arms = arms_of(s, evaluation.unit, ((t.employee_id, d) for t, _, d in rows)) if evaluation.enabled else {}
         audit.record_views(
             s,
             api_actor(),
-            (owner for _, owner in rows),
+            (owner for _, owner, _ in rows),
             "api.tags.list",
             "api",
             {"active_on": day.isoformat(), "rule": rule_id, "count": len(rows)},
             at=runtime.clock.now(),
             query_subject=userid,
         )
-    tags = [
-        {
-            "id": tag.id,
-            "rule": tag.rule_id,
-            "userid": owner,
-            "severity": tag.severity,
-            "status": tag.status,
-            "raised_on": tag.raised_on.isoformat(),
-            "evidence": tag.evidence,
-        }
-        for tag, owner in rows
-    ]
+    tags = [_tag_json(runtime, tag, owner, loc, arms.get(tag.employee_id)) for tag, owner, _ in rows]
     response = jsonify(tags=tags)
     if len(rows) == limit:
         response.headers["X-Next-After-Id"] = str(rows[-1][0].id)

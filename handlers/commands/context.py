@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from bot import audit, i18n
 from bot.events import ChatMessage
 from bot.models import Employee
+from bot.privacy import Policy, Role, Viewer, policy_of
+from bot.privacy.viewers import in_scope_role, viewer_of
 from bot.runtime import Runtime
 
 
@@ -40,6 +42,33 @@ class CommandContext:
     @property
     def caller_userid(self) -> str:
         return self.caller.userid if self.caller is not None else self.event.sender_userid
+
+    @property
+    def policy(self) -> Policy:
+        """The visibility policy in force."""
+        return policy_of(self.runtime.settings)
+
+    def viewer_for(self, person: Employee) -> Viewer:
+        """The caller as a viewer of ``person`` (their role towards them)."""
+        return viewer_of(self.session, self.caller, self.roles, self.runtime.settings, person)
+
+    def row_viewer(self, person: Employee) -> Viewer:
+        """The caller as a viewer of ``person``, a row already filtered to the caller's scope."""
+        if self.caller is None:
+            return Viewer(Role.OTHER)
+        return Viewer(in_scope_role(self.caller, self.roles, self.runtime.settings, person), actor=self.caller.userid)
+
+    def list_viewers(self) -> list[Viewer]:
+        """Every role the rows of a list command can have; counts use what all of them may see."""
+        actor = self.caller_userid
+        out: list[Viewer] = []
+        if "hr" in self.roles:
+            out.append(Viewer(Role.HR_ADMIN if "admin" in self.roles else Role.HR, actor=actor))
+            if self.runtime.settings.access.hr_scope == "all":
+                return out
+        if "manager" in self.roles:
+            out += [Viewer(Role.MANAGER_DIRECT, actor=actor), Viewer(Role.MANAGER_INDIRECT, actor=actor)]
+        return out or [Viewer(Role.OTHER, actor=actor)]
 
     def t(self, key: str, **values: object) -> str:
         """The message ``key`` in the caller's language."""

@@ -7,12 +7,13 @@ Texts come from the rules package (each rule's name and evidence template, each 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
-
-from sqlalchemy import ColumnElement, true
 
 from bot import i18n, rulebook
 from bot.models import Tag
+from bot.privacy import Category, Level, Policy, Viewer
+from bot.privacy import evidence as privacy_evidence
 from bot.runtime import Runtime
 from handlers.commands.text import clip, plain
 
@@ -57,25 +58,6 @@ def risk_rule_ids(runtime: Runtime) -> tuple[str, ...]:
     return ids or DEFAULT_RISK_RULES
 
 
-def hr_only_rule_ids(runtime: Runtime) -> tuple[str, ...]:
-    """Rules whose tags only HR sees: what employees declared for HR (``audience = "hr"``, ``category = "life"``).
-
-    Interim until the shared visibility policy (issue 12) renders every surface.
-    """
-    ruleset = rulebook.ruleset(runtime)
-    if ruleset is None:
-        return ("family_event", "voice_request", "voice_distress")
-    return tuple(rule.id for rule in ruleset if rule.audience == "hr" and rule.category == "life")
-
-
-def tag_visible(runtime: Runtime, roles: frozenset[str] | set[str]) -> ColumnElement[bool]:
-    """A condition on ``Tag`` hiding HR-only tags from callers without the HR role (managers)."""
-    ids = hr_only_rule_ids(runtime)
-    if "hr" in roles or not ids:
-        return true()
-    return Tag.rule_id.not_in(ids)
-
-
 def _generic(evidence: dict[str, Any], locale: str) -> str:
     parts = [f"{k}: {v}" for k, v in evidence.items() if isinstance(v, str | int | float) and k != "kind"]
     return i18n.list_join(parts[:6], locale) or "—"
@@ -118,3 +100,69 @@ def risk_reasons(runtime: Runtime, tag: Tag, locale: str, limit: int = 3) -> lis
         shown = str(text or s.get("id") or "?")
         out.append(plain(f"{shown}（+{weight:g}）" if isinstance(weight, int | float) else shown, 60))
     return out
+
+
+@dataclass(frozen=True)
+class ShownTag:
+    """A tag as one viewer may read it: the rule's name and evidence, or a neutral summary."""
+
+    name: str
+    evidence: str
+    level: Level
+
+
+def rule_category(runtime: Runtime, rule_id: str) -> str | None:
+    """The rule's category (``risk``, ``life``, …), ``None`` for a rule no longer loaded."""
+    rule = rulebook.rule(runtime, rule_id)
+    return str(rule.category) if rule is not None else None
+
+
+def rule_reads(runtime: Runtime, rule_id: str) -> set[Category] | None:
+    """The data categories the rule's condition reads (``None`` for a rule no longer loaded)."""
+    rule = rulebook.rule(runtime, rule_id)
+    return privacy_evidence.condition_categories(rule.condition) if rule is not None else None
+
+
+def rule_level(runtime: Runtime, policy: Policy, viewer: Viewer, rule_id: str) -> Level:
+    """How a viewer sees the tags of one rule (an unknown rule counts as declared data: fail closed)."""
+    reads = rule_reads(runtime, rule_id)
+    return privacy_evidence.tag_level(
+        policy, viewer, rule_category(runtime, rule_id), {}, reads if reads is not None else {Category.DECLARED}
+    )
+
+
+def visible_rules(runtime: Runtime, policy: Policy, viewers: list[Viewer], present: list[str]) -> list[str]:
+    """Of the rule ids ``present``, those whose tags every viewer in ``viewers`` may see (at least summarised)."""
+    return [r for r in present if all(rule_level(runtime, policy, v, r) is not Level.NONE for v in viewers)]
+
+
+def shown_tag(runtime: Runtime, policy: Policy, viewer: Viewer, tag: Tag, locale: str) -> ShownTag | None:
+    """``tag`` through the visibility policy for ``viewer``; ``None`` when they may not see it at all."""
+    category = rule_category(runtime, tag.rule_id)
+    reads = rule_reads(runtime, tag.rule_id)
+    level = privacy_evidence.tag_level(policy, viewer, category, tag.evidence, reads)
+    if level is Level.NONE:
+        return None
+    if level is Level.FULL:
+        return ShownTag(rule_name(runtime, tag.rule_id, locale), evidence_text(runtime, tag, locale), level)
+    short = privacy_evidence.summary(category, tag.evidence, locale, reads)
+    return ShownTag(short.name, short.evidence, level)
+
+
+def list_level(runtime: Runtime, policy: Policy, viewers: list[Viewer], rule_id: str) -> Level:
+    """How a list shown to several possible roles presents one rule: the strictest of their levels."""
+    return min((rule_level(runtime, policy, v, rule_id) for v in viewers), default=Level.NONE)
+
+
+def rule_label(runtime: Runtime, level: Level, rule_id: str, locale: str) -> str:
+    """The rule's name at ``level``: its own name in full, a neutral category name as a summary.
+
+    Summarised rules of the same category share one label, so a manager cannot ask for the people
+    of one sensitive rule (``/tags 自评压力很大``) and learn more than "a check-in signal".
+    """
+    if level is Level.FULL:
+        return rule_name(runtime, rule_id, locale)
+    reads = rule_reads(runtime, rule_id)
+    return privacy_evidence.summary(
+        rule_category(runtime, rule_id), {}, locale, reads if reads is not None else {Category.DECLARED}
+    ).name

@@ -23,9 +23,10 @@ from bot.models import (
     Tag,
 )
 from bot.voice import life_records
+from handlers.commands import mydata_rights as rights
 from handlers.commands import registry
 from handlers.commands.context import CommandContext
-from handlers.commands.evidence import rule_name
+from handlers.commands.evidence import shown_tag
 from handlers.commands.mydata_texts import LIFE_EVENT_KEYS
 from handlers.commands.people import department_names, dept_of
 from handlers.commands.text import Section, limit_for, plain, render
@@ -121,11 +122,16 @@ def _activity(ctx: CommandContext, me: Employee) -> list[Section]:
     ]
     pulse = [
         ctx.t("commands.mydata.pulse_head"),
-        "- " + ctx.t("commands.mydata.pulse", sent=sent, answered=answered),
-        "- " + ctx.t("commands.mydata.checkins", n=checkins),
-        "- " + ctx.t("commands.mydata.team", n=team),
+        "- "
+        + ctx.t("commands.mydata.pulse", sent=sent, answered=answered)
+        + " · "
+        + ctx.t("commands.mydata.checkins", n=checkins)
+        + " · "
+        + ctx.t("commands.mydata.team", n=team),
     ]
-    return [Section(lines=attendance), Section(lines=metric_lines), Section(lines=pulse)]
+    # Their own answers, newest first (the policy's self column: the employee sees what they said).
+    answers = Section(lines=pulse, items=rights.own_answers(ctx, me), more_key="commands.more_items")
+    return [Section(lines=attendance), Section(lines=metric_lines), answers]
 
 
 def _tags(ctx: CommandContext, me: Employee) -> Section:
@@ -134,13 +140,15 @@ def _tags(ctx: CommandContext, me: Employee) -> Section:
             select(Tag).where(Tag.employee_id == me.id, Tag.status == "active").order_by(Tag.raised_on.desc())
         )
     )
-    items = [
-        f"- {rule_name(ctx.runtime, t.rule_id, ctx.locale)} · "
-        + ctx.t("commands.tag.since", day=i18n.fmt_date(t.raised_on, ctx.locale))
-        for t in tags
-    ]
-    lines = [ctx.t("commands.mydata.tags_head", n=len(tags))]
-    if not tags:
+    viewer = ctx.viewer_for(me)
+    items = []
+    for t in tags:
+        # Through the policy: a flight-risk tag is not pushed at the person by default (docs/privacy.md).
+        seen = shown_tag(ctx.runtime, ctx.policy, viewer, t, ctx.locale)
+        if seen is not None:
+            items.append(f"- {seen.name} · " + ctx.t("commands.tag.since", day=i18n.fmt_date(t.raised_on, ctx.locale)))
+    lines = [ctx.t("commands.mydata.tags_head", n=len(items))]
+    if not items:
         lines.append("- " + ctx.t("commands.mydata.none"))
     return Section(lines=lines, items=items, more_key="commands.more_items")
 
@@ -229,10 +237,16 @@ def mydata(ctx: CommandContext) -> Reply:
         Section(lines=_profile(ctx, me)),
         *_activity(ctx, me),
         _tags(ctx, me),
-        Section(lines=[ctx.t("commands.mydata.care", n=care)]),
+        Section(
+            lines=[ctx.t("commands.mydata.care", n=care)],
+            items=rights.care_actions(ctx, me),
+            more_key="commands.more_items",
+        ),
         Section(lines=_consents(ctx, me)),
-        Section(lines=[ctx.t("commands.mydata.views", days=AUDIT_DAYS, n=views)]),
-        Section(lines=[ctx.t("commands.mydata.retention_head"), *ctx.t("commands.mydata.retention").split("\n")]),
+        Section(lines=[ctx.t("commands.mydata.evaluations_head") + rights.evaluations(ctx)]),
+        Section(lines=[ctx.t("commands.mydata.views", days=AUDIT_DAYS, n=views) + rights.viewers(ctx, me, AUDIT_DAYS)]),
+        Section(lines=[ctx.t("commands.mydata.policy_head"), *rights.grants(ctx)]),
+        Section(lines=[ctx.t("commands.mydata.retention_head"), *rights.retention(ctx)]),
     ]
     ctx.audit(me.userid, "view.mydata")
     return Reply(

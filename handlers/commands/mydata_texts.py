@@ -17,13 +17,10 @@ i18n.register(
         },
         "commands.mydata.title": {"zh-CN": "我的数据", "en": "My data"},
         "commands.mydata.intro": {
-            "zh-CN": "**你的数据**：关怀助手只保存关怀所需的数据。以下是关于你的全部记录及用途。",
-            "en": "**Your data**: CareBot keeps only what care needs. This is everything it holds about you, and why.",
+            "zh-CN": "**你的数据**（只保存关怀所需）",
+            "en": "**Your data** (only what care needs)",
         },
-        "commands.mydata.profile_head": {
-            "zh-CN": "**基本资料**（来自公司通讯录，用于识别你、找到你的上级和 HR）",
-            "en": "**Profile** (from the company directory: to identify you and find your manager and HR)",
-        },
+        "commands.mydata.profile_head": {"zh-CN": "**基本资料**（通讯录）", "en": "**Profile** (directory)"},
         "commands.mydata.profile_1": {
             "zh-CN": "姓名 {name} · userid {userid} · 部门 {dept} · 职位 {position}",
             "en": "name {name} · userid {userid} · department {dept} · position {position}",
@@ -34,13 +31,13 @@ i18n.register(
         },
         "commands.mydata.profile_3": {
             "zh-CN": "生日 {birthday}（仅月日）· 邮箱 {email} · 手机 {mobile} · 问卷 {surveys}",
-            "en": "birthday {birthday} (month and day only) · email {email} · mobile {mobile} · surveys {surveys}",
+            "en": "birthday {birthday} (month-day) · email {email} · mobile {mobile} · surveys {surveys}",
         },
-        "commands.mydata.receiving": {"zh-CN": "接收中（发送 /optout 暂停）", "en": "on (send /optout to pause)"},
+        "commands.mydata.receiving": {"zh-CN": "接收中", "en": "on"},
         "commands.mydata.paused": {"zh-CN": "已暂停（发送 /optin 恢复）", "en": "paused (send /optin to resume)"},
         "commands.mydata.attendance_head": {
-            "zh-CN": "**考勤**（用于发现连续加班、深夜下班等需要关心的情况）",
-            "en": "**Attendance** (to notice long hours and late nights)",
+            "zh-CN": "**考勤**（发现长时间加班）",
+            "en": "**Attendance** (to notice long hours)",
         },
         "commands.mydata.attendance": {
             "zh-CN": "打卡记录 {punches} 条（最早 {since}）· 每日考勤汇总 {days} 天 · "
@@ -49,34 +46,34 @@ i18n.register(
             "{approvals} leave/trip/overtime approvals",
         },
         "commands.mydata.metrics_head": {
-            "zh-CN": "**业绩指标**（从业务系统导入，用于发现业绩波动）",
-            "en": "**Performance metrics** (imported from business systems, to notice dips)",
+            "zh-CN": "**业绩指标**（发现波动）",
+            "en": "**Performance metrics** (to notice changes)",
         },
         "commands.mydata.metrics": {"zh-CN": "{names}：共 {n} 条", "en": "{names}: {n} values"},
         "commands.mydata.pulse_head": {
-            "zh-CN": "**问卷**（用于了解你的状态）",
-            "en": "**Pulse surveys** (to understand how you are doing)",
+            "zh-CN": "**问卷**（下列回答仅你可见）",
+            "en": "**Pulse surveys** (answers below: only you see them)",
         },
         "commands.mydata.pulse": {
             "zh-CN": "收到 {sent} 次，回答 {answered} 次",
             "en": "received {sent}, answered {answered}",
         },
         "commands.mydata.checkins": {
-            "zh-CN": "实名关怀问答回答 {n} 条（你的 HR 可以看到）",
-            "en": "{n} care check-in answers (identified: your HR can see them)",
+            "zh-CN": "实名关怀问答回答 {n} 条（HR 可见）",
+            "en": "{n} check-in answers (HR sees them)",
         },
         "commands.mydata.team": {
-            "zh-CN": "团队匿名调查回答 {n} 条（只以 5 人以上的汇总呈现，任何人都看不到你的个人回答）",
-            "en": "{n} team-pulse answers (only shown as totals of 5+ people; nobody sees yours)",
+            "zh-CN": "团队匿名调查回答 {n} 条（只进 5 人以上汇总）",
+            "en": "{n} team-pulse answers (totals of 5+ only)",
         },
         "commands.mydata.tags_head": {
-            "zh-CN": "**当前关于你的标签（{n}）**（由规则根据上述数据生成，用于提醒 HR 关心你）",
-            "en": "**Active tags about you ({n})** (raised by rules from the data above, so HR can reach out)",
+            "zh-CN": "**当前关于你的标签（{n}）**（提醒 HR 关心你）",
+            "en": "**Active tags about you ({n})** (so HR can reach out)",
         },
         "commands.mydata.care": {"zh-CN": "**关怀记录**：{n} 条", "en": "**Care log**: {n} entries"},
         "commands.mydata.consents_head": {
-            "zh-CN": "**授权与生活事件**（仅在你主动告知并同意时保存）",
-            "en": "**Consents and life events** (kept only when you tell us and agree)",
+            "zh-CN": "**授权与生活事件**（仅经你同意）",
+            "en": "**Consents and life events** (only with your consent)",
         },
         "commands.mydata.consent": {
             "zh-CN": "授权 {kind}：{granted} 同意，{state}",
@@ -119,20 +116,64 @@ i18n.register(
         "commands.mydata.life.other": {"zh-CN": "其他", "en": "other"},
         "commands.mydata.none": {"zh-CN": "无", "en": "none"},
         "commands.mydata.views": {
-            "zh-CN": "**查看记录**：近{days}天你的数据被他人查看 {n} 次，每次都记入审计日志。",
-            "en": "**Views**: others viewed your data {n} times in the last {days} days; each view is audit-logged.",
+            "zh-CN": "**查看记录**：近{days}天被他人查看 {n} 次",
+            "en": "**Views**: {n} by others in {days} days",
         },
         "commands.mydata.retention_head": {"zh-CN": "**保存期限**", "en": "**Retention**"},
-        "commands.mydata.retention": {
-            "zh-CN": "- 生活事件和授权到期或撤回后即不再使用\n"
-            "- 标签在问题解决或到期后失效\n"
-            "- 其他数据在你在职期间保存，离职后按公司数据保存制度删除\n"
-            "- 如需更正或删除，请联系你的 HR",
-            "en": "- life events and consents stop being used when they expire or are withdrawn\n"
-            "- tags lapse when resolved or expired\n"
-            "- other data is kept while you work here and deleted under the company's retention policy "
-            "after you leave\n"
-            "- to correct or delete data, contact your HR",
+        "commands.mydata.answers_head": {"zh-CN": "最近的回答（仅你本人可见全部）：", "en": "Latest answers:"},
+        "commands.mydata.answer": {
+            "zh-CN": "{day} {question}：{value}（{mode}）",
+            "en": "{day} {question}: {value} ({mode})",
+        },
+        "commands.mydata.mode_checkin": {"zh-CN": "实名", "en": "care check-in, HR sees it"},
+        "commands.mydata.mode_team": {
+            "zh-CN": "匿名",
+            "en": "team pulse, totals of 5+ only",
+        },
+        "commands.mydata.care_item": {"zh-CN": "{at} {actor}{kind}", "en": "{at} {actor} {kind}"},
+        "commands.mydata.care_note_held": {
+            "zh-CN": "（有 HR 备注，可向 HR 申请查阅）",
+            "en": " (HR note; ask HR to read it)",
+        },
+        "commands.mydata.evaluations_head": {
+            "zh-CN": "**自动评估**（仅提醒 HR 关心，不用于考核）：",
+            "en": "**Automatic evaluations** (only to prompt HR, never for appraisal): ",
+        },
+        "commands.mydata.evaluation": {"zh-CN": "{names}", "en": "{names}"},
+        "commands.mydata.eval.workload": {"zh-CN": "考勤", "en": "hours"},
+        "commands.mydata.eval.performance": {"zh-CN": "业绩", "en": "performance"},
+        "commands.mydata.eval.wellbeing": {"zh-CN": "身心状态", "en": "wellbeing"},
+        "commands.mydata.eval.engagement": {"zh-CN": "问卷参与", "en": "participation"},
+        "commands.mydata.eval.milestone": {"zh-CN": "节点", "en": "milestones"},
+        "commands.mydata.eval.life": {"zh-CN": "生活事件", "en": "life events"},
+        "commands.mydata.eval.risk": {"zh-CN": "离职风险（仅 HR 可见）", "en": "attrition risk (HR only)"},
+        "commands.mydata.viewer": {"zh-CN": "{who} {n} 次", "en": "{who} {n}×"},
+        "commands.mydata.viewer_api": {"zh-CN": "对接系统或 HR 后台", "en": "an integration or the HR dashboard"},
+        "commands.mydata.viewer_system": {"zh-CN": "系统任务", "en": "a system job"},
+        "commands.mydata.policy_head": {"zh-CN": "**谁能看到什么**", "en": "**Who sees what**"},
+        "commands.mydata.policy_default": {
+            "zh-CN": "实名问答 HR 可见，上级只知“HR 会跟进”；匿名调查仅 ≥{k} 人汇总；"
+            "生活事件仅 HR；上级看不到谁答了问卷",
+            "en": "check-ins: HR sees them, your manager only learns HR will follow up; "
+            "team pulse only as totals of {k}+; life events HR only; managers never see who answered",
+        },
+        "commands.mydata.policy_unchanged": {
+            "zh-CN": "公司未放宽默认设置",
+            "en": "defaults unchanged by your company",
+        },
+        "commands.mydata.policy_opened": {
+            "zh-CN": "公司已放宽：{role}可查看{category}（{level}）",
+            "en": "loosened by your company: {role} may see {category} ({level})",
+        },
+        "commands.mydata.keep": {
+            "zh-CN": "问卷回答 {pulse} 天；生活事件及告知 {declared} 天；消息 {inbox}/{outbox} 天；"
+            "查看记录 {audit} 天；离职 {leavers} 天后删除；每日清理",
+            "en": "pulse answers {pulse} d; life events and declarations {declared} d; messages {inbox}/{outbox} d; "
+            "audit log {audit} d; deleted {leavers} d after leaving; purged daily",
+        },
+        "commands.mydata.keep.contact": {
+            "zh-CN": "更正、删除或复制请找 HR",
+            "en": "to correct, delete or copy your data, ask HR",
         },
     }
 )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, func, select
 
 from bot import i18n
 from bot.models import Employee, Survey, SurveyAnswer, SurveyQuestion
+from bot.privacy import aggregates
 from bot.surveys.aggregate import team_results
 from bot.surveys.bank import MIN_TEAM_RESPONDENTS
 from handlers.commands.context import CommandContext
@@ -23,7 +24,6 @@ MIN_RESPONDENTS = MIN_TEAM_RESPONDENTS
 PARTICIPATION_DAYS = 90
 CHECKIN_DAYS = 90
 CHECKIN_SHOWN = 5
-TEAM_PULSE_DAYS = 30
 _PREFIX = re.compile(r"^\s*[【\[][^】\]]*[】\]]\s*")
 
 i18n.register(
@@ -47,8 +47,8 @@ i18n.register(
             "en": "No check-in answers in the last {days} days.",
         },
         "commands.pulse.team_head": {
-            "zh-CN": "**团队匿名调查（近{days}天，仅显示 ≥{min} 人的汇总）**",
-            "en": "**Team pulse (last {days} days, totals of ≥ {min} people only)**",
+            "zh-CN": "**团队匿名调查（{start}–{end}，仅显示 ≥{min} 人的汇总）**",
+            "en": "**Team pulse ({start} – {end}, totals of ≥ {min} people only)**",
         },
         "commands.pulse.team_line": {
             "zh-CN": "{question}：平均 {avg}（{n}人）",
@@ -131,12 +131,25 @@ def checkin_lines(ctx: CommandContext, person: Employee) -> list[str]:
 
 
 def team_pulse_lines(ctx: CommandContext, members: ColumnElement[bool] | Sequence[int]) -> list[str]:
-    """Averages of team-pulse scale questions over the members, only where ≥ 5 people answered."""
-    since = ctx.runtime.clock.now() - timedelta(days=TEAM_PULSE_DAYS)
-    rows = team_results(ctx.session, members, since)
-    head = ctx.t("commands.pulse.team_head", days=TEAM_PULSE_DAYS, min=MIN_RESPONDENTS)
+    """Averages of team-pulse scale questions over the members, only where ≥ k people answered.
+
+    Always the last *closed* fixed window (bot/privacy/aggregates.py), with the count as a band:
+    asking on two different days shows the same figure, so no one answer falls out by subtraction.
+    """
+    k = max(MIN_RESPONDENTS, ctx.policy.min_group_size)
+    first, last = aggregates.last_closed_window(ctx.runtime.today())
+    tz = ctx.runtime.tz
+    since = datetime.combine(first, time.min, tz)
+    until = datetime.combine(last + timedelta(days=1), time.min, tz)
+    rows = team_results(ctx.session, members, since, minimum=k, until=until)
+    head = ctx.t(
+        "commands.pulse.team_head",
+        start=i18n.fmt_date(first, ctx.locale),
+        end=i18n.fmt_date(last, ctx.locale),
+        min=k,
+    )
     if not rows:
-        return [head, ctx.t("commands.pulse.team_none", min=MIN_RESPONDENTS)]
+        return [head, ctx.t("commands.pulse.team_none", min=k)]
     questions = {
         q.key: q
         for q in ctx.session.scalars(
@@ -147,8 +160,9 @@ def team_pulse_lines(ctx: CommandContext, members: ColumnElement[bool] | Sequenc
     for row in rows:
         label = question_label(questions.get(row.question_key), row.question_key, ctx.locale)
         if row.average is None:
-            lines.append("- " + ctx.t("commands.pulse.too_few", question=label, min=MIN_RESPONDENTS))
+            lines.append("- " + ctx.t("commands.pulse.too_few", question=label, min=k))
         else:
             avg = f"{row.average:.1f}"
-            lines.append("- " + ctx.t("commands.pulse.team_line", question=label, avg=avg, n=row.respondents))
+            n = aggregates.band(row.respondents)  # never an exact count beside a mean
+            lines.append("- " + ctx.t("commands.pulse.team_line", question=label, avg=avg, n=n))
     return lines

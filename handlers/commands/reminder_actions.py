@@ -11,6 +11,16 @@ from handlers.commands.context import CommandContext
 from handlers.commands.registry import command
 
 _ID = re.compile(r"^[#＃]?(\d{1,12})(?:\s+|[,，:：]\s*|$)(.*)$", re.DOTALL)
+# "/done 123 30分钟 聊过了": a leading duration is how long the conversation took (HR time in the report).
+_MINUTES = re.compile(r"^(\d{1,4})\s*(?:分钟|分|min|mins|minutes|m)(?=\s|[,，:：]|$)[\s,，:：]*(.*)$", re.DOTALL | re.I)
+
+
+def split_minutes(rest: str) -> tuple[int | None, str]:
+    """``(minutes, note)`` from the text after the reminder number; no leading duration gives ``None``."""
+    match = _MINUTES.match(rest.strip())
+    if match is None:
+        return None, rest
+    return int(match.group(1)), match.group(2)
 
 
 def _run(ctx: CommandContext, action: Action, rest_key: str | None, example_key: str | None) -> Reply:
@@ -24,7 +34,8 @@ def _run(ctx: CommandContext, action: Action, rest_key: str | None, example_key:
                 example=ctx.t(example_key) if example_key else "",
             )
         )
-    result = act(ctx.runtime, ctx.session, int(match.group(1)), ctx.caller, action, match.group(2) or None)
+    minutes, rest = split_minutes(match.group(2)) if action == "done" else (None, match.group(2))
+    result = act(ctx.runtime, ctx.session, int(match.group(1)), ctx.caller, action, rest or None, minutes=minutes)
     return Reply(text=result.message)
 
 
@@ -34,8 +45,8 @@ def _run(ctx: CommandContext, action: Action, rest_key: str | None, example_key:
     # Whoever received the reminder may close it; act() checks that it was sent to the caller (or HR).
     roles=("hr", "manager", "recipient"),
     summary_key="commands.done.summary",
-    example="/done 123 聊过了，安排调休",
-    example_en="/done 123 talked, arranged time off",
+    example="/done 123 30分钟 聊过了，安排调休",
+    example_en="/done 123 30min talked, arranged time off",
 )
 def done(ctx: CommandContext) -> Reply:
     """Mark a reminder as done, with an optional note."""

@@ -8,9 +8,10 @@ from bot import i18n
 from bot.access import scope_clause
 from bot.dispatch import Reply
 from bot.models import Employee, Tag
+from bot.privacy import Level
 from handlers.commands import registry
 from handlers.commands.context import CommandContext
-from handlers.commands.evidence import risk_reasons, risk_rule_ids
+from handlers.commands.evidence import risk_reasons, risk_rule_ids, shown_tag
 from handlers.commands.people import department_names, dept_of
 from handlers.commands.text import Section, layout, limit_for, plain
 
@@ -36,6 +37,15 @@ i18n.register(
         "commands.risk.item": {
             "zh-CN": "{i}. {name} · {dept} · 风险分 {score}：{reasons}",
             "en": "{i}. {name} · {dept} · score {score}: {reasons}",
+        },
+        "commands.risk.item_summary": {
+            "zh-CN": "- {name} · {dept}：{summary}",
+            "en": "- {name} · {dept}: {summary}",
+        },
+        "commands.risk.head_summary": {
+            "zh-CN": "**需要多关心的同事（{n}人）**：HR 会跟进；分数和原因仅 HR 可见，名单按姓名排列",
+            "en": "**Colleagues who may need extra care ({n})**: HR will follow up; scores and reasons are "
+            "for HR only, the list is in name order",
         },
         "commands.risk.none": {
             "zh-CN": "你可查看的人中目前没有离职风险标签。",
@@ -78,25 +88,50 @@ def risk(ctx: CommandContext) -> Reply:
     best: dict[int, tuple[Tag, Employee]] = {}
     for tag, emp in rows:
         best.setdefault(emp.id, (tag, emp))  # one line per person: their highest-scoring risk tag
-    if not best:
+    full: list[tuple[Tag, Employee]] = []
+    summary: list[tuple[Tag, Employee, str]] = []
+    for tag, emp in best.values():
+        seen = shown_tag(ctx.runtime, ctx.policy, ctx.row_viewer(emp), tag, ctx.locale)
+        if seen is None:
+            continue
+        if seen.level is Level.FULL:
+            full.append((tag, emp))
+        else:
+            summary.append((tag, emp, seen.evidence))
+    if not full and not summary:
         return Reply(text=ctx.t("commands.risk.none"))
-    top = list(best.values())[:n]
-    names = department_names(ctx, [emp for _, emp in top])
-    items = [
-        ctx.t(
-            "commands.risk.item",
-            i=i,
-            name=plain(emp.name, 32),
-            dept=dept_of(ctx, emp, names),
-            score=f"{tag.score:g}" if tag.score is not None else "—",
-            reasons=i18n.list_join(risk_reasons(ctx.runtime, tag, ctx.locale), ctx.locale),
-        )
-        for i, (tag, emp) in enumerate(top, start=1)
-    ]
-    head = ctx.t("commands.risk.head", n=len(top), total=len(best))
-    if capped:
-        head += ctx.t("commands.risk.capped", max=MAX_N)
-    text, shown = layout([Section(lines=[head], items=items)], ctx.locale, limit_for(ctx.channel))
-    for tag, emp in top[: shown[0]]:
-        ctx.audit(emp.userid, "view.risk", {"tag_id": tag.id, "score": tag.score})
+    top = full[:n]
+    # Summarised rows are in name order: a ranking would be a score in disguise.
+    summary.sort(key=lambda r: (r[1].name, r[1].userid))
+    rest = summary[: max(0, n - len(top))]
+    names = department_names(ctx, [emp for _, emp in top] + [emp for _, emp, _ in rest])
+    sections = []
+    if top:
+        items = [
+            ctx.t(
+                "commands.risk.item",
+                i=i,
+                name=plain(emp.name, 32),
+                dept=dept_of(ctx, emp, names),
+                score=f"{tag.score:g}" if tag.score is not None else "—",
+                reasons=i18n.list_join(risk_reasons(ctx.runtime, tag, ctx.locale), ctx.locale),
+            )
+            for i, (tag, emp) in enumerate(top, start=1)
+        ]
+        head = ctx.t("commands.risk.head", n=len(top), total=len(full))
+        if capped:
+            head += ctx.t("commands.risk.capped", max=MAX_N)
+        sections.append(Section(lines=[head], items=items))
+    if rest:
+        items = [
+            ctx.t("commands.risk.item_summary", name=plain(emp.name, 32), dept=dept_of(ctx, emp, names), summary=text)
+            for _, emp, text in rest
+        ]
+        sections.append(Section(lines=[ctx.t("commands.risk.head_summary", n=len(rest))], items=items))
+    text, shown = layout(sections, ctx.locale, limit_for(ctx.channel))
+    audited = [(tag, emp, True) for tag, emp in top[: shown[0]]]
+    if rest:
+        audited += [(tag, emp, False) for tag, emp, _ in rest[: shown[-1]]]
+    for tag, emp, with_score in audited:
+        ctx.audit(emp.userid, "view.risk", {"tag_id": tag.id, "score": tag.score if with_score else None})
     return Reply(text=text, markdown_title=ctx.t("commands.risk.title"))

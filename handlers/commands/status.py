@@ -5,16 +5,16 @@ With no name it shows the caller themselves.
 
 from __future__ import annotations
 
-from sqlalchemy import case, exists, select
+from sqlalchemy import case, select
 
 from bot import i18n
-from bot.access import hr_clause
 from bot.dispatch import Reply
 from bot.models import CareAction, Employee, Tag
+from bot.privacy import Category, Level, Viewer
 from handlers.commands import registry
 from handlers.commands.attendance import attendance_lines
 from handlers.commands.context import CommandContext
-from handlers.commands.evidence import evidence_text, rule_name, severity_label, tag_visible
+from handlers.commands.evidence import severity_label, shown_tag
 from handlers.commands.people import department_names, dept_of, resolve
 from handlers.commands.pulse import checkin_lines, participation_line
 from handlers.commands.text import Section, limit_for, plain, render
@@ -65,34 +65,38 @@ def _header(ctx: CommandContext, person: Employee) -> list[str]:
     return [first, " · ".join(facts)] if facts else [first]
 
 
-def _tags(ctx: CommandContext, person: Employee, *, as_hr: bool) -> Section:
+def _tags(ctx: CommandContext, person: Employee, viewer: Viewer) -> Section:
     rank = case({"high": 0, "medium": 1, "low": 2}, value=Tag.severity, else_=3)
-    # What someone declared for HR (life events, requests to talk) is never shown to a manager.
-    own = ctx.caller is not None and ctx.caller.id == person.id
-    visible = tag_visible(ctx.runtime, {"hr"} if as_hr or own else set())
     tags = list(
         ctx.session.scalars(
             select(Tag)
-            .where(Tag.employee_id == person.id, Tag.status == "active", visible)
+            .where(Tag.employee_id == person.id, Tag.status == "active")
             .order_by(rank, Tag.raised_on.desc(), Tag.id.desc())
         )
     )
-    if not tags:
-        return Section(lines=[ctx.t("commands.status.no_tags")])
-    items = [
-        ctx.t(
+    items: list[str] = []
+    for tag in tags:
+        seen = shown_tag(ctx.runtime, ctx.policy, viewer, tag, ctx.locale)
+        if seen is None:
+            continue  # the policy hides this tag from this viewer altogether (not even counted)
+        item = ctx.t(
             "commands.status.tag",
             severity=severity_label(tag.severity, ctx.locale),
-            rule=rule_name(ctx.runtime, tag.rule_id, ctx.locale),
+            rule=seen.name,
             since=ctx.t("commands.tag.since", day=i18n.fmt_date(tag.raised_on, ctx.locale)),
-            evidence=evidence_text(ctx.runtime, tag, ctx.locale),
+            evidence=seen.evidence,
         )
-        for tag in tags
-    ]
-    return Section(lines=[ctx.t("commands.status.tags_head", n=len(tags))], items=items, more_key="commands.more_items")
+        if item not in items:  # two summarised tags of one kind read the same: say it once
+            items.append(item)
+    if not items:
+        return Section(lines=[ctx.t("commands.status.no_tags")])
+    return Section(
+        lines=[ctx.t("commands.status.tags_head", n=len(items))], items=items, more_key="commands.more_items"
+    )
 
 
 def _last_care(ctx: CommandContext, person: Employee, *, with_note: bool) -> str:
+    """The latest care action; its note only for viewers who may read care notes."""
     action = ctx.session.scalar(
         select(CareAction)
         .where(CareAction.employee_id == person.id)
@@ -109,34 +113,31 @@ def _last_care(ctx: CommandContext, person: Employee, *, with_note: bool) -> str
         actor=plain(actor.name, 32) if actor is not None else "",
         kind=ctx.t(kind_key) if i18n.has(kind_key) else plain(action.kind, 16),
     )
-    # Care notes can be personal ("家里有事"): only HR reads them.
+    # Care notes can be personal ("家里有事"): the policy gives them to HR only by default.
     if with_note and action.note:
         text += f"：{plain(action.note, 80)}" if ctx.locale != "en" else f": {plain(action.note, 80)}"
     return ctx.t("commands.status.care", text=text)
 
 
-def _hr_covers(ctx: CommandContext, person: Employee) -> bool:
-    """Check-in answers and care notes are for HR, and only for the people that HR covers."""
-    if ctx.caller is None or "hr" not in ctx.roles:
-        return False
-    clause = hr_clause(ctx.caller, ctx.roles, ctx.runtime.settings)
-    return bool(ctx.session.scalar(select(exists().where(Employee.id == person.id, clause))))
-
-
 def status_reply(ctx: CommandContext, person: Employee) -> Reply:
-    """The full status of ``person`` (already checked to be in the caller's scope), audited."""
-    as_hr = _hr_covers(ctx, person)
-    tags = _tags(ctx, person, as_hr=as_hr)
-    sections = [
-        Section(lines=_header(ctx, person)),
-        tags,
-        Section(lines=[_last_care(ctx, person, with_note=as_hr)]),
-        Section(lines=attendance_lines(ctx, person)),
-        Section(lines=[participation_line(ctx, person)]),
-    ]
-    if as_hr:
+    """The status of ``person`` (already checked to be in the caller's scope) as the policy allows, audited."""
+    viewer = ctx.viewer_for(person)
+    can = ctx.policy.can
+    tags = _tags(ctx, person, viewer)
+    sections = [Section(lines=_header(ctx, person)), tags]
+    if can(viewer, Category.CARE_ACTION) is not Level.NONE:
+        sections.append(
+            Section(lines=[_last_care(ctx, person, with_note=can(viewer, Category.CARE_NOTE) is Level.FULL)])
+        )
+    if can(viewer, Category.ATTENDANCE) is Level.FULL:
+        sections.append(Section(lines=attendance_lines(ctx, person)))
+    # Who answered their pulses is HR's to know: managers never learn who has not answered.
+    if can(viewer, Category.PARTICIPATION) is Level.FULL:
+        sections.append(Section(lines=[participation_line(ctx, person)]))
+    checkins = can(viewer, Category.CHECKIN) is Level.FULL
+    if checkins:
         sections.append(Section(lines=checkin_lines(ctx, person)))
-    ctx.audit(person.userid, "view.status", {"tags": len(tags.items), "checkins": as_hr})
+    ctx.audit(person.userid, "view.status", {"tags": len(tags.items), "checkins": checkins, "as": viewer.role.value})
     title = ctx.t("commands.status.title", name=plain(person.name, 32))
     return Reply(text=render(sections, ctx.locale, limit_for(ctx.channel)), markdown_title=title)
 

@@ -8,10 +8,11 @@ from sqlalchemy import ColumnElement, and_, func, select
 from bot import i18n
 from bot.access import ACTIVE, reports_clause, scope_clause
 from bot.dispatch import Reply
-from bot.models import Employee
+from bot.models import Employee, Tag
+from bot.privacy import Level
 from handlers.commands import registry, roster
 from handlers.commands.context import CommandContext
-from handlers.commands.evidence import rule_name
+from handlers.commands.evidence import rule_label, rule_level, visible_rules
 from handlers.commands.people import department_names, dept_of
 from handlers.commands.pulse import team_pulse_lines
 from handlers.commands.text import Section, layout, limit_for, plain
@@ -57,6 +58,20 @@ def _members(ctx: CommandContext) -> tuple[ColumnElement[bool], bool]:
     return and_(scope, Employee.id != ctx.caller.id), False
 
 
+def _labels(ctx: CommandContext, person: roster.TaggedPerson) -> list[str]:
+    """The person's tags as this caller may name them (summarised kinds said once)."""
+    viewer = ctx.row_viewer(person.employee)
+    out: list[str] = []
+    for rule_id in person.rule_ids:
+        level = rule_level(ctx.runtime, ctx.policy, viewer, rule_id)
+        if level is Level.NONE:
+            continue
+        label = rule_label(ctx.runtime, level, rule_id, ctx.locale)
+        if label not in out:
+            out.append(label)
+    return out
+
+
 def person_items(ctx: CommandContext, people: list[roster.TaggedPerson]) -> list[str]:
     """``- 张三 · 销售部：连续深夜下班、业绩连续两周下滑`` for each tagged person."""
     names = department_names(ctx, [p.employee for p in people])
@@ -65,10 +80,23 @@ def person_items(ctx: CommandContext, people: list[roster.TaggedPerson]) -> list
             "commands.team.person",
             name=plain(p.employee.name, 32),
             dept=dept_of(ctx, p.employee, names),
-            rules=i18n.list_join([rule_name(ctx.runtime, r, ctx.locale) for r in p.rule_ids], ctx.locale),
+            rules=i18n.list_join(_labels(ctx, p), ctx.locale),
         )
         for p in people
     ]
+
+
+def shown_rules(ctx: CommandContext, members: ColumnElement[bool]) -> list[str]:
+    """The rules with active tags among ``members`` that every role in this list may see."""
+    present = sorted(
+        ctx.session.scalars(
+            select(Tag.rule_id)
+            .join(Employee, Employee.id == Tag.employee_id)
+            .where(Tag.status == "active", members)
+            .distinct()
+        )
+    )
+    return visible_rules(ctx.runtime, ctx.policy, ctx.list_viewers(), present)
 
 
 @registry.command(
@@ -85,7 +113,8 @@ def team(ctx: CommandContext) -> Reply:
     total = ctx.session.scalar(select(func.count(Employee.id)).where(members)) or 0
     if total == 0:
         return Reply(text=ctx.t("commands.team.empty"))
-    by_severity = roster.counts(ctx, members)
+    visible = shown_rules(ctx, members)
+    by_severity = roster.counts(ctx, members, visible)
     tagged = sum(by_severity.values())
     if is_manager:
         assert ctx.caller is not None
@@ -100,7 +129,7 @@ def team(ctx: CommandContext) -> Reply:
     for severity in roster.SEVERITIES:
         if not by_severity[severity]:
             continue
-        people = roster.people(ctx, members, severity)
+        people = roster.people(ctx, members, severity, visible)
         label = ctx.t(f"commands.severity.group.{severity}")
         sections.append(
             Section(

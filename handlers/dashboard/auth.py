@@ -14,6 +14,9 @@ from sqlalchemy import select
 
 from bot import i18n
 from bot.models import Department, Employee
+from bot.privacy import Role
+from bot.privacy import Viewer as PolicyViewer
+from bot.privacy import scopes as token_scopes
 from bot.runtime import get_runtime
 from handlers.api import token_id
 from handlers.dashboard import bp
@@ -24,6 +27,10 @@ log = logging.getLogger(__name__)
 SESSION_VIEWER = "dashboard_viewer"  # "token:<id>" or "user:<userid>"
 SESSION_CSRF = "dashboard_csrf"
 SESSION_LANG = "dashboard_lang"
+READ_SCOPES = frozenset({token_scopes.READ_AGGREGATES, token_scopes.READ_PEOPLE, token_scopes.READ_SENSITIVE})
+PEOPLE_SCOPES = frozenset({token_scopes.READ_PEOPLE, token_scopes.READ_SENSITIVE})
+# Pages that list no person (counts and the aggregate report) need only read:aggregates.
+AGGREGATE_ENDPOINTS = frozenset({"dashboard.overview", "dashboard.report", "dashboard.logout"})
 OPEN_ENDPOINTS = frozenset({"dashboard.login", "dashboard.login_submit"})
 
 
@@ -34,6 +41,14 @@ class Viewer:
     actor: str  # the audit-log actor: the userid, or dashboard:<token id>
     label: str
     employee: Employee | None
+    scopes: frozenset[str] = frozenset()  # a token's scopes (bot/privacy/scopes.py)
+
+    @property
+    def policy_viewer(self) -> PolicyViewer:
+        """The viewer the visibility policy renders for: HR (or HR admin) for an employee, API for a token."""
+        if self.employee is None:
+            return PolicyViewer(Role.API, self.scopes, self.actor)
+        return PolicyViewer(Role.HR_ADMIN if self.employee.is_admin else Role.HR, actor=self.actor)
 
 
 def locale() -> str:
@@ -82,10 +97,11 @@ def _viewer() -> Viewer | None:
     kind, _, ident = raw.partition(":")
     if kind == "token" and ident:
         # Re-checked on every request: a token removed from [api].tokens ends its sessions too.
-        if ident not in {token_id(known) for known in get_runtime().settings.api.tokens}:
+        grant = next((g for g in token_scopes.grants(get_runtime().settings.api.tokens) if g.id == ident), None)
+        if grant is None:
             return None
         loc = locale()
-        return Viewer(f"dashboard:{ident}", i18n.t("dash.viewer.token", loc, id=ident), None)
+        return Viewer(f"dashboard:{ident}", i18n.t("dash.viewer.token", loc, id=ident), None, grant.scopes)
     if kind == "user" and ident and simulator_choice_allowed():
         # Re-checked on every request: someone who left or lost the HR flag is signed out.
         emp = _hr_employee(ident)
@@ -105,6 +121,8 @@ def require_viewer() -> ResponseReturnValue | None:
     if viewer is None:
         session.pop(SESSION_VIEWER, None)
         return redirect(url_for("dashboard.login", next=request.full_path.rstrip("?")))
+    if viewer.employee is None and not viewer.scopes & PEOPLE_SCOPES and request.endpoint not in AGGREGATE_ENDPOINTS:
+        abort(403, i18n.t("dash.login.no_scope", locale()))
     g.dashboard_viewer = viewer
     return None
 
@@ -166,13 +184,15 @@ def login_submit() -> ResponseReturnValue:
         if not tokens:
             return _login_page("dash.login.no_tokens", 403)
         presented = request.form.get("token", "").strip()
-        matched = False
-        for known in tokens:
-            # Compare with every token in constant time: timing reveals neither which nor how much.
-            matched |= hmac.compare_digest(presented.encode("utf-8"), known.encode("utf-8"))
-        if not presented or not matched:
+        # Compared with every token in constant time: timing reveals neither which nor how much.
+        matched = token_scopes.match(tokens, presented) if presented else None
+        if matched is None:
             log.info("dashboard sign-in with an unknown token refused")
             return _login_page("dash.login.bad_token", 401)
+        if not matched.scopes & READ_SCOPES:
+            # A write-only integration token (e.g. the CRM's metrics:write) must not open the HR dashboard.
+            log.info("dashboard sign-in with a token without read scopes refused")
+            return _login_page("dash.login.no_scope", 403)
         viewer = f"token:{token_id(presented)}"
     lang = session.get(SESSION_LANG)
     session.clear()  # a fresh session (and CSRF token) on sign-in: no fixation

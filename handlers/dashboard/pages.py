@@ -17,20 +17,22 @@ from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from bot import access, audit, i18n
+from bot.evaluation.assignment import arms_by_employee
 from bot.models import CareAction, Department, Employee, Reminder, Tag
+from bot.privacy import Category, Level, policy_of
 from bot.report import period as periods
 from bot.report.service import generate, render
 from bot.runtime import Runtime, get_runtime
 from handlers.api.tags import active_on
-from handlers.commands.evidence import evidence_text, rule_name
+from handlers.commands.evidence import rule_name, shown_tag
 from handlers.dashboard import bp
-from handlers.dashboard.auth import locale, viewer
+from handlers.dashboard.auth import Viewer, locale, viewer
 from handlers.dashboard.messages import label
 
 PAGE_SIZE = 50
 SEVERITIES = ("high", "medium", "low")
 TAG_STATUSES = ("active", "resolved", "expired", "dismissed")
-REMINDER_STATUSES = ("open", "snoozed", "done", "dismissed", "capped")
+REMINDER_STATUSES = ("open", "snoozed", "done", "dismissed", "capped", "held_out")
 OPEN_REMINDER_STATUSES = ("open", "snoozed", "capped")
 
 # Report Markdown holds rule and department names from data: raw HTML in it is escaped, never rendered.
@@ -43,6 +45,17 @@ def _scope() -> ColumnElement[bool]:
     if who.employee is None:
         return true()
     return access.hr_clause(who.employee, frozenset({"hr"}), get_runtime().settings)
+
+
+def _tag_name(runtime: Runtime, tag: Tag, loc: str) -> str:
+    """The tag's name as the viewer may read it (a neutral summary name for sensitive rules)."""
+    seen = shown_tag(runtime, policy_of(runtime.settings), viewer().policy_viewer, tag, loc)
+    return seen.name if seen is not None else "—"
+
+
+def _notes_visible(runtime: Runtime) -> bool:
+    """Care notes are sensitive: HR reads them, a token only with ``read:sensitive``."""
+    return policy_of(runtime.settings).can(viewer().policy_viewer, Category.CARE_NOTE) is Level.FULL
 
 
 def _choice(name: str, allowed: Iterable[str], default: str = "") -> str:
@@ -129,6 +142,15 @@ def overview() -> ResponseReturnValue:
     )
 
 
+def shows_arm(runtime: Runtime, who: Viewer) -> bool:
+    """The evaluation arm is shown only to HR admins (an admin token, or an HR employee who is an admin).
+
+    HR partners who act on reminders must not know who is in the holdout, or they might care for
+    those people anyway and blur the comparison.
+    """
+    return runtime.settings.evaluation.enabled and (who.employee is None or who.employee.is_admin)
+
+
 @bp.get("/tags")
 def tags() -> ResponseReturnValue:
     """Tags filtered by rule, severity and status (default: active), newest first."""
@@ -150,21 +172,28 @@ def tags() -> ResponseReturnValue:
         query = query.where(Tag.severity == severity)
     if rule:
         query = query.where(Tag.rule_id == rule)
+    with_arm = shows_arm(runtime, viewer())
     with runtime.db.session() as s:
         rows, has_next = _paged(s, query, page)
         options = _rule_options(runtime, s, loc)
-        shown = [
-            {
-                "person": f"{name} ({userid})",
-                "department": dept or "—",
-                "rule": rule_name(runtime, tag.rule_id, loc),
-                "severity": label("severity", tag.severity, loc),
-                "status": label("tag", tag.status, loc),
-                "raised_on": i18n.fmt_date(tag.raised_on, loc, with_year=True),
-                "evidence": evidence_text(runtime, tag, loc),
-            }
-            for tag, userid, name, dept in rows
-        ]
+        policy, who = policy_of(runtime.settings), viewer().policy_viewer
+        unit = runtime.settings.evaluation.unit
+        arms = arms_by_employee(s, unit, [tag.employee_id for tag, *_ in rows]) if with_arm else {}
+        shown = []
+        for tag, userid, name, dept in rows:
+            seen = shown_tag(runtime, policy, who, tag, loc)
+            shown.append(
+                {
+                    "person": f"{name} ({userid})",
+                    "department": dept or "—",
+                    "rule": seen.name if seen is not None else "—",
+                    "severity": label("severity", tag.severity, loc),
+                    "status": label("tag", tag.status, loc),
+                    "raised_on": i18n.fmt_date(tag.raised_on, loc, with_year=True),
+                    "evidence": seen.evidence if seen is not None else "—",
+                    "arm": label("arm", arms[tag.employee_id], loc) if tag.employee_id in arms else "—",
+                }
+            )
         detail = {"rule": rule or None, "severity": severity or None, "status": status, "page": page}
         _audit(s, runtime, "tags", (r[1] for r in rows), detail)
     return render_template(
@@ -172,6 +201,7 @@ def tags() -> ResponseReturnValue:
         page="tags",
         viewer=viewer(),
         rows=shown,
+        show_arm=with_arm,
         rules=options,
         severities=[(v, label("severity", v, loc)) for v in SEVERITIES],
         statuses=[(v, label("tag", v, loc)) for v in TAG_STATUSES],
@@ -201,16 +231,17 @@ def reminders() -> ResponseReturnValue:
         query = query.where(Reminder.status == status)
     with runtime.db.session() as s:
         rows, has_next = _paged(s, query, page)
+        notes = _notes_visible(runtime)
         shown = [
             {
                 "person": f"{name} ({userid})",
                 "department": dept or "—",
-                "rule": rule_name(runtime, tag.rule_id, loc),
+                "rule": _tag_name(runtime, tag, loc),
                 "recipient": f"{r_name} ({r_userid})",
                 "status": label("rem", rem.status, loc),
                 "age": _age(rem.created_at, runtime, loc),
                 "acted_at": _when(rem.acted_at, runtime, loc),
-                "note": rem.note or rem.dismiss_reason or "",
+                "note": (rem.note or rem.dismiss_reason or "") if notes else "",
             }
             for rem, tag, userid, name, dept, r_userid, r_name in rows
         ]
@@ -244,6 +275,7 @@ def care_log() -> ResponseReturnValue:
     )
     with runtime.db.session() as s:
         rows, has_next = _paged(s, query, page)
+        notes = _notes_visible(runtime)
         shown = [
             {
                 "when": _when(action.acted_at, runtime, loc),
@@ -252,7 +284,7 @@ def care_log() -> ResponseReturnValue:
                 "kind": label("care", action.kind, loc),
                 "rule": rule_name(runtime, rule_id, loc) if rule_id else "—",
                 "actor": actor_name or "—",
-                "note": action.note or "",
+                "note": (action.note or "") if notes else "",
             }
             for action, userid, name, dept, actor_name, rule_id in rows
         ]
