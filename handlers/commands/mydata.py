@@ -178,7 +178,7 @@ def _consents(ctx: CommandContext, me: Employee) -> list[str]:
                 kind=life_kind(ctx, e.kind),
                 declared=_day(ctx, e.declared_on),
                 expires=_day(ctx, e.expires_on),
-                note=ctx.t("commands.mydata.life_note", note=plain(e.note, 80)) if e.note else "",
+                note=ctx.t("commands.mydata.life_note", note=plain(e.note, 40)) if e.note else "",
             )
         )
     if events:

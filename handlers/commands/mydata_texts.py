@@ -90,8 +90,8 @@ i18n.register(
         },
         "commands.mydata.life_note": {"zh-CN": "，HR 可见说明：“{note}”", "en": '; note HR may read: "{note}"'},
         "commands.mydata.life_end_hint": {
-            "zh-CN": "想提前结束？发送 /mydata 结束 编号（例如 /mydata 结束 {n}），HR 将不再看到它。",
-            "en": "To end one early, send /mydata end <number> (e.g. /mydata end {n}); HR will no longer see it.",
+            "zh-CN": "提前结束：/mydata 结束 {n}",
+            "en": "End early: /mydata end {n}",
         },
         "commands.mydata.end_usage": {
             "zh-CN": "用法：/mydata 结束 编号（编号见 /mydata 中的生活事件）",
