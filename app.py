@@ -14,7 +14,7 @@ from bot.db import Database, Timeouts
 from bot.platforms.configured import configured_platforms
 from bot.platforms.local import LocalPlatform
 from bot.runtime import EXTENSION_KEY, Runtime
-from bot.workcalendar import WorkCalendar
+from bot.workcalendar import from_settings as calendar_from_settings
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None, *, clock: Clock | None = None) -> Flask:
@@ -40,7 +40,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None, *, clock: Clo
         settings=settings,
         db=db,
         clock=clock,
-        calendar=WorkCalendar(settings.calendar.holiday_file or None),
+        calendar=calendar_from_settings(settings.calendar.holiday_file),
     )
     runtime.platforms["local"] = LocalPlatform(db)
     runtime.platforms.update(configured_platforms(settings, runtime.clock))

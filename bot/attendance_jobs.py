@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from bot.attendance.catchup import catch_up
 from bot.attendance.dingtalk_failed import pull_failed_callbacks
+from bot.attendance.dingtalk_schedule import sync as sync_schedules
 from bot.attendance.wecom_pull import pull_checkins
 from bot.config import Settings
+from bot.platforms.dingtalk_client import list_schedules
 from bot.runtime import Runtime
 from bot.scheduler import job
 
@@ -45,6 +48,17 @@ def dingtalk_failed_callbacks(runtime: Runtime) -> None:
     client = _client(runtime, "dingtalk", "failed_callbacks")
     if client is not None:
         pull_failed_callbacks(runtime, client)
+
+
+@job("attendance.dingtalk_schedules", "cron", "Pull DingTalk shift schedules (listschedule)", hour=4, minute=10)
+def dingtalk_schedules(runtime: Runtime) -> None:
+    """Refresh the shift schedules of the last 2 and the next 7 days when DingTalk is configured."""
+    client = _client(runtime, "dingtalk", "oapi")
+    if client is not None:
+        today = runtime.today()
+        sync_schedules(
+            runtime, lambda day: list_schedules(client, day), today - timedelta(days=2), today + timedelta(days=7)
+        )
 
 
 def _at(part: str) -> Any:

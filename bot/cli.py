@@ -151,6 +151,7 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
 
 def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli`` (the ``carebot`` group lists them)."""
+    from bot.calendar_cli import COMMANDS as CALENDAR_COMMANDS
     from bot.data_cli import COMMANDS as DATA_COMMANDS
     from bot.evaluation.cli import COMMANDS as EVALUATION_COMMANDS
     from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
@@ -158,6 +159,7 @@ def register_cli(app: Flask) -> None:
     from bot.privacy_jobs import COMMANDS as PRIVACY_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
+    from bot.risk.cli import COMMANDS as RISK_COMMANDS
     from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
     from bot.voice.cli import COMMANDS as VOICE_COMMANDS
     from rules.cli import COMMANDS as RULE_COMMANDS
@@ -168,12 +170,14 @@ def register_cli(app: Flask) -> None:
         scheduler,
         demo,
         *DATA_COMMANDS,
+        *CALENDAR_COMMANDS,
         *OUTBOX_COMMANDS,
         *PRIVACY_COMMANDS,
         *REMINDER_COMMANDS,
         *SURVEY_COMMANDS,
         *JOURNEY_COMMANDS,
         *REPORT_COMMANDS,
+        *RISK_COMMANDS,
         *EVALUATION_COMMANDS,
         *RULE_COMMANDS,
         *VOICE_COMMANDS,

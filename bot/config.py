@@ -190,6 +190,9 @@ class RemindersSection(_SendWindow):
     max_contacts_per_employee: int = Field(default=3, ge=1, le=50)
     contact_window_days: int = Field(default=30, ge=1, le=365)
     max_immediate_per_recipient: int = Field(default=10, ge=1, le=500)
+    # New items (cards and digest entries) per recipient per day; the rest waits, then goes into
+    # the weekly summary (docs/reminders.md).
+    daily_budget: int = Field(default=15, ge=1, le=500)
     templates_file: str = ""
 
 
@@ -272,6 +275,25 @@ class ReportSection(_Section):
     min_group_size: int = Field(default=5, ge=5, le=100)
 
 
+class RiskSection(_Section):
+    """The learned attrition-risk model: horizon, when to train, and when to fall back to rules."""
+
+    horizon_days: int = Field(default=90, ge=30, le=365)
+    # Below this many leavers in the training history the rule score stays in use (and says so).
+    min_leavers: int = Field(default=20, ge=5, le=10_000)
+    # Retrain when the newest model is older than this many days (the scheduler checks daily).
+    retrain_days: int = Field(default=30, ge=1, le=365)
+    retrain_time: HHMM = time(3, 30)
+    # Back-test cut-offs T: this many, one month apart, the latest one horizon_days before as-of.
+    backtest_points: int = Field(default=4, ge=1, le=24)
+    # Months of history a snapshot may look back on; older person-months are not trained on.
+    history_months: int = Field(default=36, ge=6, le=120)
+    # Inverse regularisation strength of the logistic regression (smaller = stronger L2 penalty).
+    regularisation_c: float = Field(default=0.5, gt=0, le=100)
+    # Metrics whose fall is a feature ("falling sales"); must be in the [metrics] catalogue.
+    performance_metrics: list[str] = Field(default_factory=lambda: ["sales", "calls"])
+
+
 class RetentionSection(_Section):
     """How long each kind of personal data is kept (days); the daily purge enforces it."""
 
@@ -324,6 +346,7 @@ class Settings(_Section):
     metrics: MetricsSection = MetricsSection()
     sync: SyncSection = SyncSection()
     report: ReportSection = ReportSection()
+    risk: RiskSection = RiskSection()
     evaluation: EvaluationSection = EvaluationSection()
     privacy: PrivacySection = PrivacySection()
     onboarding: OnboardingSection = OnboardingSection()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from bot.attendance import facts
 from bot.cli_types import ISO_DATE
 from bot.doctor import run_checks
 from bot.imports import ImportReport, import_employees, import_metrics
+from bot.intake.attendance_import import import_attendance
+from bot.intake.shift_import import import_shifts
 from bot.runtime import get_runtime
 
 MAX_SHOWN = 50  # errors printed; the rest are counted
@@ -38,6 +41,15 @@ i18n.register(
             "zh-CN": "检查通过：{rows} 行，未写入（--dry-run）",
             "en": "check passed: {rows} rows, nothing written (--dry-run)",
         },
+        "cli.import.attendance_ok": {
+            "zh-CN": "已导入 {rows} 行考勤（{people} 人，{start} 至 {end}），已重算考勤日数据 {facts} 行",
+            "en": "imported {rows} attendance rows ({people} people, {start}..{end}); {facts} daily facts rebuilt",
+        },
+        "cli.import.shifts_ok": {
+            "zh-CN": "已导入 {rows} 行排班：{created} 个人·天，重算考勤日数据 {updated} 行",
+            "en": "imported {rows} schedule rows: {created} person-days; {updated} daily facts rebuilt",
+        },
+        "cli.import.encoding": {"zh-CN": "文件编码：{encoding}", "en": "file encoding: {encoding}"},
         "cli.warning": {"zh-CN": "警告：{text}", "en": "warning: {text}"},
         "cli.facts.done": {
             "zh-CN": "已重算 {start} 至 {end} 的考勤日数据：{rows} 行",
@@ -56,6 +68,9 @@ class _DryRun(Exception):
 
 
 def _print_report(report: ImportReport, ok_key: str, dry_run: bool, locale: str) -> None:
+    if report.encoding:
+        # Said every time: a GBK file read as GB18030 is a decision the user should see.
+        click.echo(i18n.t("cli.import.encoding", locale, encoding=report.encoding), err=True)
     for warning in report.warnings:
         click.echo(i18n.t("cli.warning", locale, text=warning), err=True)
     if not report.ok:
@@ -68,13 +83,18 @@ def _print_report(report: ImportReport, ok_key: str, dry_run: bool, locale: str)
     if dry_run:
         click.echo(i18n.t("cli.import.checked", locale, rows=report.rows))
         return
-    click.echo(i18n.t(ok_key, locale, rows=report.rows, created=report.created, updated=report.updated))
+    click.echo(i18n.t(ok_key, locale, **vars(report)))
 
 
 def _run_import(kind: str, path: Path, dry_run: bool) -> None:
     runtime = get_runtime()
     locale = runtime.settings.app.locale
-    importer = import_employees if kind == "employees" else import_metrics
+    importer: Callable[..., ImportReport] = {
+        "employees": import_employees,
+        "metrics": import_metrics,
+        "attendance": import_attendance,
+        "shifts": import_shifts,
+    }[kind]
     report = ImportReport()
     try:
         with runtime.db.session() as s:
@@ -91,7 +111,9 @@ def _run_import(kind: str, path: Path, dry_run: bool) -> None:
 
 FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 ALL_OR_NOTHING = (
-    "The file must be UTF-8 (with or without BOM). It is imported all or nothing: every row is "
+    "The file may be UTF-8 (with or without BOM) or GBK/GB18030 (detected; the encoding used is "
+    "printed), and its header may use the Chinese column names of an HRIS export (docs/imports.md). "
+    "It is imported all or nothing: every row is "
     "checked first, and if any row is wrong nothing is written and every error is listed with its "
     "line, column and what was expected (exit status 1)."
 )
@@ -134,6 +156,42 @@ names and unknown user ids are errors.
 @with_appcontext
 def import_metrics_cmd(file: Path, dry_run: bool) -> None:
     _run_import("metrics", file, dry_run)
+
+
+@import_group.command(
+    "attendance",
+    help=f"""Import daily attendance history from FILE: columns userid, date, first_in, last_out.
+
+Optional: on_leave (1/0, 是/否), shift (09:00-18:00, 夜班 22:00-06:00, 休息). Times are HH:MM on
+the date; 次日01:30, +1 01:30 or 25:30 mean the next morning. The file's days replace earlier
+imported punches and leaves of the same people and days, and the daily facts of the imported
+range are rebuilt.
+
+{ALL_OR_NOTHING}""",
+)
+@click.argument("file", type=FILE)
+@click.option("--dry-run", is_flag=True, help="Check the file and report, but write nothing.")
+@with_appcontext
+def import_attendance_cmd(file: Path, dry_run: bool) -> None:
+    _run_import("attendance", file, dry_run)
+
+
+@import_group.command(
+    "shifts",
+    help=f"""Import shift schedules (排班) from FILE, per person or per department.
+
+Columns: userid or department; date, or from and to; shift (09:00-18:00, 夜班 22:00-06:00,
+休息) or start and end. A shift ending at or before its start ends the next morning. Late,
+overtime and late nights are then measured against each person's shift; the daily facts of the
+scheduled days are rebuilt.
+
+{ALL_OR_NOTHING}""",
+)
+@click.argument("file", type=FILE)
+@click.option("--dry-run", is_flag=True, help="Check the file and report, but write nothing.")
+@with_appcontext
+def import_shifts_cmd(file: Path, dry_run: bool) -> None:
+    _run_import("shifts", file, dry_run)
 
 
 @click.group("facts")

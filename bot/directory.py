@@ -103,7 +103,19 @@ class EmployeeRow(BaseModel):
     def _reason(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        aliases = {"主动": "voluntary", "被动": "involuntary", "其他": "other"}
+        # HRIS exports name the kind of leaving in words; the reason itself stays with HR.
+        aliases = {
+            "主动": "voluntary",
+            "主动离职": "voluntary",
+            "辞职": "voluntary",
+            "个人原因": "voluntary",
+            "被动": "involuntary",
+            "被动离职": "involuntary",
+            "辞退": "involuntary",
+            "解除劳动合同": "involuntary",
+            "合同到期": "other",
+            "其他": "other",
+        }
         value = aliases.get(value, value.lower())
         if value not in LEAVE_REASONS:
             raise ValueError(f"expected one of {', '.join(LEAVE_REASONS)}")

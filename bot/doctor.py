@@ -36,9 +36,9 @@ i18n.register(
         },
         "doctor.year_missing": {
             "zh-CN": "{year} 年没有法定节假日数据：按周一至周五计算工作日；"
-            "请在 [calendar].holiday_file 中补充 {year} 年",
+            "国务院公布安排后请用 `carebot calendar import FILE` 导入 {year} 年",
             "en": "no statutory holiday data for {year}: workdays fall back to Monday–Friday; "
-            "add {year} to [calendar].holiday_file",
+            "import {year} with `carebot calendar import FILE` once the State Council publishes it",
         },
         "doctor.calendar_ok": {
             "zh-CN": "节假日数据覆盖 {years}",
@@ -106,7 +106,7 @@ def _calendar(runtime: Runtime) -> list[CheckResult]:
     today = runtime.today()
     missing = runtime.calendar.missing_years(today)
     out = [_check("warning", "doctor.year_missing", year=year) for year in missing]
-    covered = [y for y in (today.year, today.year + 1) if y not in missing]
+    covered = [y for y in (today.year, today.year + 1) if runtime.calendar.has_year(y)]
     if covered:
         out.insert(0, _check("ok", "doctor.calendar_ok", years=", ".join(str(y) for y in covered)))
     return out

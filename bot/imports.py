@@ -1,16 +1,16 @@
-"""CSV imports of employees and metrics: UTF-8 with or without BOM, all or nothing.
+"""CSV imports of employees and metrics: UTF-8 (BOM or not) or GB18030/GBK, all or nothing.
 
 Every row is validated first; any error means nothing is written, and the report lists every
 error with its line, column and what was expected, so one corrected file imports cleanly. A file
 without errors is written in the caller's single transaction (upsert by ``userid``, or by
-employee, metric and date).
+employee, metric and date). Headers may be the Chinese names of an HRIS export
+(:mod:`bot.intake.headers`); the encoding is detected (:mod:`bot.intake.encoding`) and reported.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,8 @@ from bot import i18n
 from bot.attendance.orphans import upsert_people
 from bot.directory import EmployeeRow, unknown_userids
 from bot.input_errors import describe, field_of
+from bot.intake.encoding import decode
+from bot.intake.headers import EMPLOYEE_ALIASES, METRIC_ALIASES, canonical
 from bot.metric_input import validate_metric
 from bot.metrics import MetricRow, upsert_metrics
 from bot.runtime import Runtime
@@ -50,8 +52,8 @@ i18n.register(
         },
         "import.got": {"zh-CN": "（实际为 {got}）", "en": " (got {got})"},
         "import.encoding": {
-            "zh-CN": "不是 UTF-8 编码（请另存为“CSV UTF-8”）",
-            "en": "not UTF-8 (save the file as “CSV UTF-8”)",
+            "zh-CN": "既不是 UTF-8 也不是 GBK/GB18030 编码（请另存为“CSV UTF-8”）",
+            "en": "neither UTF-8 nor GBK/GB18030 (save the file as “CSV UTF-8”)",
         },
         "import.missing_column": {"zh-CN": "缺少必需的列", "en": "required column is missing"},
         "import.ignored_columns": {
@@ -104,6 +106,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: bool = False
+    encoding: str = ""  # what the file was read as (UTF-8, UTF-8 (BOM), GB18030, UTF-16)
 
     @property
     def ok(self) -> bool:
@@ -111,18 +114,25 @@ class ImportReport:
 
 
 def _decode(data: bytes, locale: str | None, report: ImportReport) -> str | None:
-    try:
-        return data.decode("utf-8-sig")  # strips a BOM when there is one
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        report.errors.append(RowError(line, "-", i18n.t("import.encoding", locale)))
-        return None
+    decoded = decode(data)
+    report.encoding = decoded.encoding
+    if decoded.text is None:
+        report.errors.append(RowError(decoded.bad_line, "-", i18n.t("import.encoding", locale)))
+    return decoded.text
 
 
 def read_rows(
-    path: Path, required: tuple[str, ...], optional: tuple[str, ...], locale: str | None, report: ImportReport
+    path: Path,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    locale: str | None,
+    report: ImportReport,
+    aliases: dict[str, str] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield ``(line number, {column: value})``; header and encoding problems go to ``report``."""
+    """Yield ``(line number, {column: value})``; header and encoding problems go to ``report``.
+
+    Header cells are mapped through ``aliases`` (Chinese HRIS names → CareBot columns) first.
+    """
     text = _decode(path.read_bytes(), locale, report)
     if text is None:
         return
@@ -135,7 +145,7 @@ def read_rows(
     if header is None or not any(h.strip() for h in header):
         report.errors.append(RowError(1, "-", i18n.t("import.empty", locale)))
         return
-    names = [unicodedata.normalize("NFKC", h).strip().lower() for h in header]
+    names = [canonical(h, aliases or {}) for h in header]
     allowed = set(required) | set(optional)
     ignored = [n for n in names if n and n not in allowed]
     if ignored:
@@ -180,7 +190,7 @@ def import_employees(session: Session, runtime: Runtime, path: Path, *, locale: 
     report = ImportReport()
     rows: list[tuple[int, EmployeeRow]] = []
     first_line: dict[str, int] = {}
-    for line, raw in read_rows(path, EMPLOYEE_REQUIRED, EMPLOYEE_OPTIONAL, locale, report):
+    for line, raw in read_rows(path, EMPLOYEE_REQUIRED, EMPLOYEE_OPTIONAL, locale, report, EMPLOYEE_ALIASES):
         report.rows += 1
         try:
             row = EmployeeRow.model_validate(raw)
@@ -211,7 +221,7 @@ def import_metrics(session: Session, runtime: Runtime, path: Path, *, locale: st
     """Validate the whole metrics file against the catalogue, then upsert by (employee, metric, date)."""
     report = ImportReport()
     rows: list[tuple[int, MetricRow]] = []
-    for line, raw in read_rows(path, METRIC_REQUIRED, (), locale, report):
+    for line, raw in read_rows(path, METRIC_REQUIRED, (), locale, report, METRIC_ALIASES):
         report.rows += 1
         row, errors = validate_metric(raw, runtime.settings.metrics, locale)
         if row is None:

@@ -12,6 +12,7 @@ from bot import (
     rules_jobs,
     surveys_jobs,
 )
+from bot.risk import jobs as risk_jobs
 
 # Importing registers each module's @job functions; the tuple documents (and keeps) them.
 JOB_MODULES = (
@@ -23,4 +24,5 @@ JOB_MODULES = (
     reminders_jobs,
     rules_jobs,
     surveys_jobs,
+    risk_jobs,
 )

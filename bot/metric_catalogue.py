@@ -19,10 +19,15 @@ class MetricDef(_Frozen):
     higher_is_better: bool = True
     min_value: float | None = None
     max_value: float | None = None
+    # A performance metric: the built-in performance rules (dip, below the team, …) watch it.
+    performance: bool = False
 
+
+# ``metric = "performance"`` in a rule means "every performance metric", so no metric may be called that.
+PERFORMANCE_GROUP = "performance"
 
 DEFAULT_METRICS = (
-    MetricDef(name="calls", unit="count", label_zh="通话量", label_en="Calls", min_value=0),
+    MetricDef(name="calls", unit="count", label_zh="通话量", label_en="Calls", min_value=0, performance=True),
     MetricDef(
         name="rejection_rate",
         unit="ratio",
@@ -32,7 +37,7 @@ DEFAULT_METRICS = (
         min_value=0,
         max_value=1,
     ),
-    MetricDef(name="sales", unit="CNY", label_zh="销售额", label_en="Sales", min_value=0),
+    MetricDef(name="sales", unit="CNY", label_zh="销售额", label_en="Sales", min_value=0, performance=True),
     MetricDef(
         name="customer_retention",
         unit="ratio",
@@ -64,11 +69,18 @@ class MetricsSection(_Frozen):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"metric {dupes[0]!r} is listed twice")
+        if PERFORMANCE_GROUP in names:
+            raise ValueError(f"{PERFORMANCE_GROUP!r} is reserved (rules use it for every performance metric)")
         return value
+
+    @property
+    def performance(self) -> tuple[str, ...]:
+        """The names of the performance metrics, in catalogue order."""
+        return tuple(m.name for m in self.catalogue if m.performance)
 
     def get(self, name: str) -> MetricDef | None:
         """The catalogue entry named ``name``, if any."""
         return next((m for m in self.catalogue if m.name == name), None)
 
 
-__all__ = ["DEFAULT_METRICS", "MetricDef", "MetricsSection"]
+__all__ = ["DEFAULT_METRICS", "PERFORMANCE_GROUP", "MetricDef", "MetricsSection"]

@@ -229,9 +229,7 @@ def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
 
 def _still_ours(msg: OutboxMessage) -> Any:
     """The row is still in the claim we made: "sending" with the attempt count our claim gave it."""
-    return and_(
-        OutboxMessage.id == msg.id, OutboxMessage.status == "sending", OutboxMessage.attempts == msg.attempts
-    )
+    return and_(OutboxMessage.id == msg.id, OutboxMessage.status == "sending", OutboxMessage.attempts == msg.attempts)
 
 
 def _deposed(runtime: Runtime) -> bool:
@@ -249,11 +247,7 @@ def _confirm_claim(runtime: Runtime, msg: OutboxMessage) -> bool:
     after a lapse), and a scheduler must still hold its lease with the same fencing token.
     """
     now = runtime.clock.now()
-    stmt = (
-        update(OutboxMessage)
-        .where(_still_ours(msg))
-        .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
-    )
+    stmt = update(OutboxMessage).where(_still_ours(msg)).values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
     leader = current_leader.get()
     if leader is not None:
         stmt = stmt.where(leader.fence(now))

@@ -97,9 +97,7 @@ class Leader:
                     holder=self.holder,
                     expires_at=expires,
                     # A takeover (or a comeback after losing it) starts a new generation.
-                    generation=case(
-                        (Lease.holder == self.holder, Lease.generation), else_=Lease.generation + 1
-                    ),
+                    generation=case((Lease.holder == self.holder, Lease.generation), else_=Lease.generation + 1),
                 )
             )
             if not result.rowcount:  # type: ignore[attr-defined]

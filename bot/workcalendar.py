@@ -4,75 +4,63 @@ Bundled data comes from ``chinese-calendar``; years it does not cover can be sup
 in a TOML holiday file (``[calendar].holiday_file``)::
 
     [2027]
-    holidays = ["2027-01-01", "2027-02-06", ...]   # statutory days off (incl. bridged weekdays)
-    workdays = ["2027-02-14"]                      # weekends that are working days (调休)
+    holidays = ["2027-01-01", "2027-02-06..2027-02-12"]   # statutory days off (days or ranges)
+    workdays = ["2027-02-14"]                             # weekends that are working days (调休)
 
-A year found in neither falls back to Monday–Friday with a warning; it never crashes.
+``carebot calendar import FILE`` validates a year and merges it into that file (bot/holiday_file.py).
+A year found in neither falls back to Monday–Friday with a warning; it never crashes. From
+1 December, ``doctor`` and the dashboard also warn when next year is missing.
 """
 
 from __future__ import annotations
 
 import logging
-import tomllib
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
 import chinese_calendar
 
-from bot.errors import ConfigError
+from bot.holiday_file import YearData
+from bot.holiday_file import read as read_holiday_file
 
 log = logging.getLogger(__name__)
 
+# Where `carebot calendar import` keeps imported years when [calendar].holiday_file is not set;
+# read at start whenever it exists.
+DEFAULT_HOLIDAY_FILE = "instance/holidays.toml"
+
 DayKind = Literal["workday", "restday", "holiday"]
-
-
-@dataclass
-class _YearData:
-    holidays: set[date] = field(default_factory=set)
-    workdays: set[date] = field(default_factory=set)
 
 
 def _bundled_years() -> set[int]:
     return {d.year for d in chinese_calendar.constants.holidays} | {d.year for d in chinese_calendar.constants.workdays}
 
 
-def load_holiday_file(path: str | Path) -> dict[int, _YearData]:
+def holiday_file_path(configured: str) -> str:
+    """The holiday file in use: the configured one, else :data:`DEFAULT_HOLIDAY_FILE`."""
+    return configured or DEFAULT_HOLIDAY_FILE
+
+
+def from_settings(configured: str) -> WorkCalendar:
+    """The calendar with the holiday file in use, when it exists (an invalid one fails the start)."""
+    path = Path(holiday_file_path(configured))
+    if configured and not path.exists():
+        # Not an error: the file is created by the first `carebot calendar import`.
+        log.warning("[calendar].holiday_file %s does not exist yet; import a year with `carebot calendar import`", path)
+    return WorkCalendar(path if path.exists() else None)
+
+
+def load_holiday_file(path: str | Path) -> dict[int, YearData]:
     """Parse an admin holiday file; errors name the file, the year and the bad value."""
-    p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read holiday file {p}: {exc}") from exc
-    years: dict[int, _YearData] = {}
-    for year_key, section in raw.items():
-        if not (isinstance(year_key, str) and year_key.isdigit() and isinstance(section, dict)):
-            raise ConfigError(f"holiday file {p}: top-level keys must be years like [2027], got {year_key!r}")
-        year = int(year_key)
-        data = _YearData()
-        for kind in ("holidays", "workdays"):
-            for value in section.get(kind, []):
-                try:
-                    day = date.fromisoformat(str(value))
-                except ValueError as exc:
-                    raise ConfigError(f"holiday file {p}: [{year}].{kind}: {value!r} is not YYYY-MM-DD") from exc
-                if day.year != year:
-                    raise ConfigError(f"holiday file {p}: [{year}].{kind}: {value} is not in {year}")
-                getattr(data, kind).add(day)
-        unknown = set(section) - {"holidays", "workdays"}
-        if unknown:
-            raise ConfigError(f"holiday file {p}: [{year}]: unknown key {sorted(unknown)[0]!r}")
-        years[year] = data
-    return years
+    return read_holiday_file(path)
 
 
 class WorkCalendar:
     """Answers "is this a workday?" for any date; caches per day."""
 
     def __init__(self, holiday_file: str | Path | None = None) -> None:
-        self._extra: dict[int, _YearData] = load_holiday_file(holiday_file) if holiday_file else {}
+        self._extra: dict[int, YearData] = load_holiday_file(holiday_file) if holiday_file else {}
         self._bundled = _bundled_years()
         self._warned: set[int] = set()
         self._cache: dict[date, DayKind] = {}
@@ -82,8 +70,9 @@ class WorkCalendar:
         return year in self._extra or year in self._bundled
 
     def missing_years(self, today: date) -> list[int]:
-        """The current and next year, where no holiday data exists for them."""
-        return [y for y in (today.year, today.year + 1) if not self.has_year(y)]
+        """Years without holiday data that matter now: this year, and from 1 December next year."""
+        wanted = [today.year, today.year + 1] if today.month == 12 else [today.year]
+        return [y for y in wanted if not self.has_year(y)]
 
     def kind(self, day: date) -> DayKind:
         """``workday``, ``restday`` (weekend) or ``holiday`` (statutory day off)."""
@@ -112,7 +101,7 @@ class WorkCalendar:
         if day.year not in self._warned:
             self._warned.add(day.year)
             log.warning(
-                "no holiday data for %s: treating Monday-Friday as workdays; add the year to [calendar].holiday_file",
+                "no holiday data for %s: treating Monday-Friday as workdays; import it with `carebot calendar import`",
                 day.year,
             )
         return "restday" if day.weekday() >= 5 else "workday"

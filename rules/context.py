@@ -36,6 +36,8 @@ class EvalContext:
     employee_ids: Sequence[int] | None = None  # None: every active employee
     cache: dict[str, Matches] = field(default_factory=dict)
     known_scope: set[int] | None = None  # the scope ids when already looked up in this evaluation
+    # What ``metric = "performance"`` stands for: the catalogue's performance metrics, in order.
+    performance_metrics: tuple[str, ...] = ("calls", "sales")
 
     def in_population(self) -> ColumnElement[bool]:
         """Active employees already hired on the day: the people rules look at and compare with."""
@@ -67,4 +69,12 @@ class EvalContext:
 
     def for_employee(self, employee_id: int) -> EvalContext:
         """The same evaluation restricted to one person (for explanations)."""
-        return EvalContext(self.session, self.day, self.fact_end, self.calendar, self.tz, (employee_id,))
+        return EvalContext(
+            self.session,
+            self.day,
+            self.fact_end,
+            self.calendar,
+            self.tz,
+            (employee_id,),
+            performance_metrics=self.performance_metrics,
+        )

@@ -5,6 +5,11 @@ rule does not stop the others), records the day in ``evaluation_runs`` and retur
 the tags it raised. ``evaluate_employee`` re-evaluates the rules a new fact can change (a pulse
 answer of stress 9 raises its tag the same day). Listeners registered with :func:`on_evaluated`
 (reminders) hear about every evaluation after it is committed.
+
+A rule's first evaluation (a new installation, or a rule newly switched on) backfills its tags
+but marks those about a situation that already held on the previous workday ``quiet``: they show
+on the dashboard and are not pushed as reminders, so day one does not flood HR with last month's
+news. Dated rules (birthday, new-hire day, probation end) are always current.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from bot.models import EvaluationRun
 from bot.runtime import Runtime
 from rules import conditions
 from rules.context import EvalContext, Matches, last_complete_day
@@ -82,8 +90,49 @@ def facts_through(runtime: Runtime, day: date) -> date:
     return min(day, last_complete_day(now_local, runtime.settings.attendance.day_boundary))
 
 
+DATED_KINDS = frozenset({"birthday", "work_anniversary", "tenure_milestone", "probation_ending"})
+
+
+def first_evaluated(runtime: Runtime, ruleset: RuleSet, day: date) -> set[str]:
+    """Rules evaluated for the first time on ``day``: absent from the last finished run before it."""
+    with runtime.db.session() as session:
+        stats = session.scalar(
+            select(EvaluationRun.stats)
+            .where(EvaluationRun.day < day, EvaluationRun.status.in_(("done", "failed")))
+            .order_by(EvaluationRun.day.desc())
+            .limit(1)
+        )
+    if stats is None:
+        return set(ruleset.rules)  # a new installation
+    known = set(stats.get("rules", {})) | set(stats.get("errors", {}))
+    return set(ruleset.rules) - known
+
+
+def _held_before(runtime: Runtime, session: Any, rule: Rule, day: date, scope: set[int] | None) -> set[int]:
+    """Who already met ``rule`` on the previous workday, as that day's evaluation would have seen it."""
+    before = runtime.calendar.workdays_back(day - timedelta(days=1), 1)[0]
+    at = datetime.combine(before, runtime.settings.rules.evaluation_time, runtime.tz)
+    fact_end = min(before, last_complete_day(at, runtime.settings.attendance.day_boundary))
+    ctx = EvalContext(
+        session,
+        before,
+        fact_end,
+        runtime.calendar,
+        runtime.tz,
+        None,
+        {},
+        None,
+        runtime.settings.metrics.performance,
+    )
+    return set(conditions.evaluate(rule.condition, ctx))
+
+
 def _run_rules(
-    runtime: Runtime, rules: Iterable[Rule], day: date, employee_ids: Sequence[int] | None
+    runtime: Runtime,
+    rules: Iterable[Rule],
+    day: date,
+    employee_ids: Sequence[int] | None,
+    backfill: set[str] | None = None,
 ) -> EvaluationResult:
     started = time.perf_counter()
     result = EvaluationResult(day, facts_through(runtime, day), employee_ids=tuple(employee_ids or ()) or None)
@@ -96,11 +145,24 @@ def _run_rules(
         try:
             with runtime.db.session() as session:
                 ctx = EvalContext(
-                    session, day, result.facts_through, runtime.calendar, runtime.tz, employee_ids, cache, scope
+                    session,
+                    day,
+                    result.facts_through,
+                    runtime.calendar,
+                    runtime.tz,
+                    employee_ids,
+                    cache,
+                    scope,
+                    runtime.settings.metrics.performance,
                 )
                 scope = ctx.scope_ids()
                 matches = conditions.evaluate(rule.condition, ctx)
-                outcome = apply(session, rule, day, matches, scope, now=runtime.clock.now(), employee_ids=employee_ids)
+                quiet: set[int] = set()
+                if backfill and rule.id in backfill and rule.condition.kind not in DATED_KINDS and matches:
+                    quiet = _held_before(runtime, session, rule, day, scope) & set(matches)
+                outcome = apply(
+                    session, rule, day, matches, scope, now=runtime.clock.now(), employee_ids=employee_ids, quiet=quiet
+                )
         except Exception as exc:
             log.exception("rule %s failed on %s", rule.id, day)
             result.errors[rule.id] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
@@ -118,9 +180,10 @@ def evaluate(runtime: Runtime, day: date | None = None, *, rules: RuleSet | None
     """Evaluate every enabled rule for everyone on ``day`` (default today) and record the run."""
     day = day or runtime.today()
     ruleset = rules if rules is not None else load_rules(runtime.settings.rules)
+    backfill = first_evaluated(runtime, ruleset, day)
     with runtime.db.session() as session:
         start_run(session, day, runtime.clock.now())
-    result = _run_rules(runtime, ruleset, day, None)
+    result = _run_rules(runtime, ruleset, day, None, backfill)
     try:
         with runtime.db.session() as session:
             result.expired += retire_rules(session, set(ruleset.rules), day)

@@ -83,7 +83,16 @@ def explain(
         audit.record(session, actor, userid, "rules.explain", "cli", {"day": day.isoformat()}, at=runtime.clock.now())
         result = Explanation(userid, person.name, day, through, in_scope=True)
         cache: dict[str, Matches] = {}
-        ctx = EvalContext(session, day, through, runtime.calendar, runtime.tz, (person.id,), cache)
+        ctx = EvalContext(
+            session,
+            day,
+            through,
+            runtime.calendar,
+            runtime.tz,
+            (person.id,),
+            cache,
+            performance_metrics=runtime.settings.metrics.performance,
+        )
         if person.id not in ctx.scope_ids():
             result.in_scope = False
             result.note = _out_of_scope_note(person, day, locale)

@@ -29,7 +29,7 @@ QUESTION_LABELS: dict[str, tuple[str, str]] = {
 # The built-in catalogue's labels; English ones in lower case, as they stand mid-sentence.
 METRIC_LABELS: dict[str, tuple[str, str]] = {
     m.name: (m.label_zh, m.label_en[:1].lower() + m.label_en[1:]) for m in DEFAULT_METRICS
-}
+} | {"performance": ("业绩指标（任一）", "any performance metric")}
 LIFE_EVENT_LABELS: dict[str, tuple[str, str]] = {
     "family_illness": ("家人生病", "family member ill"),
     "bereavement": ("亲人离世", "bereavement"),

@@ -21,7 +21,19 @@ from bot.chunks import chunked
 from bot.models import Tag
 from bot.sqlutil import IN_CHUNK, dialect_insert
 from rules.context import Matches
-from rules.model import Rule
+from rules.model import SEVERITY_RANK, Rule, Severity
+
+
+def _rank(severity: str) -> int:
+    return SEVERITY_RANK.get(severity, 0)
+
+
+def severity_of(rule: Rule, evidence: dict[str, Any]) -> Severity:
+    """The tag's severity: the rule's, unless the evidence raises it (e.g. overtime past the cap)."""
+    raised = evidence.get("severity")
+    if raised in SEVERITY_RANK and SEVERITY_RANK[raised] > SEVERITY_RANK[rule.severity]:
+        return raised
+    return rule.severity
 
 
 @dataclass
@@ -63,10 +75,16 @@ def apply(
     *,
     now: datetime,
     employee_ids: Sequence[int] | None = None,
+    quiet: set[int] | None = None,
 ) -> RuleOutcome:
-    """Bring the rule's tags in line with today's matches for the people evaluated."""
+    """Bring the rule's tags in line with today's matches for the people evaluated.
+
+    New tags for people in ``quiet`` are raised quiet (backfill: shown, not reminded). A match
+    more severe than its active tag (``severity`` in the evidence: monthly overtime past the
+    legal cap) resolves that tag and raises a new one, so the escalation reaches HR.
+    """
     out = RuleOutcome(rule.id, matched=len(matches))
-    active = select(Tag.id, Tag.employee_id, Tag.last_seen_on, Tag.expires_on).where(
+    active = select(Tag.id, Tag.employee_id, Tag.last_seen_on, Tag.expires_on, Tag.severity, Tag.raised_on).where(
         Tag.rule_id == rule.id, Tag.status == "active", Tag.raised_on <= day
     )
     if employee_ids is not None:
@@ -74,7 +92,8 @@ def apply(
     keep: list[int] = []
     gone: list[int] = []
     has_tag: set[int] = set()
-    for tag_id, emp, last_seen, expires in session.execute(active):
+    escalated: set[int] = set()
+    for tag_id, emp, last_seen, expires, severity, raised_on in session.execute(active):
         has_tag.add(emp)
         if last_seen > day:
             continue  # already evaluated on a later day; an older day never overrides it
@@ -82,6 +101,9 @@ def apply(
             gone.append(tag_id)
         elif expires is not None and expires <= day:
             out.expired.append(tag_id)
+        elif emp in matches and raised_on < day and _rank(severity_of(rule, matches[emp])) > _rank(severity):
+            out.resolved.append(tag_id)
+            escalated.add(emp)
         elif emp in matches:
             keep.append(tag_id)
         else:
@@ -93,7 +115,7 @@ def apply(
     out.expired += gone
     out.kept = len(keep)
 
-    candidates = set(matches) - has_tag
+    candidates = (set(matches) - has_tag) | escalated
     if not candidates:
         return out
     ended = func.coalesce(Tag.resolved_on, Tag.last_seen_on)
@@ -103,7 +125,7 @@ def apply(
     )
     if employee_ids is not None:
         recent = recent.where(Tag.employee_id.in_(list(employee_ids)))
-    blocked = set(session.scalars(recent)) & candidates
+    blocked = (set(session.scalars(recent)) & candidates) - escalated
     out.cooling_down = len(blocked)
     fresh = sorted(candidates - blocked)
     expires_on = day + timedelta(days=rule.expires_after_days) if rule.expires_after_days else None
@@ -111,13 +133,14 @@ def apply(
         {
             "rule_id": rule.id,
             "employee_id": emp,
-            "severity": rule.severity,
+            "severity": severity_of(rule, matches[emp]),
             "status": "active",
             "raised_on": day,
             "last_seen_on": day,
             "expires_on": expires_on,
             "score": matches[emp].get("score") if matches[emp].get("kind") == "score" else None,
             "evidence": matches[emp],
+            "quiet": emp in (quiet or ()),
             "created_at": now,
         }
         for emp in fresh

@@ -103,6 +103,25 @@ class PeriodSum(_Model):
     periods: int = Field(default=1, ge=1, le=12)
 
 
+class MonthlyOvertime(_Model):
+    """Overtime of the current calendar month to date reaches ``value`` minutes (legal cap: ``cap``).
+
+    Above the cap the evidence says so (Labour Law art. 41) and the tag is ``above_cap_severity``.
+    """
+
+    kind: Literal["monthly_overtime"]
+    field: DurationField = "legal_overtime_minutes"
+    value: float = Field(default=1800, gt=0)
+    cap: float = Field(default=2160, gt=0)
+    above_cap_severity: Severity = "high"
+
+    @model_validator(mode="after")
+    def _below_cap(self) -> MonthlyOvertime:
+        if self.value > self.cap:
+            raise ValueError("value (the warning level) cannot be above cap")
+        return self
+
+
 # -- metrics -------------------------------------------------------------------------------------
 class MetricChange(_Model):
     """Week-over-week change (percent) of a metric's weekly average meets ``op value`` ``weeks`` times."""
@@ -277,6 +296,10 @@ class Score(_Model):
     kind: Literal["score"]
     signals: list[Signal] = Field(min_length=1, max_length=20)
     threshold: float = Field(gt=0)
+    # When a learned attrition model is in force (carebot risk train), hold for people whose
+    # probability of leaving within [risk].horizon_days is at least this; the weights are the
+    # fallback. The tag's score is then that probability in percent, as GET /api/v1/risk shows it.
+    learned_min_probability: float | None = Field(default=None, gt=0, lt=1)
 
     @model_validator(mode="after")
     def _reachable(self) -> Score:
@@ -292,6 +315,7 @@ Condition = Annotated[
     Streak
     | CountInWindow
     | PeriodSum
+    | MonthlyOvertime
     | MetricChange
     | MetricVsTeam
     | MetricThreshold
@@ -320,6 +344,7 @@ SOURCES: dict[str, str] = {
     "streak": "attendance",
     "count_in_window": "attendance",
     "period_sum": "attendance",
+    "monthly_overtime": "attendance",
     "metric_change": "metrics",
     "metric_vs_team": "metrics",
     "metric_threshold": "metrics",
@@ -369,6 +394,9 @@ class Rule(_Model):
     why: Text
     evidence: Text | None = None  # the evidence line; ``{details}`` is filled from the condition
     actions: list[Text] = Field(default_factory=list, max_length=10)
+    # What the manager's copy says instead of ``actions`` (audience "manager"/"both"): a card to
+    # the manager must not tell the manager to "check with the manager".
+    manager_actions: list[Text] = Field(default_factory=list, max_length=10)
     talking_points: list[Text] = Field(default_factory=list, max_length=10)
     sources: list[str] = Field(default_factory=list, max_length=10)
     condition: Condition

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from rules import conditions
@@ -28,6 +29,7 @@ def _texts(rule: Rule) -> list[tuple[str, Text]]:
     if rule.evidence is not None:
         out.append(("evidence", rule.evidence))
     out += [(f"actions.{i}", t) for i, t in enumerate(rule.actions)]
+    out += [(f"manager_actions.{i}", t) for i, t in enumerate(rule.manager_actions)]
     out += [(f"talking_points.{i}", t) for i, t in enumerate(rule.talking_points)]
     return out
 
@@ -61,8 +63,23 @@ class RenderedTag:
     talking_points: list[str]
 
 
-def render(rule: Rule, evidence: dict[str, Any], locale: str | None = None, *, employee: str = "") -> RenderedTag:
-    """The rule's texts in ``locale`` (zh-CN by default) with this tag's evidence filled in."""
+def render(
+    rule: Rule,
+    evidence: dict[str, Any],
+    locale: str | None = None,
+    *,
+    employee: str = "",
+    audience: str = "hr",
+    today: date | None = None,
+) -> RenderedTag:
+    """The rule's texts in ``locale`` (zh-CN by default) with this tag's evidence filled in.
+
+    ``audience="manager"`` reads the texts as the manager's copy (``manager_actions`` when the
+    rule has them); ``today`` lets relative words follow the day the text is read ("明天" on the
+    day before a birthday, "今天" on the day) instead of the day the tag was raised.
+    """
+    if today is not None:
+        evidence = {**evidence, "as_of": today.isoformat()}
     values = dict(conditions.placeholders(evidence, locale))
     values["details"] = conditions.describe(evidence, locale)
     values["employee"] = employee or ("this employee" if (locale or "").lower().startswith("en") else "该员工")
@@ -74,6 +91,8 @@ def render(rule: Rule, evidence: dict[str, Any], locale: str | None = None, *, e
         name=text(rule.name),
         evidence=text(rule.evidence) if rule.evidence is not None else values["details"],
         why=text(rule.why),
-        actions=[text(t) for t in rule.actions],
+        actions=[
+            text(t) for t in (rule.manager_actions if audience == "manager" and rule.manager_actions else rule.actions)
+        ],
         talking_points=[text(t) for t in rule.talking_points],
     )

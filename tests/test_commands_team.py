@@ -154,6 +154,7 @@ def test_risk_for_hr_lists_everyone_by_score_with_reasons(client: Any, runtime: 
     text = reply_text(client, "hr1", "/risk")
     assert "1. 孙丽 · 销售部 · 风险分 70：长期加班（+30）、业绩下滑（+25）、压力大（+15）" in text
     assert "2. 钱多 · 技术部 · 风险分 55" in text
+    assert "规则评分：尚未训练模型" in text  # which scores these are (no learned model yet)
     assert _audited(runtime, "view.risk") == [("hr1", "sunli"), ("hr1", "qianduo")]
 
 

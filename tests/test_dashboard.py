@@ -260,7 +260,10 @@ def test_empty_database_renders(client: Any, runtime: Runtime) -> None:
 
 
 @pytest.mark.parametrize("settings_overrides", [{"api": {"tokens": [TOKEN]}, "calendar": {"holiday_file": ""}}])
-def test_calendar_warning_for_missing_next_year(client: Any) -> None:
+def test_calendar_warning_for_missing_next_year(client: Any, clock: Any) -> None:
+    from zoneinfo import ZoneInfo
+
+    clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))  # warned from 1 December
     _login(client, token=TOKEN)
     assert "节假日数据缺少 2027 年" in client.get("/dashboard").get_data(as_text=True)
 

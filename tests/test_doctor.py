@@ -16,10 +16,14 @@ from bot.events import AttendancePunch
 from bot.models import AttendanceDay
 
 
-def test_doctor_warns_about_next_year_and_exits_0(runner: Any) -> None:
+def test_doctor_warns_about_next_year_from_1_december_and_exits_0(runner: Any, clock: Any) -> None:
+    clock.set(datetime(2026, 11, 30, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert "2027 年没有法定节假日数据" not in runner.invoke(args=["doctor"]).output  # too early to nag
+    clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     result = runner.invoke(args=["doctor"])
     assert result.exit_code == 0, result.output
     assert "2027 年没有法定节假日数据" in result.output
+    assert "carebot calendar import FILE" in result.output
     assert "[api].tokens" in result.output
     assert "结构为最新" in result.output
 
@@ -32,7 +36,8 @@ def holiday_file(tmp_path: Path) -> str:
 
 
 @pytest.mark.parametrize("settings_overrides", [{"app": {"locale": "en"}, "api": {"tokens": ["x"]}}])
-def test_doctor_in_english_with_tokens(runner: Any) -> None:
+def test_doctor_in_english_with_tokens(runner: Any, clock: Any) -> None:
+    clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     out = runner.invoke(args=["doctor"]).output
     assert "no statutory holiday data for 2027" in out
     assert "[api].tokens" not in out

@@ -110,12 +110,20 @@ def test_unknown_columns_are_ignored_with_a_warning(runtime: Any, tmp_path: Path
     assert report.warnings[0].startswith("line 1: ignored unknown columns salary")
 
 
-def test_not_utf8_is_reported_with_its_line(runtime: Any, tmp_path: Path) -> None:
+def test_gbk_is_read_and_said_and_undecodable_bytes_are_reported_with_their_line(runtime: Any, tmp_path: Path) -> None:
+    # Issue 16: GBK/GB18030 files (Excel "CSV" on Chinese Windows) are detected and read, not refused.
     path = tmp_path / "gbk.csv"
     path.write_bytes((HEADER + "\n").encode() + "e1,张三,电销一部,,2026-09-01\n".encode("gbk"))
     with runtime.db.session() as s:
         report = import_employees(s, runtime, path, locale="en")
-    assert [(e.line, e.message) for e in report.errors] == [(2, "not UTF-8 (save the file as “CSV UTF-8”)")]
+    assert report.ok and report.encoding == "GB18030"
+    assert employees_of(runtime.db)["e1"].name == "张三"
+    path.write_bytes((HEADER + "\n").encode() + b"e2,\xff\xff,x,,2026-09-01\n")
+    with runtime.db.session() as s:
+        report = import_employees(s, runtime, path, locale="en")
+    assert [(e.line, e.message) for e in report.errors] == [
+        (2, "neither UTF-8 nor GBK/GB18030 (save the file as “CSV UTF-8”)")
+    ]
 
 
 def test_unknown_manager_is_a_warning_not_an_error(runtime: Any, tmp_path: Path) -> None:

@@ -156,15 +156,34 @@ def test_api_answers_leave_sensitive_data_out_without_read_sensitive(
             assert resp.status_code == 403 and resp.get_json()["scope"] == "read:people"
     if token == PEOPLE_TOKEN:
         tags = _api(client, token, "/api/v1/tags?active_on=2026-11-23").get_json()["tags"]
-        stress = next(t for t in tags if t["rule"] == "high_stress")
+        # The rule id would say what the summary hides: the token reads the category instead.
+        assert "high_stress" not in {t["rule"] for t in tags} and "family_event" not in {t["rule"] for t in tags}
+        stress = next(t for t in tags if t["rule"] == "checkin")
         assert stress["evidence"]["summary"] == "近期关怀问答显示需要关注，HR 会跟进"
         assert "value" not in stress["evidence"]
+        assert "high_pressure" in {t["rule"] for t in tags}  # attendance is not sensitive: the id stays
+        probe = _api(client, token, "/api/v1/tags?active_on=2026-11-23&rule=high_stress").get_json()["tags"]
+        assert probe == []  # ?rule=high_stress is no handle on a summarised tag
+        by_kind = _api(client, token, "/api/v1/tags?active_on=2026-11-23&rule=checkin").get_json()["tags"]
+        assert [t["userid"] for t in by_kind] == ["zhangsan"]
 
 
 def test_api_with_read_sensitive_gets_the_evidence(client: Any, runtime: Runtime, org: Org) -> None:
     tags = _api(client, SENSITIVE_TOKEN, "/api/v1/tags?active_on=2026-11-23").get_json()["tags"]
     stress = next(t for t in tags if t["rule"] == "high_stress")
     assert stress["evidence"]["value"] == 9.37
+    only = _api(client, SENSITIVE_TOKEN, "/api/v1/tags?active_on=2026-11-23&rule=high_stress").get_json()["tags"]
+    assert [t["rule"] for t in only] == ["high_stress"]
+
+
+def test_the_employee_reads_their_own_answers_and_declarations(client: Any, runtime: Runtime, org: Org) -> None:
+    status = reply_text(client, "zhangsan", "/status 张三")
+    assert "9.37" in status and "CANARY-CHECKIN-COMMENT-7f3a" in status
+    assert "仅 HR 可见" not in status and "只有你和 HR 可见" in status
+    mydata = reply_text(client, "zhangsan", "/mydata")
+    assert "CANARY-LIFE-NOTE-51c2" in mydata  # what they declared is theirs to read back
+    hr = reply_text(client, "hr1", "/status 张三")
+    assert "仅 HR 可见" in hr
 
 
 def test_write_scopes_are_enforced(client: Any, runtime: Runtime, org: Org) -> None:

@@ -256,20 +256,21 @@ def test_low_and_medium_arrive_as_one_digest_sorted_by_severity(runtime, db, clo
 
 
 @pytest.mark.parametrize("settings_overrides", [{"reminders": {"digest_max_items": 1}}], indirect=True)
-def test_long_digest_keeps_the_most_severe_and_the_rest_waits(runtime, db, clock, fake_platform) -> None:
+def test_long_digest_keeps_the_dated_item_first_and_the_rest_waits(runtime, db, clock, fake_platform) -> None:
+    """A birthday (date-bound) goes before a medium item that can wait a day; it never starves behind it."""
     org = make_org(db)
     make_tag(db, org["zl"], rule_id="test_birthday", severity="low", evidence=BIRTHDAY_EVIDENCE)
     make_tag(db, org["zs"], rule_id="test_pressure", severity="medium")
     clock.set(at("2026-11-23 10:00"))
     assert run(runtime).digest_items == 1
     [first] = [s.body for s in fake_platform.to("hrbp1") if s.kind == "markdown"]
-    assert "持续高压" in first["text"] and "明天生日" not in first["text"]
+    assert "明天生日" in first["text"] and "持续高压" not in first["text"]
     assert "另有 1 条提醒留到下一次摘要" in first["text"]
     assert run(runtime).digest_items == 0  # one digest a day
     clock.set(at("2026-11-24 10:00"))
     assert run(runtime).digest_items == 1
     second = [s.body for s in fake_platform.to("hrbp1") if s.kind == "markdown"][-1]
-    assert "明天生日" in second["text"]
+    assert "持续高压" in second["text"]
 
 
 def test_unanswered_reminder_is_resent_once_after_n_workdays(runtime, db, clock, fake_platform) -> None:
@@ -298,9 +299,9 @@ def test_unsent_reminder_of_an_ended_tag_is_closed_not_sent(runtime, db, clock, 
     with db.session() as s:
         s.get(Tag, tag_id).status = "resolved"
     clock.set(at("2026-11-24 09:30"))
-    assert run(runtime).closed == 1
+    assert run(runtime).expired == 1
     [rem] = reminders(db)
-    assert rem.status == "dismissed" and rem.dismiss_reason.startswith("auto:")
+    assert rem.status == "expired" and rem.dismiss_reason.startswith("auto:")
     assert fake_platform.sent == []
 
 

@@ -48,6 +48,7 @@ EXPECTED: dict[str, Any] = {
             "auto_closed": 1,
             "snoozed": 1,
             "capped": 1,
+            "expired": 0,
             "still_open": 4,
             "acted_on": 7,
             "acted_on_rate": 0.6364,
@@ -149,6 +150,14 @@ EXPECTED: dict[str, Any] = {
             {"department": "销售部", "question": "supported", "respondents": 5, "suppressed": True, "average": None},
         ],
     },
+    # No attrition model trained in this org: the rule score is in use, and the report says why.
+    "risk": {
+        "kind": "rules",
+        "as_of": None,
+        "horizon_days": 90,
+        "message": "尚未训练模型（运行 carebot risk train），目前使用规则评分",
+        "backtest": {k: None for k in ("auc", "pr_auc", "top10", "top20", "base_rate", "n", "leavers", "calibration")},
+    },
     "new_hires": {
         "journeys_started": 0,
         "early_days": 90,
@@ -216,9 +225,7 @@ EXPECTED: dict[str, Any] = {
         "pulse_question": "mood",
         "performance_weeks": 4,
         "analysis": "intention_to_treat",
-        "hr_actions": {
-            arm: {"cared": None, "pulse_people": 0, "performance_people": 0} for arm in ("care", "holdout")
-        },
+        "hr_actions": {arm: {"cared": None, "pulse_people": 0, "performance_people": 0} for arm in ("care", "holdout")},
     },
 }
 

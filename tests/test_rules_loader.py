@@ -104,6 +104,18 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "threshold": 3300,
         "periods": [{"from": "2026-11-16", "to": "2026-11-20", "total": 3420, "complete": False}],
     },
+    "monthly_overtime": {
+        "kind": "monthly_overtime",
+        "field": "legal_overtime_minutes",
+        "month": "2026-11",
+        "from": "2026-11-01",
+        "to": "2026-11-19",
+        "total": 1860,
+        "threshold": 1800,
+        "cap": 2160,
+        "exceeded": False,
+        "days": [{"day": "2026-11-07", "minutes": 600}],
+    },
     "metric_change": {
         "kind": "metric_change",
         "metric": "calls",

@@ -32,7 +32,9 @@ def test_missing_year_falls_back_to_weekdays_with_one_warning(caplog: pytest.Log
         assert cal.kind(date(2027, 1, 4)) == "workday"
         assert cal.kind(date(2027, 1, 9)) == "restday"
     assert sum("2027" in r.getMessage() for r in caplog.records) == 1
-    assert cal.missing_years(date(2026, 11, 22)) == [2027]
+    assert cal.missing_years(date(2026, 11, 30)) == []  # next year is not asked for before December
+    assert cal.missing_years(date(2026, 12, 1)) == [2027]
+    assert cal.missing_years(date(2027, 3, 1)) == [2027]
 
 
 def test_holiday_file_covers_2027(tmp_path: Path) -> None:

@@ -3,6 +3,10 @@
 One ``SELECT`` per window: a ``VALUES`` list of the window's days (their UTC windows, local
 midnight and calendar kind) joined to punches and approvals, grouped per employee and day, then
 the minutes derived with plain integer arithmetic — identical on SQLite and PostgreSQL.
+
+A person with a shift schedule (``shift_days``) has that day's punches taken from the shift's own
+window (so a night shift keeps its morning clock-out), and late, overtime and the day's kind are
+measured against that shift; everyone else uses the company-wide ``[attendance]`` hours.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sqlalchemy import (
     case,
     cast,
     column,
+    exists,
     extract,
     func,
     literal,
@@ -35,7 +40,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
 from bot.attendance.shift import Shift, day_rows
-from bot.models import Approval, AttendanceDay, Punch
+from bot.models import Approval, AttendanceDay, Punch, ShiftDay
 from bot.models.base import UTCDateTime
 from bot.runtime import Runtime
 
@@ -45,6 +50,7 @@ EXCUSE_KINDS = ("leave", "trip", "goout")
 P = typing.cast(Table, Punch.__table__)
 A = typing.cast(Table, Approval.__table__)
 D = typing.cast(Table, AttendanceDay.__table__)
+S = typing.cast(Table, ShiftDay.__table__)
 
 
 def _epoch(expr: Any, dialect: str) -> ColumnElement[int]:
@@ -77,22 +83,35 @@ def _null(type_: Any) -> Any:
 
 def _fragments(days: Any, ids: list[int] | None, dialect: str) -> Any:
     """Punches, leave-like approvals and overtime approvals, each placed on its shift day."""
+    punch_cols = (
+        P.c.employee_id,
+        days.c.day,
+        P.c.punched_at.label("at"),
+        # Minutes after the shift day's local midnight, once per punch (cheaper than per group).
+        ((_epoch(P.c.punched_at, dialect) - days.c.midnight) // 60).label("m"),
+        P.c.check_type.label("ctype"),
+        literal(0, Integer).label("leave"),
+        _null(String).label("leave_kind"),
+        literal(0, Integer).label("excuse"),
+        literal(0, Integer).label("ot"),
+    )
+    # A punch inside a scheduled shift's window belongs to that shift's day, never to the default one.
+    claimed = exists().where(
+        S.c.employee_id == P.c.employee_id, S.c.window_lo <= P.c.punched_at, S.c.window_hi > P.c.punched_at
+    )
     punches = (
-        select(
-            P.c.employee_id,
-            days.c.day,
-            P.c.punched_at.label("at"),
-            # Minutes after the shift day's local midnight, once per punch (cheaper than per group).
-            ((_epoch(P.c.punched_at, dialect) - days.c.midnight) // 60).label("m"),
-            P.c.check_type.label("ctype"),
-            literal(0, Integer).label("leave"),
-            _null(String).label("leave_kind"),
-            literal(0, Integer).label("excuse"),
-            literal(0, Integer).label("ot"),
-        )
+        select(*punch_cols)
         .select_from(days)
         .join(P, and_(P.c.punched_at >= days.c.lo, P.c.punched_at < days.c.hi))
-        .where(P.c.employee_id.is_not(None))
+        .where(P.c.employee_id.is_not(None), ~claimed)
+    )
+    scheduled = (
+        select(*punch_cols)
+        .select_from(days)
+        .join(S, S.c.day == days.c.day)
+        .join(
+            P, and_(P.c.employee_id == S.c.employee_id, P.c.punched_at >= S.c.window_lo, P.c.punched_at < S.c.window_hi)
+        )
     )
     approved = and_(A.c.status == "approved", A.c.employee_id.is_not(None), A.c.starts_at.is_not(None))
     leaves = (
@@ -132,9 +151,10 @@ def _fragments(days: Any, ids: list[int] | None, dialect: str) -> Any:
     )
     if ids is not None:
         punches = punches.where(P.c.employee_id.in_(ids))
+        scheduled = scheduled.where(S.c.employee_id.in_(ids))
         leaves = leaves.where(A.c.employee_id.in_(ids))
         overtime = overtime.where(A.c.employee_id.in_(ids))
-    return punches, leaves, overtime
+    return punches, scheduled, leaves, overtime
 
 
 def select_facts(
@@ -143,8 +163,8 @@ def select_facts(
     """The ``SELECT`` of the fact rows (``FACT_COLUMNS``) of ``ids`` (None: everyone) for the days."""
     dialect = session.get_bind().dialect.name
     days = _days_cte(shift, runtime, start, end)
-    punches, leaves, overtime = _fragments(days, ids, dialect)
-    u = union_all(punches, leaves, overtime).subquery("u")
+    punches, scheduled, leaves, overtime = _fragments(days, ids, dialect)
+    u = union_all(punches, scheduled, leaves, overtime).subquery("u")
     agg = (
         select(
             u.c.employee_id,
@@ -164,10 +184,20 @@ def select_facts(
         .subquery("agg")
     )
     first_raw, last_raw = agg.c.first_raw, agg.c.last_raw
+    sd = S.alias("sd")
+    has_row = sd.c.id.is_not(None)
+    # The person's shift that day: the schedule's, else the company-wide hours.
+    s_start = func.coalesce(sd.c.start_min, shift.start_min)
+    s_end = func.coalesce(sd.c.end_min, shift.end_min)
+    kind = case(
+        (and_(has_row, sd.c.start_min.is_not(None)), "workday"),
+        (has_row, "restday"),
+        else_=days.c.kind,
+    )
     ctype = func.coalesce(agg.c.ctype, "")  # never NULL, so NOT(...) below stays two-valued
     lone_out = and_(
         agg.c.n == 1,
-        or_(ctype == "off", and_(ctype != "on", first_raw >= shift.midpoint_min)),
+        or_(ctype == "off", and_(ctype != "on", first_raw >= (s_start + s_end) / 2)),
     )
     lone_in = and_(agg.c.n == 1, ~lone_out)
     has_in = and_(agg.c.n > 0, ~lone_out)
@@ -177,25 +207,26 @@ def select_facts(
     # Presence minus the part of the unpaid break inside it (12:00–13:00 by default).
     break_lo = case((first_raw > shift.break_start_min, first_raw), else_=shift.break_start_min)
     break_hi = case((last_raw < shift.break_end_min, last_raw), else_=shift.break_end_min)
-    in_break = case((break_hi > break_lo, break_hi - break_lo), else_=0)
+    # The configured break belongs to the company hours; a scheduled shift's breaks are not known.
+    in_break = case((and_(~has_row, break_hi > break_lo), break_hi - break_lo), else_=0)
     worked = case((agg.c.n >= 2, last_raw - first_raw - in_break), else_=0)
     on_leave = agg.c.leave == 1
     late = case(
         (
             and_(
-                days.c.kind == "workday",
+                kind == "workday",
                 has_in,
                 ~on_leave,
                 agg.c.excuse == 0,
-                first_raw > shift.start_min + shift.grace_min,
+                first_raw > s_start + shift.grace_min,
             ),
-            first_raw - shift.start_min,
+            first_raw - s_start,
         ),
         else_=0,
     )
-    ot_from = case((and_(has_in, first_raw > shift.end_min), first_raw), else_=shift.end_min)
+    ot_from = case((and_(has_in, first_raw > s_end), first_raw), else_=s_end)
     overtime_min = case(
-        (days.c.kind != "workday", worked),
+        (kind != "workday", worked),
         (and_(has_out, last_raw > ot_from), last_raw - ot_from),
         else_=0,
     )
@@ -204,7 +235,7 @@ def select_facts(
         select(
             agg.c.employee_id,
             agg.c.day,
-            days.c.kind,
+            kind.label("kind"),
             on_leave.label("on_leave"),
             agg.c.leave_kind,
             case((has_in, agg.c.first_at), else_=None).label("first_in"),
@@ -216,10 +247,13 @@ def select_facts(
             late.label("late_minutes"),
             overtime_min.label("overtime_minutes"),
             func.coalesce(agg.c.ot, 0).label("approved_overtime_minutes"),
+            sd.c.start_min.label("sched_start_min"),
+            sd.c.end_min.label("sched_end_min"),
             literal(now, UTCDateTime).label("computed_at"),
         )
         .select_from(agg)
         .join(days, days.c.day == agg.c.day)
+        .outerjoin(sd, and_(sd.c.employee_id == agg.c.employee_id, sd.c.day == agg.c.day))
         # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT to parse it unambiguously.
         .where(true())
     )
@@ -240,5 +274,7 @@ FACT_COLUMNS = (
     "late_minutes",
     "overtime_minutes",
     "approved_overtime_minutes",
+    "sched_start_min",
+    "sched_end_min",
     "computed_at",
 )

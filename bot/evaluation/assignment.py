@@ -200,4 +200,3 @@ def arms_by_employee(session: Session, unit: str, employee_ids: Collection[int])
         pairs = session.execute(select(Employee.id, Employee.department_id).where(Employee.id.in_(chunk))).all()
         out.update(arms_of(session, unit, ((int(e), d) for e, d in pairs)))
     return out
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from bot.journeys import definition
 from bot.journeys.compose import People, title
+from bot.journeys.definition import StepDef
 from bot.models import Employee, Journey, JourneyStep
+from bot.privacy import Category, Level
 from bot.runtime import Runtime
 
 ORDER = case((JourneyStep.due_on.is_(None), 1), else_=0)
@@ -21,9 +24,39 @@ def journey_of(session: Session, employee_id: int) -> Journey | None:
     return session.scalar(select(Journey).where(Journey.employee_id == employee_id))
 
 
-def journey_dict(runtime: Runtime, session: Session, journey: Journey, hire: Employee, locale: str) -> dict[str, Any]:
+# Notes written on people-care steps are about the new hire ("适应较慢，需要多带"): care notes.
+CARE_ROLES = frozenset({"hr", "mentor", "manager"})
+
+
+def note_category(spec: StepDef | None, assignee_role: str) -> Category:
+    """The policy category of a step's note.
+
+    HR check-ins, mentor talks and evaluations, and manager reviews are notes about the person
+    (``care_note``, sensitive); a new hire's own pulse step only says whether they answered
+    (``participation``); logistics (desk, accounts) are plain ``care_action``. An unknown step
+    (removed from the journey file) fails closed as a care note.
+    """
+    if spec is None or spec.is_evaluation or assignee_role in CARE_ROLES:
+        return Category.CARE_NOTE
+    if assignee_role == "new_hire":
+        return Category.PARTICIPATION
+    return Category.CARE_ACTION
+
+
+def journey_dict(
+    runtime: Runtime,
+    session: Session,
+    journey: Journey,
+    hire: Employee,
+    locale: str,
+    may_read: Callable[[Category], Level],
+) -> dict[str, Any]:
     """The contract shape: ``{userid, journey, started_on, steps: [{id, day, due_on, assignee_role, assignee,
-    title, status, done_on, note}]}``; ``assignee`` is the person's userid once the task was sent."""
+    title, status, done_on, note}]}``; ``assignee`` is the person's userid once the task was sent.
+
+    ``may_read`` is the viewer's level per category (the visibility policy): a note is shown only
+    when its :func:`note_category` is ``full``, otherwise it is ``None``.
+    """
     journey_def = definition.get(runtime.settings.onboarding.journey_file)
     people = People.of(session, hire, locale)
     steps = session.scalars(
@@ -52,7 +85,7 @@ def journey_dict(runtime: Runtime, session: Session, journey: Journey, hire: Emp
                 "title": title(spec, people, locale) if spec else step.step_key,
                 "status": step.status,
                 "done_on": step.done_on.isoformat() if step.done_on else None,
-                "note": step.note,
+                "note": step.note if may_read(note_category(spec, step.assignee_role)) is Level.FULL else None,
             }
         )
     return {"userid": hire.userid, "journey": journey.name, "started_on": journey.started_on.isoformat(), "steps": out}

@@ -2,7 +2,7 @@
 
 from bot.models.attendance import Approval, AttendanceDay, Punch
 from bot.models.base import Base
-from bot.models.care import CareAction, Reminder, Tag
+from bot.models.care import BudgetUse, CareAction, Reminder, Tag
 from bot.models.evaluation import EvaluationAssignment
 from bot.models.events import InboundEvent
 from bot.models.journeys import Journey, JourneyStep
@@ -11,6 +11,8 @@ from bot.models.org import Department, Employee
 from bot.models.outbox import LocalMessage, OutboxMessage
 from bot.models.privacy import AuditLog, Consent, LifeEvent
 from bot.models.ratelimit import CommandHit
+from bot.models.risk import RiskModel
+from bot.models.schedule import ShiftDay
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
 from bot.models.voice import AnonymousQuestion, AnonymousSender, VoiceRequest
@@ -22,6 +24,7 @@ __all__ = [
     "AttendanceDay",
     "AuditLog",
     "Base",
+    "BudgetUse",
     "CareAction",
     "CommandHit",
     "Consent",
@@ -39,6 +42,8 @@ __all__ = [
     "OutboxMessage",
     "Punch",
     "Reminder",
+    "RiskModel",
+    "ShiftDay",
     "Survey",
     "SurveyAnswer",
     "SurveyDelivery",

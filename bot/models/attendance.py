@@ -84,4 +84,8 @@ class AttendanceDay(Base):
     late_minutes: Mapped[int] = mapped_column(Integer, default=0)
     overtime_minutes: Mapped[int] = mapped_column(Integer, default=0)
     approved_overtime_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    # The person's scheduled shift that day (shift_days), minutes after local midnight; NULL when
+    # the company-wide [attendance] hours apply. "Late night" is judged against sched_end_min.
+    sched_start_min: Mapped[int | None] = mapped_column(Integer)
+    sched_end_min: Mapped[int | None] = mapped_column(Integer)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)

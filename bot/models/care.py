@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
@@ -33,6 +33,9 @@ class Tag(Base):
     expires_on: Mapped[date | None] = mapped_column(Date)
     score: Mapped[float | None] = mapped_column(Float)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # Raised by a rule's first evaluation (new installation, rule newly switched on) about a
+    # situation that already held before: shown on the dashboard, never pushed as a reminder.
+    quiet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
 
 
@@ -52,9 +55,14 @@ class Reminder(Base):
     role: Mapped[str] = mapped_column(String(16))  # hrbp | hr | manager
     # open (waiting to be sent or sent, not acted) | snoozed | done | dismissed | capped
     # | held_out (evaluation mode: the person is in the holdout arm, never sent)
+    # | expired (its moment passed before anyone acted; bot/reminders/moment.py)
     status: Mapped[str] = mapped_column(String(16), default="open")
-    delivery: Mapped[str] = mapped_column(String(16), default="immediate")  # immediate | digest
+    # immediate | digest | summary (did not fit the daily budget; went out in the weekly summary)
+    delivery: Mapped[str] = mapped_column(String(16), default="immediate")
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The last local day on which the reminder is still useful (a birthday: the birthday); None:
+    # useful while its tag is active.
+    useful_until: Mapped[date | None] = mapped_column(Date)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -63,6 +71,19 @@ class Reminder(Base):
     dismiss_reason: Mapped[str | None] = mapped_column(Text)
     card_ref: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
+
+
+class BudgetUse(Base):
+    """How much of a recipient's daily budget (``[reminders].daily_budget``) one source used on one day."""
+
+    __tablename__ = "budget_uses"
+    __table_args__ = (UniqueConstraint("recipient_id", "day", "source", name="uq_budget_uses_recipient_day_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # local day in the company time zone
+    source: Mapped[str] = mapped_column(String(32))  # reminders | journeys | …
+    used: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CareAction(Base):

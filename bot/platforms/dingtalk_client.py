@@ -245,6 +245,25 @@ class DingTalkClient(JsonHttpClient):
         return items
 
 
+def list_schedules(client: DingTalkClient, work_date: str, page: int = 200) -> list[dict[str, Any]]:
+    """Every planned punch (OnDuty/OffDuty) of the company on ``work_date`` (YYYY-MM-DD).
+
+    oapi ``topapi/attendance/listschedule`` (查询企业考勤排班详情): pages of at most 200 until
+    ``has_more`` is false; each item has ``userid``, ``check_type``, ``plan_check_time``, ``class_id``.
+    """
+    out: list[dict[str, Any]] = []
+    offset = 0
+    while True:
+        body = {"workDate": f"{work_date} 00:00:00", "offset": offset, "size": page}
+        answer = client.oapi("POST", "/topapi/attendance/listschedule", body, "attendance/listschedule")
+        result = answer.get("result") or {}
+        items = [s for s in result.get("schedules") or [] if isinstance(s, dict)]
+        out.extend(items)
+        if not result.get("has_more") or not items:
+            return out
+        offset += page
+
+
 def _ms_to_date(value: Any) -> str | None:
     """A millisecond epoch as an ISO date in China (DingTalk's hire dates are local midnights)."""
     try:

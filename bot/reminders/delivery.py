@@ -1,8 +1,11 @@
 """Delivery: individual cards for high severity, one digest per recipient, snooze wake-ups and one re-send.
 
 Nothing goes out on non-workdays or outside the send window, nothing about employees on leave,
-and the caps hold: a tag over the per-employee cap is kept as ``capped``; a recipient over the
-daily cap waits for the next workday. Outbox keys make every step safe to repeat.
+nothing whose moment has passed (closed as ``expired`` first, bot/reminders/moment.py), and the
+caps hold: a tag over the per-employee cap is kept as ``capped``; a recipient over the daily cap
+or the daily budget waits, most deserving first (bot/reminders/budget.py), and on the last
+workday of the week what still waits goes into the weekly summary. Outbox keys make every step
+safe to repeat.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from bot.models import Employee, Reminder, Tag
 from bot.outbox import card_payload, enqueue
 from bot.privacy import Level
 from bot.privacy.viewers import recipient_viewer
-from bot.reminders import compose, digest, ruleinfo
+from bot.reminders import compose, digest, moment, ruleinfo, summary
+from bot.reminders.budget import DailyBudget, rank_key
 from bot.reminders.caps import ContactCap, RecipientCap
 from bot.reminders.leave import on_leave
 from bot.reminders.planner import send_window
@@ -47,6 +51,10 @@ class DeliveryResult:
     capped: int = 0
     waiting: int = 0
     closed: int = 0
+    expired: int = 0
+    over_budget: int = 0
+    summaries: int = 0
+    summary_items: int = 0
 
 
 def templates(runtime: Runtime) -> Templates:
@@ -76,15 +84,15 @@ def _resend_due(runtime: Runtime, reminder: Reminder, today: date) -> bool:
     return today >= runtime.calendar.add_workdays(sent_day, runtime.settings.reminders.resend_after_workdays)
 
 
-def _close_stale(reminder: Reminder, tag: Tag, subject: Employee, now: datetime) -> bool:
-    """Close an unsent reminder whose tag ended or whose employee left; True if closed."""
+def _close_stale(reminder: Reminder, tag: Tag, subject: Employee, now: datetime, today: date) -> bool:
+    """Close an unsent reminder whose employee left (dismissed) or whose moment passed (expired)."""
     if subject.status != "active":
-        reason = "auto: employee left before it was sent"
-    elif tag.status != "active":
-        reason = f"auto: tag {tag.status} before it was sent"
+        reminder.status, reminder.dismiss_reason = "dismissed", "auto: employee left before it was sent"
+    elif moment.passed(reminder, tag, today):
+        reminder.status, reminder.dismiss_reason = "expired", moment.EXPIRED_NOTE
     else:
         return False
-    reminder.status, reminder.dismiss_reason, reminder.acted_at = "dismissed", reason, now
+    reminder.acted_at = now
     return True
 
 
@@ -99,17 +107,18 @@ class _Run:
         self.away = on_leave(runtime, session, {t.employee_id for _, t, _, _ in rows}, self.today)
         self.contact_cap = ContactCap(runtime, session, {t.employee_id for _, t, _, _ in rows})
         self.recipient_cap = RecipientCap(runtime, session, {r.recipient_id for r, _, _, _ in rows})
+        self.budget = DailyBudget(runtime, session, {r.recipient_id for r, _, _, _ in rows}, self.today)
 
     def admissible(self, kind: Kind, row: Row) -> bool:
         """Checks shared by cards and digests: stale, leave, per-employee cap."""
         reminder, tag, subject, recipient = row
-        if kind == "new" and _close_stale(reminder, tag, subject, self.now):
+        if kind == "new" and _close_stale(reminder, tag, subject, self.now, self.today):
             self.result.closed += 1
             return False
         if subject.id in self.away or recipient.status != "active" or subject.status != "active":
             self.result.waiting += 1
             return False
-        if kind == "resend" and tag.status != "active":
+        if kind == "resend" and moment.passed(reminder, tag, self.today):
             return False  # the situation is over: no nagging, the reminder stays open in the queue
         if ruleinfo.level_for(self.runtime, tag, recipient_viewer(reminder.role)) is Level.NONE:
             # E.g. a life event routed to the manager for want of HR: the policy keeps it from them.
@@ -128,14 +137,17 @@ class _Run:
         return True
 
     def rule_text(self, tag: Tag, locale: str, reminder: Reminder) -> ruleinfo.RuleText:
-        """The tag's texts as the recipient's role may read them (managers: a summary)."""
+        """The tag's texts as the recipient's role may read them (managers: a summary or their own texts)."""
         viewer = recipient_viewer(reminder.role, str(reminder.recipient_id))
-        return ruleinfo.describe(self.runtime, self.session, tag, locale, viewer)
+        return ruleinfo.describe(self.runtime, self.session, tag, locale, viewer, role=reminder.role)
 
     def send_card(self, kind: Kind, row: Row) -> None:
         reminder, tag, subject, recipient = row
         if not self.recipient_cap.allows(recipient.id):
             self.result.waiting += 1
+            return
+        if kind == "new" and self.budget.remaining(recipient.id) <= 0:
+            self.result.over_budget += 1
             return
         if not self.admissible(kind, row):
             return
@@ -173,6 +185,8 @@ class _Run:
         if outbox_id is not None:
             reminder.card_ref = {"card_id": card_id, "outbox_id": outbox_id, "platform": platform}
         self.recipient_cap.count(recipient.id)
+        if kind == "new":
+            self.budget.spend(recipient.id)
         if kind == "resend":
             reminder.resent_at = self.now
             self.result.resent += 1
@@ -187,18 +201,19 @@ class _Run:
     def send_digest(self, recipient: Employee, items: list[tuple[Kind, Row]]) -> None:
         locale = locale_of(self.runtime, recipient)
         limit = self.runtime.settings.reminders.digest_max_items
-        ranked = sorted(
-            items, key=lambda i: (compose.SEVERITY_ORDER.get(i[1][1].severity, 3), i[0] == "resend", i[1][0].id)
-        )
+        by_rank = rank_key(self.runtime, self.today)
+        ranked = sorted(items, key=lambda i: (i[0] == "resend", by_rank(i[1])))
+        allowance = self.budget.remaining(recipient.id)  # new items only; a re-send is not news
         kept: list[tuple[Kind, Row]] = []
-        for position, (kind, row) in enumerate(ranked):
-            if len(kept) == limit:
-                more = len(ranked) - position  # the least urgent wait, unsent, for the next digest
-                break
+        more = 0  # the least deserving wait, unsent, for the next digest (or the weekly summary)
+        for kind, row in ranked:
+            if len(kept) == limit or (kind == "new" and allowance <= 0):
+                more += 1
+                self.result.over_budget += kind == "new"
+                continue
             if self.admissible(kind, row):
                 kept.append((kind, row))
-        else:
-            more = 0
+                allowance -= kind == "new"
         if not kept:
             return
         entries = [
@@ -230,6 +245,7 @@ class _Run:
                 reminder.resent_at = self.now
             else:
                 reminder.sent_at = self.now
+        self.budget.spend(recipient.id, sum(kind == "new" for kind, _ in kept))
         self.result.digests += 1
         self.result.digest_items += len(kept)
 
@@ -238,9 +254,10 @@ def deliver_in(
     runtime: Runtime, session: Session, now: datetime, *, tag_ids: Collection[int] | None = None, digest: bool = True
 ) -> DeliveryResult:
     """One delivery pass in ``session``; ``tag_ids`` limits it to those tags (e.g. just raised by an answer)."""
-    if not is_open(runtime, send_window(runtime), now):
-        return DeliveryResult()
     today = runtime.today()
+    expired = moment.expire_passed(session, today, now)  # also at night: the dashboard shows the truth
+    if not is_open(runtime, send_window(runtime), now):
+        return DeliveryResult(expired=expired)
     scope = [Reminder.tag_id.in_(list(tag_ids))] if tag_ids is not None else []
     individual = _rows(
         session,
@@ -274,11 +291,10 @@ def deliver_in(
         else []
     )
     run = _Run(runtime, session, now, individual + digest_rows)
+    run.result.expired = expired
     # One flush at the end instead of one before every outbox INSERT.
     with session.no_autoflush:
-        for row in sorted(
-            individual, key=lambda r: (compose.SEVERITY_ORDER.get(r[1].severity, 3), r[0].due_at, r[0].id)
-        ):
+        for row in sorted(individual, key=rank_key(runtime, today)):
             reminder = row[0]
             if reminder.status == "snoozed":
                 run.send_card("wake", row)
@@ -295,6 +311,9 @@ def deliver_in(
                 by_recipient.setdefault(reminder.recipient_id, []).append(("resend", row))
         for items in by_recipient.values():
             run.send_digest(items[0][1][3], items)
+    if digest_due and tag_ids is None:
+        sent = summary.send_weekly(runtime, session, now, run.tpl)
+        run.result.summaries, run.result.summary_items = sent
     return run.result
 
 
@@ -302,6 +321,6 @@ def deliver(runtime: Runtime) -> DeliveryResult:
     """Run one delivery pass now (the scheduler calls this every few minutes)."""
     with runtime.db.session() as s:
         result = deliver_in(runtime, s, runtime.clock.now())
-    if result.sent or result.digests or result.resent or result.woken or result.capped:
+    if result.sent or result.digests or result.resent or result.woken or result.capped or result.summaries:
         log.info("reminders delivered: %s", result)
     return result

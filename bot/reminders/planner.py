@@ -1,11 +1,17 @@
-"""Planning: every new active tag becomes one reminder per recipient, due now (high) or in the digest."""
+"""Planning: every new active tag becomes one reminder per recipient, due now (high) or in the digest.
+
+Each reminder knows until when it is useful (bot/reminders/moment.py). One planned after its
+moment (a birthday tag caught up after downtime) is created ``expired`` and never sent; a dated
+one whose next digest would come too late is sent on its own instead. Quiet tags (raised by a
+rule's first evaluation about a situation that already held) get no reminder at all.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -13,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.chunks import chunked
 from bot.evaluation.holdout import Holdout
 from bot.models import Employee, Reminder, Tag
-from bot.reminders import ruleinfo
+from bot.reminders import moment, ruleinfo
 from bot.reminders.routing import Router
 from bot.reminders.window import Window, local_instant, next_open
 from bot.runtime import Runtime
@@ -31,6 +37,7 @@ class PlanResult:
     tags: int = 0
     reminders: int = 0
     unrouted: int = 0
+    expired: int = 0  # planned after their moment had passed
 
 
 def send_window(runtime: Runtime) -> Window:
@@ -47,11 +54,17 @@ def next_digest(runtime: Runtime, after: datetime) -> datetime:
     return local_instant(runtime, runtime.calendar.add_workdays(day, 1), at)
 
 
-def due_for(runtime: Runtime, severity: str, now: datetime) -> tuple[str, datetime]:
-    """``(delivery, due_at)``: high severity at once within working hours, the rest in the digest."""
+def due_for(runtime: Runtime, severity: str, now: datetime, useful_until: date | None = None) -> tuple[str, datetime]:
+    """``(delivery, due_at)``: high severity at once within working hours, the rest in the digest.
+
+    A dated reminder whose next digest falls after its last useful day goes out on its own.
+    """
     if severity == "high":
         return "immediate", next_open(runtime, send_window(runtime), now)
-    return "digest", next_digest(runtime, now)
+    digest_at = next_digest(runtime, now)
+    if useful_until is not None and digest_at >= local_instant(runtime, useful_until + timedelta(days=1), time(0)):
+        return "immediate", next_open(runtime, send_window(runtime), now)
+    return "digest", digest_at
 
 
 def plan(runtime: Runtime, session: Session, tag_ids: Collection[int] | None = None) -> PlanResult:
@@ -62,10 +75,16 @@ def plan(runtime: Runtime, session: Session, tag_ids: Collection[int] | None = N
     nor issues a statement per reminder.
     """
     now = runtime.clock.now()
+    today = runtime.today()
     base = (
         select(Tag, Employee)
         .join(Employee, Employee.id == Tag.employee_id)
-        .where(Tag.status == "active", Employee.status == "active", ~exists().where(Reminder.tag_id == Tag.id))
+        .where(
+            Tag.status == "active",
+            Tag.quiet.is_(False),
+            Employee.status == "active",
+            ~exists().where(Reminder.tag_id == Tag.id),
+        )
         .order_by(Tag.id)
     )
     chunks: list[list[int] | None] = [None] if tag_ids is None else list(chunked(sorted(set(tag_ids)), PLAN_CHUNK))
@@ -85,15 +104,24 @@ def plan(runtime: Runtime, session: Session, tag_ids: Collection[int] | None = N
             if not targets:
                 result.unrouted += 1
                 continue
-            delivery, due_at = due_for(runtime, tag.severity, now)
+            until = moment.useful_until(tag.evidence, runtime.calendar)
+            delivery, due_at = due_for(runtime, tag.severity, now, until)
+            late = until is not None and until < today
+            if late:
+                result.expired += len(targets)
             rows.extend(
                 {
                     "tag_id": tag.id,
                     "recipient_id": target.employee_id,
                     "role": target.role,
-                    "status": holdout.status(employee, tag.rule_id, tag.raised_on),
+                    # Planned after its moment (caught up after downtime): counted, never sent;
+                    # otherwise open, or held_out for the evaluation holdout arm.
+                    "status": "expired" if late else holdout.status(employee, tag.rule_id, tag.raised_on),
                     "delivery": delivery,
                     "due_at": due_at,
+                    "useful_until": until,
+                    "acted_at": now if late else None,
+                    "dismiss_reason": moment.EXPIRED_NOTE if late else None,
                     "created_at": now,
                 }
                 for target in targets

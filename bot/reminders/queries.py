@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.models import Employee, Reminder, Tag
 
-STATUSES = ("open", "done", "snoozed", "dismissed", "capped", "held_out")  # held_out: evaluation holdout
+STATUSES = ("open", "done", "snoozed", "dismissed", "capped", "expired", "held_out")  # held_out: evaluation holdout
 
 
 def list_reminders(

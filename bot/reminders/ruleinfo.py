@@ -71,8 +71,12 @@ def summarised(runtime: Runtime, tag: Tag, locale: str) -> RuleText:
     return RuleText(name=short.name, evidence=short.evidence, actions=[short.advice])
 
 
-def describe(runtime: Runtime, session: Session, tag: Tag, locale: str, viewer: Viewer | None = None) -> RuleText:
-    """The tag's texts in ``locale`` with its evidence filled in (raw evidence if the rule is gone).
+def describe(
+    runtime: Runtime, session: Session, tag: Tag, locale: str, viewer: Viewer | None = None, *, role: str = "hr"
+) -> RuleText:
+    """The tag's texts in ``locale`` for a recipient in ``role``, evidence filled in as of today.
+
+    Raw evidence if the rule is gone. A manager (``role="manager"``) reads the rule's manager texts.
 
     With ``viewer``, the texts go through the visibility policy: a recipient who may not read the
     evidence in full gets :func:`summarised` texts instead.
@@ -86,7 +90,14 @@ def describe(runtime: Runtime, session: Session, tag: Tag, locale: str, viewer: 
         return RuleText(name=tag.rule_id, evidence=_raw(tag.evidence))
     subject = session.get(Employee, tag.employee_id)
     try:
-        rendered = render(rule, tag.evidence, locale, employee=subject.name if subject else "")
+        rendered = render(
+            rule,
+            tag.evidence,
+            locale,
+            employee=subject.name if subject else "",
+            audience="manager" if role == "manager" else "hr",
+            today=runtime.today(),
+        )
     except (KeyError, TypeError, ValueError):
         log.warning("evidence of tag %s (%s) does not match its rule; showing it raw", tag.id, tag.rule_id)
         return RuleText(name=rule.name.get(locale), evidence=_raw(tag.evidence), why=rule.why.get(locale))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from bot import rulebook
@@ -14,6 +16,7 @@ from bot.report.model import (
     PeriodInfo,
     PulseAfterCare,
     Report,
+    RiskFigures,
     TagCount,
     TeamPulse,
     TimeToAct,
@@ -116,4 +119,17 @@ def build(runtime: Runtime, session: Session, period: Period, locale: str) -> Re
         felt_cared=felt_cared(session, period, floor),
         performance=performance.build(runtime, session, groups.tagged, groups.cared),
         experiment=experiment.build(runtime, session, groups.tagged, groups.cared, leavers),
+        risk=_risk(runtime, session, today, locale),
+    )
+
+
+def _risk(runtime: Runtime, session: Session, today: date, locale: str) -> RiskFigures:
+    """The model in force today and its back-test (aggregates only: no person is named)."""
+    from bot.risk import scores
+
+    record = scores.model_in_force(session, today)
+    view = scores.model_summary(session, runtime, today, locale)
+    learned = view.kind == "learned" and record is not None
+    return RiskFigures(
+        view.kind, record.as_of if learned and record else None, view.horizon_days, view.message, view.backtest
     )

@@ -49,8 +49,9 @@ i18n.register(
         "report.rem.done": _m("已跟进", "done"),
         "report.rem.dismissed": _m("不需要（人工判断）", "dismissed (by a person)"),
         "report.rem.auto_closed": _m(
-            "系统关闭（发送前员工离职或标签结束）", "closed by the system (employee left or tag ended before sending)"
+            "系统关闭（发送前员工离职）", "closed by the system (employee left before sending)"
         ),
+        "report.rem.expired": _m("已过时（时机已过，未再发送）", "expired (their moment passed; not sent any more)"),
         "report.rem.snoozed": _m("曾稍后提醒", "snoozed at least once"),
         "report.rem.capped": _m("超出关怀次数上限，未发送", "held back by the care-contact cap"),
         "report.rem.held_out": _m("对照组暂缓发送（评估模式）", "held back for the holdout (evaluation mode)"),
@@ -219,3 +220,15 @@ def label(prefix: str, key: str, locale: str) -> str:
     """The text of ``prefix.key`` in ``locale``, or ``key`` itself when there is none (a new kind)."""
     full = f"{prefix}.{key}"
     return i18n.t(full, locale) if i18n.has(full) else key
+
+
+i18n.register(
+    {
+        "report.risk.title": {"zh-CN": "离职风险模型", "en": "Attrition-risk model"},
+        "report.risk.learned": {
+            "zh-CN": "使用学习模型（截至 {as_of} 训练，预测 {days} 天内离职的概率）。",
+            "en": "A learned model is in use (trained as of {as_of}; probability of leaving within {days} days).",
+        },
+        "report.risk.rules": {"zh-CN": "使用规则评分：{why}", "en": "The rule score is in use: {why}"},
+    }
+)

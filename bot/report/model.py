@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from bot.evaluation.experiment import Experiment
 from bot.evaluation.performance import PerformanceAfterCare
@@ -51,6 +52,7 @@ class ReminderCounts:
     followed_up: int  # sent and then marked done (跟进): a "not needed" is no follow-up
     dismissed_after_send: int  # sent and then marked not needed by a person
     held_out: int  # held back by evaluation mode (the person is in the holdout arm), never sent
+    expired: int = 0  # their moment passed before anyone acted (most never sent: a birthday after the day)
 
     @property
     def acted_on_rate(self) -> float | None:
@@ -305,6 +307,17 @@ class NewHires:
 
 
 @dataclass(frozen=True)
+class RiskFigures:
+    """Section 6: the attrition-risk model in force and its current back-test figures."""
+
+    kind: str  # learned | rules
+    as_of: date | None
+    horizon_days: int
+    message: str | None
+    backtest: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
 class Report:
     """The whole effectiveness report for one period."""
 
@@ -320,3 +333,4 @@ class Report:
     felt_cared: FeltCared
     performance: PerformanceAfterCare
     experiment: Experiment
+    risk: RiskFigures | None = None

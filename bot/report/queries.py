@@ -76,6 +76,7 @@ def reminder_counts(session: Session, period: Period) -> ReminderCounts:
             n(and_(Reminder.sent_at.is_not(None), Reminder.status == "done")),
             n(and_(Reminder.sent_at.is_not(None), _manual_dismissal())),
             n(Reminder.status == "held_out"),
+            n(Reminder.status == "expired"),
         ).where(_created_in(period))
     ).one()
     return ReminderCounts(*(int(v) for v in row))

@@ -45,6 +45,7 @@ def _care(report: Report, loc: str) -> list[Row]:
         "snoozed",
         "capped",
         "held_out",
+        "expired",
         "still_open",
         "acted_on",
     ):

@@ -89,6 +89,7 @@ def as_dict(report: Report) -> dict[str, Any]:
                 "auto_closed": rem.auto_closed,
                 "snoozed": rem.snoozed,
                 "capped": rem.capped,
+                "expired": rem.expired,
                 "still_open": rem.still_open,
                 "acted_on": rem.acted_on,
                 "acted_on_rate": rate(rem.acted_on_rate),
@@ -178,6 +179,22 @@ def as_dict(report: Report) -> dict[str, Any]:
         },
         "performance_after_care": performance_json(report.performance),
         "experiment": experiment_json(report.experiment),
+        "risk": _risk(report),
+    }
+
+
+def _risk(report: Report) -> dict[str, Any] | None:
+    risk = report.risk
+    if risk is None:
+        return None
+    figures = risk.backtest or {}
+    keys = ("auc", "pr_auc", "top10", "top20", "base_rate", "n", "leavers", "calibration")
+    return {
+        "kind": risk.kind,
+        "as_of": risk.as_of.isoformat() if risk.as_of else None,
+        "horizon_days": risk.horizon_days,
+        "message": risk.message,
+        "backtest": {k: figures.get(k) for k in keys},
     }
 
 

@@ -46,16 +46,8 @@ def _care(report: Report, loc: str) -> list[str]:
         out += [i18n.t("report.none", loc), ""]
     out += [f"### {i18n.t('report.s1.reminders', loc)}", ""]
     statuses = (
-        "created",
-        "sent",
-        "done",
-        "dismissed",
-        "auto_closed",
-        "snoozed",
-        "capped",
-        "held_out",
-        "still_open",
-        "acted_on",
+        *("created", "sent", "done", "dismissed", "auto_closed"),
+        *("snoozed", "capped", "held_out", "expired", "still_open", "acted_on"),
     )
     counts = [(label("report.rem", s, loc), getattr(rem, s)) for s in statuses]
     out += _table([i18n.t("report.s1.status", loc), i18n.t("report.count", loc)], counts)
@@ -250,6 +242,21 @@ def _felt_cared(report: Report, loc: str) -> list[str]:
     return [*out, i18n.t("report.fc.trend", loc, value=f"{trend * 100:+.1f}"), ""]
 
 
+def _risk(report: Report, loc: str) -> list[str]:
+    risk = report.risk
+    if risk is None:
+        return []
+    from bot.risk import render as risk_render
+
+    lines = [f"## {i18n.t('report.risk.title', loc)}", ""]
+    if risk.kind == "learned":
+        lines.append(i18n.t("report.risk.learned", loc, as_of=risk.as_of, days=risk.horizon_days))
+        lines += ["", *risk_render.backtest_lines(risk.backtest, loc)[:1]]
+    else:
+        lines.append(i18n.t("report.risk.rules", loc, why=risk.message or ""))
+    return [*lines, ""]
+
+
 def render(report: Report, locale: str, tz: tzinfo) -> str:
     """The whole report as one Markdown document in ``locale``."""
     loc = i18n.normalise_locale(locale)
@@ -280,6 +287,7 @@ def render(report: Report, locale: str, tz: tzinfo) -> str:
         + _turnover(report, loc)
         + _hr_time(report, loc)
         + _team(report, loc)
+        + _risk(report, loc)
         + new_hires_render.markdown(report.new_hires, report.min_group_size, loc)
         + experiment_md(report.experiment, loc)
         + performance_md(report.performance, loc)

@@ -10,7 +10,7 @@ from bot.journeys.views import journey_dict, journey_of
 from bot.models import Employee
 from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.runtime import get_runtime
-from handlers.api import api_actor, bp, error, locale, needs
+from handlers.api import api_actor, bp, error, locale, needs, policy, viewer
 
 i18n.register(
     {
@@ -23,7 +23,11 @@ i18n.register(
 @bp.get("/journeys/<userid>")
 @needs(READ_PEOPLE, READ_SENSITIVE)
 def get_journey(userid: str) -> tuple[Response, int]:
-    """The journey of ``userid`` (404 when the person or their journey does not exist); audit-logged."""
+    """The journey of ``userid`` (404 when the person or their journey does not exist); audit-logged.
+
+    Step notes go through the visibility policy: notes about the person (HR, mentor, manager
+    steps) need ``read:sensitive``; a ``read:people`` token reads ``"note": null``.
+    """
     runtime = get_runtime()
     with runtime.db.session() as s:
         hire = s.scalar(select(Employee).where(Employee.userid == userid[:64]))
@@ -32,6 +36,7 @@ def get_journey(userid: str) -> tuple[Response, int]:
         journey = journey_of(s, hire.id)
         if journey is None:
             return error(404, "api.journey.none")
-        data = journey_dict(runtime, s, journey, hire, locale())
+        who, rules = viewer(), policy()
+        data = journey_dict(runtime, s, journey, hire, locale(), lambda category: rules.can(who, category))
         audit.record(s, api_actor(), hire.userid, "api.journey.get", "api", at=runtime.clock.now())
     return jsonify(data), 200

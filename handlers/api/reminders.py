@@ -1,6 +1,7 @@
-"""``GET /api/v1/reminders?status=open|done|snoozed|dismissed|capped|held_out``: reminders for BI and integrations.
+"""``GET /api/v1/reminders?status=open|done|snoozed|dismissed|capped|expired|held_out``: reminders for BI.
 
-``held_out`` reminders were held back by evaluation mode (the person is in the holdout arm).
+``expired`` reminders passed their moment unsent; ``held_out`` ones were held back by evaluation mode
+(the person is in the holdout arm).
 """
 
 from __future__ import annotations

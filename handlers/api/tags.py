@@ -21,7 +21,7 @@ from bot.models import Employee, Tag
 from bot.privacy import evidence as privacy_evidence
 from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.runtime import Runtime, get_runtime
-from handlers.api import api_actor, bp, error, locale, needs, policy, query_day, viewer
+from handlers.api import api_actor, bp, error, has_scope, locale, needs, policy, query_day, viewer
 
 DEFAULT_LIMIT = 10_000
 MAX_LIMIT = 50_000
@@ -65,7 +65,7 @@ def _tag_json(runtime: Runtime, tag: Tag, owner: str, loc: str, arm: str | None)
     level = privacy_evidence.tag_level(policy(), viewer(), category, tag.evidence, reads)
     return {
         "id": tag.id,
-        "rule": tag.rule_id,
+        "rule": shown_rule(tag, category, level, reads),
         "userid": owner,
         "severity": tag.severity,
         "status": tag.status,
@@ -73,6 +73,18 @@ def _tag_json(runtime: Runtime, tag: Tag, owner: str, loc: str, arm: str | None)
         "evidence": privacy_evidence.redacted(tag.evidence, category, level, loc, reads),
         "arm": arm,  # evaluation mode: "care" | "holdout", None when it is off
     }
+
+
+def shown_rule(tag: Tag, rule_category: str | None, level: privacy_evidence.Level, reads: Any) -> str:
+    """The rule id, or for a summarised tag only its category (``checkin``, ``risk``, ``life_event``…).
+
+    A rule id such as ``high_stress`` or ``family_event`` says what the summary hides, so a token
+    that may only read a summary gets the same neutral kind managers get in chat (docs/privacy.md).
+    """
+    if level is privacy_evidence.Level.FULL:
+        return tag.rule_id
+    primary, _ = privacy_evidence.categories(rule_category, tag.evidence, reads)
+    return primary.value
 
 
 @bp.get("/tags")
@@ -96,25 +108,30 @@ def list_tags() -> tuple[Response, int]:
         .order_by(Tag.id)
         .limit(limit)
     )
-    if rule_id:
+    if rule_id and has_scope(READ_SENSITIVE):
         query = query.where(Tag.rule_id == rule_id)
+    # Without read:sensitive a summarised tag shows only its category as ``rule``; ?rule= is then
+    # matched against what the token may read (after redaction), so ``high_stress`` is no handle.
     if userid:
         query = query.where(Employee.userid == userid)
     with runtime.db.session() as s:
         rows = s.execute(query).all()
         evaluation = runtime.settings.evaluation
         arms = arms_of(s, evaluation.unit, ((t.employee_id, d) for t, _, d in rows)) if evaluation.enabled else {}
+        shown = [(_tag_json(runtime, tag, owner, loc, arms.get(tag.employee_id)), owner) for tag, owner, _ in rows]
+        if rule_id:
+            shown = [(item, owner) for item, owner in shown if item["rule"] == rule_id]
         audit.record_views(
             s,
             api_actor(),
-            (owner for _, owner, _ in rows),
+            (owner for _, owner in shown),
             "api.tags.list",
             "api",
-            {"active_on": day.isoformat(), "rule": rule_id, "count": len(rows)},
+            {"active_on": day.isoformat(), "rule": rule_id, "count": len(shown)},
             at=runtime.clock.now(),
             query_subject=userid,
         )
-    tags = [_tag_json(runtime, tag, owner, loc, arms.get(tag.employee_id)) for tag, owner, _ in rows]
+    tags = [item for item, _ in shown]
     response = jsonify(tags=tags)
     if len(rows) == limit:
         response.headers["X-Next-After-Id"] = str(rows[-1][0].id)

@@ -72,7 +72,7 @@ def evidence_text(runtime: Runtime, tag: Tag, locale: str) -> str:
     rule = rulebook.rule(runtime, tag.rule_id)
     try:
         if rule is not None:
-            text = render(rule, evidence, locale).evidence
+            text = render(rule, evidence, locale, today=runtime.today()).evidence
         elif evidence.get("kind") in conditions.KINDS:
             text = conditions.describe(evidence, locale)
         else:

@@ -22,6 +22,7 @@ from bot.models import (
     SurveyAnswer,
     Tag,
 )
+from bot.privacy import Category, Level
 from bot.voice import life_records
 from handlers.commands import mydata_rights as rights
 from handlers.commands import registry
@@ -169,6 +170,8 @@ def _consents(ctx: CommandContext, me: Employee) -> list[str]:
         kind = ctx.t(kind_key) if i18n.has(kind_key) else plain(c.kind, 24)
         lines.append("- " + ctx.t("commands.mydata.consent", kind=kind, granted=granted, state=state))
     events = life_records.current(ctx.runtime, ctx.session, me)
+    # What the person declared is theirs to read back (issue 12 item 4); the policy decides, not this view.
+    own_notes = ctx.policy.can(ctx.viewer_for(me), Category.LIFE_EVENT) is Level.FULL
     for e in events:
         lines.append(
             "- "
@@ -178,7 +181,7 @@ def _consents(ctx: CommandContext, me: Employee) -> list[str]:
                 kind=life_kind(ctx, e.kind),
                 declared=_day(ctx, e.declared_on),
                 expires=_day(ctx, e.expires_on),
-                note=ctx.t("commands.mydata.life_note", note=plain(e.note, 40)) if e.note else "",
+                note=ctx.t("commands.mydata.life_note", note=plain(e.note, 40)) if own_notes and e.note else "",
             )
         )
     if events:

@@ -41,6 +41,10 @@ i18n.register(
             "zh-CN": "**关怀问答（实名，仅 HR 可见）**",
             "en": "**Care check-ins (identified, HR only)**",
         },
+        "commands.pulse.checkins_head_own": {
+            "zh-CN": "**你的关怀问答（实名，只有你和 HR 可见）**",
+            "en": "**Your care check-ins (identified, seen only by you and HR)**",
+        },
         "commands.pulse.checkin": {"zh-CN": "{day} {question}：{answer}", "en": "{day} {question}: {answer}"},
         "commands.pulse.no_checkins": {
             "zh-CN": "近{days}天没有关怀问答回答。",
@@ -100,8 +104,11 @@ def participation_line(ctx: CommandContext, person: Employee) -> str:
     return line + (ctx.t("commands.pulse.paused") if person.surveys_paused else "")
 
 
-def checkin_lines(ctx: CommandContext, person: Employee) -> list[str]:
-    """The person's latest identified check-in answers (callers must be HR covering the person)."""
+def checkin_lines(ctx: CommandContext, person: Employee, *, own: bool = False) -> list[str]:
+    """The person's latest identified check-in answers (callers must see ``checkin`` in full).
+
+    ``own``: the person is reading their own answers, so the heading must not say "HR only".
+    """
     since = ctx.runtime.clock.now() - timedelta(days=CHECKIN_DAYS)
     rows = ctx.session.execute(
         select(SurveyAnswer, SurveyQuestion)
@@ -114,7 +121,7 @@ def checkin_lines(ctx: CommandContext, person: Employee) -> list[str]:
         .order_by(SurveyAnswer.answered_at.desc(), SurveyAnswer.id.desc())
         .limit(CHECKIN_SHOWN)
     ).all()
-    head = ctx.t("commands.pulse.checkins_head")
+    head = ctx.t("commands.pulse.checkins_head_own" if own else "commands.pulse.checkins_head")
     if not rows:
         return [head, ctx.t("commands.pulse.no_checkins", days=CHECKIN_DAYS)]
     items = [

@@ -9,6 +9,7 @@ from bot.access import scope_clause
 from bot.dispatch import Reply
 from bot.models import Employee, Tag
 from bot.privacy import Level
+from bot.risk import scores
 from handlers.commands import registry
 from handlers.commands.context import CommandContext
 from handlers.commands.evidence import risk_reasons, risk_rule_ids, shown_tag
@@ -38,6 +39,11 @@ i18n.register(
             "zh-CN": "{i}. {name} · {dept} · 风险分 {score}：{reasons}",
             "en": "{i}. {name} · {dept} · score {score}: {reasons}",
         },
+        "commands.risk.learned": {
+            "zh-CN": "（学习模型：{days} 天内离职概率，回测 AUC {auc}）",
+            "en": " (learned model: probability of leaving within {days} days, back-test AUC {auc})",
+        },
+        "commands.risk.rules": {"zh-CN": "（规则评分：{why}）", "en": " (rule score: {why})"},
         "commands.risk.item_summary": {
             "zh-CN": "- {name} · {dept}：{summary}",
             "en": "- {name} · {dept}: {summary}",
@@ -53,6 +59,15 @@ i18n.register(
         },
     }
 )
+
+
+def _model_note(ctx: CommandContext) -> str:
+    """Which scores these are: the learned model with its back-test AUC, or the rules and why."""
+    view = scores.model_summary(ctx.session, ctx.runtime, ctx.runtime.today(), ctx.locale)
+    if view.kind == "learned":
+        auc = (view.backtest or {}).get("auc")
+        return ctx.t("commands.risk.learned", days=view.horizon_days, auc=f"{auc:.2f}" if auc is not None else "—")
+    return ctx.t("commands.risk.rules", why=view.message or "")
 
 
 def _parse_n(args: str) -> int | None:
@@ -118,7 +133,7 @@ def risk(ctx: CommandContext) -> Reply:
             )
             for i, (tag, emp) in enumerate(top, start=1)
         ]
-        head = ctx.t("commands.risk.head", n=len(top), total=len(full))
+        head = ctx.t("commands.risk.head", n=len(top), total=len(full)) + _model_note(ctx)
         if capped:
             head += ctx.t("commands.risk.capped", max=MAX_N)
         sections.append(Section(lines=[head], items=items))

@@ -10,7 +10,7 @@ from sqlalchemy import case, select
 from bot import i18n
 from bot.dispatch import Reply
 from bot.models import CareAction, Employee, Tag
-from bot.privacy import Category, Level, Viewer
+from bot.privacy import Category, Level, Role, Viewer
 from handlers.commands import registry
 from handlers.commands.attendance import attendance_lines
 from handlers.commands.context import CommandContext
@@ -136,7 +136,7 @@ def status_reply(ctx: CommandContext, person: Employee) -> Reply:
         sections.append(Section(lines=[participation_line(ctx, person)]))
     checkins = can(viewer, Category.CHECKIN) is Level.FULL
     if checkins:
-        sections.append(Section(lines=checkin_lines(ctx, person)))
+        sections.append(Section(lines=checkin_lines(ctx, person, own=viewer.role is Role.SELF)))
     ctx.audit(person.userid, "view.status", {"tags": len(tags.items), "checkins": checkins, "as": viewer.role.value})
     title = ctx.t("commands.status.title", name=plain(person.name, 32))
     return Reply(text=render(sections, ctx.locale, limit_for(ctx.channel)), markdown_title=title)

@@ -33,7 +33,7 @@ def _security_headers(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     """Import the views and attach the blueprint; make sure sessions can be signed."""
-    from handlers.dashboard import auth, journeys, pages  # noqa: F401  (their routes register on bp)
+    from handlers.dashboard import auth, journeys, pages, queue, risk  # noqa: F401  (their routes register on bp)
 
     if not app.config.get("SECRET_KEY"):
         # Without [app].secret_key, a random key still signs cookies, but only for this process.

@@ -48,9 +48,10 @@ i18n.register(
         "dash.kind.restday": {"zh-CN": "休息日", "en": "rest day"},
         "dash.kind.holiday": {"zh-CN": "法定节假日", "en": "public holiday"},
         "dash.calendar_missing": {
-            "zh-CN": "节假日数据缺少 {years} 年：工作日按周一至周五计算。请在 [calendar].holiday_file 中补充。",
+            "zh-CN": "节假日数据缺少 {years} 年：工作日按周一至周五计算。"
+            "请用 `carebot calendar import FILE` 导入（写入 [calendar].holiday_file）。",
             "en": "Holiday data is missing for {years}: workdays fall back to Monday–Friday. "
-            "Add them in [calendar].holiday_file.",
+            "Import them with `carebot calendar import FILE` (kept in [calendar].holiday_file).",
         },
         "dash.overview.tags": {"zh-CN": "生效中的关怀标签", "en": "Active care tags"},
         "dash.overview.reminders": {"zh-CN": "未处理的提醒", "en": "Open reminders"},
@@ -97,6 +98,7 @@ i18n.register(
         "dash.col.arm": {"zh-CN": "评估分组", "en": "Arm"},
         "dash.arm.care": {"zh-CN": "关怀组", "en": "care"},
         "dash.arm.holdout": {"zh-CN": "对照组", "en": "holdout"},
+        "dash.rem.expired": {"zh-CN": "已过时", "en": "expired (moment passed)"},
         "dash.care.done": {"zh-CN": "已关怀", "en": "done"},
         "dash.care.dismissed": {"zh-CN": "已忽略", "en": "dismissed"},
         "dash.care.talk": {"zh-CN": "谈话", "en": "talk"},

@@ -32,7 +32,7 @@ from handlers.dashboard.messages import label
 PAGE_SIZE = 50
 SEVERITIES = ("high", "medium", "low")
 TAG_STATUSES = ("active", "resolved", "expired", "dismissed")
-REMINDER_STATUSES = ("open", "snoozed", "done", "dismissed", "capped", "held_out")
+REMINDER_STATUSES = ("open", "snoozed", "done", "dismissed", "capped", "expired", "held_out")
 OPEN_REMINDER_STATUSES = ("open", "snoozed", "capped")
 
 # Report Markdown holds rule and department names from data: raw HTML in it is escaped, never rendered.

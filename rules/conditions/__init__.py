@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bot.metric_catalogue import PERFORMANCE_GROUP
 from rules.conditions import (
     birthday,
     composite,
@@ -21,6 +22,7 @@ from rules.conditions import (
     metric_change,
     metric_threshold,
     metric_vs_team,
+    monthly_overtime,
     period_sum,
     probation_ending,
     pulse_latest,
@@ -39,6 +41,7 @@ KINDS: dict[str, ModuleType] = {
     "streak": streak,
     "count_in_window": count_in_window,
     "period_sum": period_sum,
+    "monthly_overtime": monthly_overtime,
     "metric_change": metric_change,
     "metric_vs_team": metric_vs_team,
     "metric_threshold": metric_threshold,
@@ -63,12 +66,26 @@ def _module(kind: str) -> ModuleType:
     return KINDS[kind]
 
 
+def _each_metric(cond: BaseModel, ctx: EvalContext) -> list[BaseModel]:
+    """``metric = "performance"`` stands for every performance metric of the catalogue, in order."""
+    if getattr(cond, "metric", None) != PERFORMANCE_GROUP:
+        return [cond]
+    return [cond.model_copy(update={"metric": name}) for name in ctx.performance_metrics]
+
+
 def evaluate(cond: BaseModel, ctx: EvalContext) -> Matches:
-    """Evidence per employee id for everyone in scope meeting ``cond`` (memoised per evaluation)."""
+    """Evidence per employee id for everyone in scope meeting ``cond`` (memoised per evaluation).
+
+    A condition on the performance group holds when it holds for any performance metric; the
+    evidence is that of the first one in catalogue order and names it.
+    """
     key = cond.model_dump_json()
     cached = ctx.cache.get(key)
     if cached is None:
-        cached = _module(cond.kind).evaluate(cond, ctx)  # type: ignore[attr-defined]
+        cached = {}
+        for one in _each_metric(cond, ctx):
+            for emp, evidence in _module(one.kind).evaluate(one, ctx).items():  # type: ignore[attr-defined]
+                cached.setdefault(emp, evidence)
         ctx.cache[key] = cached
     return cached
 
@@ -99,5 +116,8 @@ def placeholder_names(kind: str) -> frozenset[str]:
 
 def observe(cond: BaseModel, ctx: EvalContext, employee_id: int, locale: str | None) -> str:
     """One person's relevant facts, for explaining why a condition does or does not hold."""
-    text: str = _module(cond.kind).observe(cond, ctx, employee_id, locale)  # type: ignore[attr-defined]
-    return text
+    texts = []
+    for one in _each_metric(cond, ctx):
+        text: str = _module(one.kind).observe(one, ctx, employee_id, locale)  # type: ignore[attr-defined]
+        texts.append(text)
+    return "; ".join(texts)

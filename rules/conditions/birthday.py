@@ -46,20 +46,29 @@ def requirement(cond: Birthday, locale: str | None) -> str:
 
 
 def _when(days_until: int, locale: str | None) -> str:
+    if days_until < 0:  # read after the day (an expired reminder on the dashboard)
+        return f"{-days_until} days ago" if fmt.is_en(locale) else f"{-days_until}天前"
     if fmt.is_en(locale):
         return {0: "today", 1: "tomorrow"}.get(days_until, f"in {days_until} days")
     return {0: "今天", 1: "明天", 2: "后天"}.get(days_until, f"{days_until}天后")
 
 
+def _days_until(evidence: dict[str, Any]) -> int:
+    """Days from the day the text is read (``as_of``, else the evaluation) to the birthday."""
+    if "as_of" in evidence:
+        return (date.fromisoformat(evidence["date"]) - date.fromisoformat(evidence["as_of"])).days
+    return int(evidence["days_until"])
+
+
 def describe(evidence: dict[str, Any], locale: str | None) -> str:
-    when = _when(evidence["days_until"], locale)
+    when = _when(_days_until(evidence), locale)
     if fmt.is_en(locale):
         return f"birthday on {fmt.day(evidence['date'], locale)} ({when})"
     return f"{fmt.day(evidence['date'], locale)}（{when}）生日"
 
 
 def placeholders(evidence: dict[str, Any], locale: str | None) -> dict[str, str]:
-    return {"date": fmt.day(evidence["date"], locale), "days_until": _when(evidence["days_until"], locale)}
+    return {"date": fmt.day(evidence["date"], locale), "days_until": _when(_days_until(evidence), locale)}
 
 
 def observe(cond: Birthday, ctx: EvalContext, employee_id: int, locale: str | None) -> str:

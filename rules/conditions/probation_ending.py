@@ -7,7 +7,7 @@ must happen before the end date, not after.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -41,15 +41,22 @@ def requirement(cond: ProbationEnding, locale: str | None) -> str:
     return f"试用期{cond.within_days}天内结束"
 
 
+def _days_left(evidence: dict[str, Any]) -> int:
+    """Days left as of the day the text is read (``as_of``), else as of the evaluation."""
+    if "as_of" in evidence:
+        return max(0, (date.fromisoformat(evidence["ends_on"]) - date.fromisoformat(evidence["as_of"])).days)
+    return int(evidence["days_left"])
+
+
 def describe(evidence: dict[str, Any], locale: str | None) -> str:
     when = fmt.day(evidence["ends_on"], locale)
     if fmt.is_en(locale):
-        return f"probation ends on {when} ({evidence['days_left']} days left)"
-    return f"试用期{when}结束（还有{evidence['days_left']}天）"
+        return f"probation ends on {when} ({_days_left(evidence)} days left)"
+    return f"试用期{when}结束（还有{_days_left(evidence)}天）"
 
 
 def placeholders(evidence: dict[str, Any], locale: str | None) -> dict[str, str]:
-    return {"ends_on": fmt.day(evidence["ends_on"], locale), "days_left": str(evidence["days_left"])}
+    return {"ends_on": fmt.day(evidence["ends_on"], locale), "days_left": str(_days_left(evidence))}
 
 
 def observe(cond: ProbationEnding, ctx: EvalContext, employee_id: int, locale: str | None) -> str:

@@ -11,8 +11,38 @@ from rules.model import Score
 PLACEHOLDERS = frozenset({"score", "threshold", "signals"})
 
 
+def _learned(cond: Score, ctx: EvalContext) -> Matches | None:
+    """Matches from the learned attrition model in force on the day, or None when there is none."""
+    if cond.learned_min_probability is None:
+        return None
+    from bot.risk import scores  # the one module risk scores are read through
+
+    found = scores.learned_for_rule(ctx.session, ctx.day, ctx.scope_ids())
+    if found is None:
+        return None
+    threshold = cond.learned_min_probability
+    out: Matches = {}
+    for person in found:
+        if person.score >= threshold:
+            out[person.employee_id] = {
+                "kind": "score",
+                "model": "learned",
+                "score": round(person.score * 100, 1),
+                "threshold": _clean(threshold * 100),
+                "max": 100,
+                "signals": [
+                    {"id": r.feature, "label": {"zh": r.label, "en": r.label_en}, "weight": round(r.contribution, 2)}
+                    for r in person.reasons
+                ],
+            }
+    return out
+
+
 def evaluate(cond: Score, ctx: EvalContext) -> Matches:
-    """People whose matched signals weigh at least ``threshold``."""
+    """People whose matched signals weigh at least ``threshold`` (or the learned model's choice)."""
+    learned = _learned(cond, ctx)
+    if learned is not None:
+        return learned
     total = sum(s.weight for s in cond.signals)
     found: dict[int, list[dict[str, Any]]] = {}
     for signal in cond.signals:
@@ -56,8 +86,18 @@ def _signals(evidence: dict[str, Any], locale: str | None) -> str:
     return fmt.list_join([f"{s['label'][key]}（+{s['weight']:g}）" for s in evidence["signals"]], locale)
 
 
+def _describe_learned(evidence: dict[str, Any], locale: str | None) -> str:
+    key = "en" if fmt.is_en(locale) else "zh"
+    reasons = fmt.list_join([s["label"][key] for s in evidence["signals"]], locale)
+    if fmt.is_en(locale):
+        return f"probability of leaving {evidence['score']:g}% (threshold {evidence['threshold']:g}%): {reasons}"
+    return f"离职概率 {evidence['score']:g}%（阈值 {evidence['threshold']:g}%）：{reasons}"
+
+
 def describe(evidence: dict[str, Any], locale: str | None) -> str:
     key = "en" if fmt.is_en(locale) else "zh"
+    if evidence.get("model") == "learned":
+        return _describe_learned(evidence, locale)
     if fmt.is_en(locale):
         parts = [
             f"{s['label'][key]} +{s['weight']:g}: {conditions.describe(s['evidence'], locale)}"

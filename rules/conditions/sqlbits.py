@@ -6,7 +6,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, cast
+from sqlalchemy import ColumnElement, Integer, case, cast, or_
 
 from bot.models import AttendanceDay
 
@@ -45,6 +45,18 @@ def attendance_value(field: str) -> ColumnElement[Any]:
         )
     column: ColumnElement[Any] = getattr(AttendanceDay, field)
     return column
+
+
+def within_shift_hours(field: str, op: str, value: Any) -> ColumnElement[bool] | None:
+    """For "left after HH:MM" tests: the threshold must lie after the person's scheduled shift end.
+
+    A night-shift worker whose shift ends at 06:00 the next morning leaves "after 21:00" every
+    day by working their shift; that is not a late night. None when the test is of another kind.
+    """
+    if field != "last_out_min" or op not in (">", ">="):
+        return None
+    end = AttendanceDay.sched_end_min
+    return or_(end.is_(None), end <= value)
 
 
 def num(value: Any) -> float | int | None:

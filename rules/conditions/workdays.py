@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_, select
 
 from bot.models import AttendanceDay, Employee
 from rules import fmt
-from rules.conditions.sqlbits import attendance_value, compare, flag, holds, num
+from rules.conditions.sqlbits import attendance_value, compare, flag, holds, num, within_shift_hours
 from rules.context import EvalContext
 
 
@@ -35,6 +35,9 @@ def fetch(
     ad = AttendanceDay
     val = attendance_value(field)
     sat = and_(ad.on_leave.is_(False), compare(val, op, value))
+    shift_ok = within_shift_hours(field, op, value)
+    if shift_ok is not None:
+        sat = and_(sat, shift_ok)
     inner = (
         select(
             ad.employee_id,
@@ -65,16 +68,18 @@ def observe(
     """Every one of ``days`` for one person (absent rows included), oldest first, for explanations."""
     ad = AttendanceDay
     val = attendance_value(field)
+    shift_ok = within_shift_hours(field, op, value)
+    ok_col = flag(shift_ok) if shift_ok is not None else flag(ad.id.is_not(None))
     rows = {
-        d: (bool(leave), num(v))
-        for d, leave, v in ctx.session.execute(
-            select(ad.day, ad.on_leave, val).where(ad.employee_id == employee_id, ad.day.in_(days))
+        d: (bool(leave), num(v), bool(ok))
+        for d, leave, v, ok in ctx.session.execute(
+            select(ad.day, ad.on_leave, val, ok_col).where(ad.employee_id == employee_id, ad.day.in_(days))
         )
     }
     out = []
     for d in sorted(days):
-        leave, v = rows.get(d, (False, None))
-        sat = (not leave) and v is not None and holds(v, op, value)
+        leave, v, ok = rows.get(d, (False, None, True))
+        sat = (not leave) and ok and v is not None and holds(v, op, value)
         out.append({"date": d.isoformat(), "leave": leave, "value": v, "sat": sat, "missing": d not in rows})
     return out
 

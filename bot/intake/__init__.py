@@ -1,0 +1,1 @@
+"""Data intake: CSV files as HRIS and attendance systems export them (encodings, Chinese headers)."""
