@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, load_settings
@@ -14,13 +15,28 @@ from bot.db import Database, Timeouts
 from bot.platforms.configured import configured_platforms
 from bot.platforms.local import LocalPlatform
 from bot.runtime import EXTENSION_KEY, Runtime
+from bot.security.startup import refuse_unsafe_start
 from bot.workcalendar import from_settings as calendar_from_settings
 
 
-def create_app(config: Settings | Mapping[str, Any] | None = None, *, clock: Clock | None = None) -> Flask:
-    """Build the app. ``config`` is a ``Settings`` or a mapping of overrides on top of the file/env."""
+def create_app(
+    config: Settings | Mapping[str, Any] | None = None, *, clock: Clock | None = None, check_startup: bool = True
+) -> Flask:
+    """Build the app. ``config`` is a ``Settings`` or a mapping of overrides on top of the file/env.
+
+    Raises:
+        ConfigError: invalid configuration, or (with ``check_startup``) real platform keys in
+            development mode without ``[app].development_with_platform_keys`` (docs/security.md).
+    """
     settings = config if isinstance(config, Settings) else load_settings(overrides=config or {})
-    app = Flask(__name__, instance_relative_config=True)
+    if check_startup:
+        refuse_unsafe_start(settings)
+    # /static serves the pages' CSS and scripts: the Content-Security-Policy allows only this origin.
+    app = Flask(__name__, instance_relative_config=True, static_folder="handlers/static")
+    if settings.server.proxy_hops:
+        # The client address (lockouts, logs) and https (Secure cookies) as the trusted proxies saw them.
+        hops = settings.server.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.config["SECRET_KEY"] = settings.app.secret_key or None
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # callbacks over 1 MiB get 413
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

@@ -15,13 +15,15 @@ Per backend it times, on the last day of the period:
 * ``evaluate``: ``rules.engine.evaluate`` of every enabled rule — seconds per rule and in total,
   tags raised — and the ratio to the baseline;
 * ``re-run``: the same day again (idempotent: nothing new);
+* with ``--per-condition``, also the first run again with the shared scans (``rules.shared``)
+  switched off, so every condition reads its table on its own, as before issue 19;
 * peak Python memory of an evaluation (tracemalloc, on a separate run after clearing the tags)
   and the process's peak RSS.
 
 Evaluation listeners (reminder planning) are switched off: this measures the rules alone.
 
     .venv/bin/python bench/evaluate.py [--employees 100000] [--days 60] [--backends sqlite,postgresql]
-        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test] [--per-condition]
 
 SQLite runs in a temporary file; PostgreSQL in a throw-away database created and dropped here.
 """
@@ -53,7 +55,7 @@ from bot.demo import DemoOrg, DemoPerson
 from bot.directory import upsert_employees
 from bot.models import Consent, EvaluationRun, LifeEvent, Survey, Tag
 from bot.runtime import Runtime
-from rules import engine
+from rules import engine, shared
 from rules.engine import evaluate
 
 END = date(2026, 11, 20)  # a Friday; the 60 days before cover National Day and the 调休 Saturday
@@ -282,12 +284,26 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             evaluate(runtime, END)
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
+            alone_s = None
+            if args.per_condition:
+                clear_tags(runtime)
+                prefill = shared.prefill
+                shared.prefill = lambda ctx, rules: None
+                try:
+                    alone = evaluate(runtime, END)
+                finally:
+                    shared.prefill = prefill
+                assert len(alone.raised) == len(first.raised), "the two paths must raise the same tags"
+                alone_s = alone.seconds
+            base_after = min(baseline(runtime) for _ in range(3))
         engine._listeners.extend(listeners)
         runtime.db.dispose()
         return {
             "backend": backend,
             "counts": counts,
             "base_s": base_s,
+            "base_after_s": base_after,
+            "alone_s": alone_s,
             "total_s": first.seconds,
             "rerun_s": again.seconds,
             "rerun_raised": len(again.raised),
@@ -304,6 +320,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test", help="admin URL")
+    parser.add_argument("--per-condition", action="store_true", help="also time the library without shared scans")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     results = [run_backend(b.strip(), args) for b in args.backends.split(",") if b.strip()]
@@ -319,7 +336,16 @@ def main() -> None:
             print(f"  {rid:<22}{secs:>9.2f}{raised:>9,}")
         print(f"  {'whole library':<22}{r['total_s']:>9.2f}{r['raised']:>9,}")
         print(f"  re-run (idempotent): {r['rerun_s']:.2f} s, {r['rerun_raised']} raised")
-        print(f"  baseline scan: {r['base_s']:.2f} s → library / baseline = {r['total_s'] / r['base_s']:.1f}×")
+        print(
+            f"  baseline scan: {r['base_s']:.2f} s before, {r['base_after_s']:.2f} s after the evaluations"
+            f" → library / baseline = {r['total_s'] / r['base_s']:.1f}×, re-run / baseline = "
+            f"{r['rerun_s'] / r['base_s']:.1f}×"
+        )
+        if r["alone_s"] is not None:
+            print(
+                f"  without shared scans (each condition on its own): {r['alone_s']:.2f} s"
+                f" → {r['alone_s'] / r['base_s']:.1f}× the baseline"
+            )
         print(f"  peak Python memory during an evaluation: {r['peak_mb']:.0f} MB")
         if r["errors"]:
             print(f"  ERRORS: {r['errors']}")

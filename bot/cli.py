@@ -13,16 +13,27 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bot.cli_types import ISO_DATE
 from bot.errors import ConfigError
-from bot.runtime import get_runtime
+from bot.runtime import Runtime, get_runtime
 
 
 def _make_app() -> Flask:
     from app import create_app
 
     try:
-        return create_app()
+        # Commands that serve requests check start-up safety themselves (serve, scheduler); the
+        # others (doctor, db upgrade, imports) must still run to diagnose and fix a deployment.
+        return create_app(check_startup=False)
     except ConfigError as exc:
         click.echo(f"carebot: {exc}", err=True)
+        sys.exit(2)
+
+
+def _refuse_unsafe(runtime: Runtime) -> None:
+    from bot.security.startup import unsafe_development
+
+    reason = unsafe_development(runtime.settings)
+    if reason is not None:
+        click.echo(f"carebot: {reason}", err=True)
         sys.exit(2)
 
 
@@ -71,6 +82,7 @@ def serve(host: str | None, port: int | None, with_scheduler: bool) -> None:
     from werkzeug.serving import run_simple
 
     runtime = get_runtime()
+    _refuse_unsafe(runtime)
     host = host or runtime.settings.server.host
     port = port or runtime.settings.server.port
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -80,9 +92,27 @@ def serve(host: str | None, port: int | None, with_scheduler: bool) -> None:
         runtime.extras["app"] = app
         build(runtime, blocking=False).start()
     base = f"http://{host}:{port}"
-    click.echo(f"CareBot is running on {base} (platform: {runtime.settings.platform.default})")
-    click.echo(f"  chat simulator:  {base}/simulator")
+    settings = runtime.settings
+    click.echo(f"CareBot is running on {base} (platform: {settings.platform.default})")
+    click.echo(f"  chat simulator:  {base}/simulator   (act as HR, a manager or an employee)")
+    sign_in = (
+        "pick an HR employee, or a token from [api].tokens"
+        if settings.platform.default == "local" and settings.app.environment == "development"
+        else "a token from [api].tokens"
+    )
+    click.echo(f"  HR dashboard:    {base}/dashboard   (sign in: {sign_in})")
     click.echo(f"  health:          {base}/healthz   readiness: {base}/readyz")
+    if not settings.app.secret_key:
+        # Only serving needs the key (it signs dashboard sessions); other commands stay quiet.
+        click.echo(
+            "  note: [app].secret_key is empty, so dashboard sign-ins last until this process stops;"
+            " set CAREBOT_APP__SECRET_KEY to keep them across restarts."
+        )
+    if with_scheduler:
+        click.echo(
+            "  reminders and pulses go out 09:00–18:00 on workdays only; outside those hours the demo's"
+            " history is already in the simulator and dashboard (see README, 'Outside office hours')."
+        )
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
@@ -95,6 +125,7 @@ def scheduler() -> None:
     from bot.scheduler import build, registered_jobs
 
     runtime = get_runtime()
+    _refuse_unsafe(runtime)
     runtime.extras["app"] = current_app._get_current_object()  # type: ignore[attr-defined]
     sched = build(runtime, blocking=True)
     click.echo(f"scheduler starting with {len(registered_jobs())} jobs (timezone {runtime.settings.app.timezone})")
@@ -136,6 +167,7 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
             days=days or cfg.days,
             end=end,
             if_empty=if_empty,
+            progress=lambda line: click.echo(f"  replaying history: {line}"),
         )
     except SQLAlchemyError as exc:
         click.echo(f"carebot: demo load failed: {type(exc).__name__}; run `carebot db upgrade` first?", err=True)
@@ -145,7 +177,10 @@ def demo(size: int | None, seed: int | None, days: int | None, end: date | None,
     else:
         click.echo(
             f"demo organisation loaded: {result.employees} employees, {result.punches} punches, "
-            f"{result.metrics} metric values"
+            f"{result.metrics} metric values; {result.tags} care tags, {result.reminders} reminders sent, "
+            f"{result.hr_actions} acted on by HR, {result.pulse_messages} pulse answers, "
+            f"{result.journey_tasks} onboarding tasks done, "
+            f"{result.joined} joined, {result.left} left"
         )
 
 
@@ -160,6 +195,7 @@ def register_cli(app: Flask) -> None:
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
     from bot.risk.cli import COMMANDS as RISK_COMMANDS
+    from bot.security.cli import COMMANDS as SECURITY_COMMANDS
     from bot.surveys.cli import COMMANDS as SURVEY_COMMANDS
     from bot.voice.cli import COMMANDS as VOICE_COMMANDS
     from rules.cli import COMMANDS as RULE_COMMANDS
@@ -180,6 +216,7 @@ def register_cli(app: Flask) -> None:
         *RISK_COMMANDS,
         *EVALUATION_COMMANDS,
         *RULE_COMMANDS,
+        *SECURITY_COMMANDS,
         *VOICE_COMMANDS,
     ):
         app.cli.add_command(command)

@@ -23,6 +23,7 @@ from bot.evaluation.settings import EvaluationSection
 from bot.journeys.settings import OnboardingSection
 from bot.metric_catalogue import MetricsSection
 from bot.privacy.scopes import TokenConfig
+from bot.security.settings import DashboardSection, SecuritySection
 from bot.voice.settings import CareSection, VoiceSection
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class AppSection(_Section):
     secret_key: str = ""
     public_url: str = ""
     environment: Literal["development", "production"] = "development"
+    # Real platform keys in development (simulator, developer sign-in) must be asked for explicitly.
+    development_with_platform_keys: bool = False
 
     @field_validator("timezone")
     @classmethod
@@ -145,6 +148,8 @@ class ApiSection(_Section):
 class ServerSection(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Reverse proxies in front of CareBot whose X-Forwarded-For/-Proto to trust (0: none).
+    proxy_hops: int = Field(default=0, ge=0, le=5)
 
 
 class AttendanceSection(_Section):
@@ -168,7 +173,7 @@ class CalendarSection(_Section):
 class DemoSection(_Section):
     employees: int = Field(default=300, ge=10, le=200_000)
     seed: int = 7
-    days: int = Field(default=60, ge=1, le=400)
+    days: int = Field(default=183, ge=1, le=400)
 
 
 class InboxSection(_Section):
@@ -332,6 +337,8 @@ class Settings(_Section):
     dingtalk: DingTalkSection = DingTalkSection()
     wecom: WeComSection = WeComSection()
     api: ApiSection = ApiSection()
+    dashboard: DashboardSection = DashboardSection()
+    security: SecuritySection = SecuritySection()
     server: ServerSection = ServerSection()
     attendance: AttendanceSection = AttendanceSection()
     calendar: CalendarSection = CalendarSection()

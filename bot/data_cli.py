@@ -19,6 +19,7 @@ from bot.imports import ImportReport, import_employees, import_metrics
 from bot.intake.attendance_import import import_attendance
 from bot.intake.shift_import import import_shifts
 from bot.runtime import get_runtime
+from bot.security.doctor_checks import security_checks
 
 MAX_SHOWN = 50  # errors printed; the rest are counted
 
@@ -225,13 +226,19 @@ def facts_rebuild(start: date | None, end: date | None) -> None:
 def doctor() -> None:
     """Check the configuration, the database and the holiday calendar; print warnings.
 
-    Exits 0 when CareBot can run (warnings included), 1 when it cannot (e.g. no database).
+    Exits 0 when CareBot can run (warnings included), 1 when it cannot (e.g. no database) or a
+    security check finds a critical item (docs/security.md).
     """
     runtime = get_runtime()
+    locale = runtime.settings.app.locale
     results = run_checks(runtime)
     for result in results:
-        click.echo(result.line(runtime.settings.app.locale), err=result.level != "ok")
-    if any(r.level == "error" for r in results):
+        click.echo(result.line(locale), err=result.level != "ok")
+    security = security_checks(runtime.settings)
+    click.echo(f"— {i18n.t('doctor.sec.header', locale)} —")
+    for result in security:
+        click.echo(result.line(locale), err=result.level != "ok")
+    if any(r.level == "error" for r in [*results, *security]):
         sys.exit(1)
 
 

@@ -53,7 +53,8 @@ def make_engine(url: str, *, echo: bool = False, timeouts: Timeouts | None = Non
     """
     t = timeouts or Timeouts()
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    # Bound values are decrypted chat text, userids, answers: never in exception messages (and so logs).
+    kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
         if db and db != ":memory:" and not db.startswith("file:"):
@@ -119,6 +120,21 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def using_clock(self, clock: Clock) -> Iterator[None]:
+        """Sessions made inside the block carry ``clock`` (``carebot demo`` replaying past days).
+
+        Only for a single-threaded replay: sessions made elsewhere meanwhile would see it too.
+        """
+        saved = self.clock, self._factory
+        self.clock = clock
+        bind = self.engine.execution_options(**{CLOCK_OPTION: clock})
+        self._factory = sessionmaker(bind, expire_on_commit=False, info={"clock": clock})
+        try:
+            yield
+        finally:
+            self.clock, self._factory = saved
 
 
 def session_clock(session: Session) -> Clock:

@@ -57,10 +57,6 @@ i18n.register(
             "zh-CN": "[api].tokens 为空：/api/v1 对所有请求返回 401",
             "en": "[api].tokens is empty: /api/v1 answers 401 to every request",
         },
-        "doctor.secret_key": {
-            "zh-CN": "生产环境未设置 [app].secret_key",
-            "en": "[app].secret_key is not set in production",
-        },
         "doctor.public_url": {
             "zh-CN": "[app].public_url 未设置：消息中的链接无法打开",
             "en": "[app].public_url is not set: links in messages will not open",
@@ -132,7 +128,7 @@ def _platforms(runtime: Runtime) -> list[CheckResult]:
 
 
 def run_checks(runtime: Runtime) -> list[CheckResult]:
-    """Every check, in the order an admin would fix things."""
+    """Every general check, in the order an admin would fix things (security: bot/security/doctor_checks.py)."""
     settings = runtime.settings
     results = [
         _check(
@@ -148,8 +144,6 @@ def run_checks(runtime: Runtime) -> list[CheckResult]:
     ]
     if not settings.api.tokens:
         results.append(_check("warning", "doctor.api_closed"))
-    if settings.app.environment == "production" and not settings.app.secret_key:
-        results.append(_check("warning", "doctor.secret_key"))
     if settings.attendance.day_boundary > settings.attendance.workday_start:
         results.append(_check("warning", "doctor.shift"))
     return results

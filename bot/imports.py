@@ -133,18 +133,36 @@ def read_rows(
 
     Header cells are mapped through ``aliases`` (Chinese HRIS names → CareBot columns) first.
     """
+    names, rows = read_lists(path, required, optional, locale, report, aliases)
+    for line, values in rows:
+        yield line, {n: v for n, v in zip(names, values, strict=False) if n}
+
+
+def read_lists(
+    path: Path,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    locale: str | None,
+    report: ImportReport,
+    aliases: dict[str, str] | None = None,
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The canonical column names (``""`` for ignored ones) and ``(line number, cells)`` per row.
+
+    The lean form of :func:`read_rows` for large files (no dict per row); a row may be shorter
+    than the header. Header and encoding problems go to ``report`` and leave no rows.
+    """
     text = _decode(path.read_bytes(), locale, report)
     if text is None:
-        return
+        return [], iter(())
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
     except csv.Error as exc:
         report.errors.append(RowError(1, "-", i18n.t("import.bad_csv", locale, reason=str(exc))))
-        return
+        return [], iter(())
     if header is None or not any(h.strip() for h in header):
         report.errors.append(RowError(1, "-", i18n.t("import.empty", locale)))
-        return
+        return [], iter(())
     names = [canonical(h, aliases or {}) for h in header]
     allowed = set(required) | set(optional)
     ignored = [n for n in names if n and n not in allowed]
@@ -161,17 +179,21 @@ def read_rows(
         if name not in names:
             report.errors.append(RowError(1, name, i18n.t("import.missing_column", locale)))
     if report.errors:
-        return
+        return [], iter(())
+    return names, _cells(reader, len(names), locale, report)
+
+
+def _cells(reader: Any, width: int, locale: str | None, report: ImportReport) -> Iterator[tuple[int, list[str]]]:
     line = reader.line_num
     try:
         for values in reader:
             start, line = line + 1, reader.line_num
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():
                 continue  # blank line
-            if len(values) > len(names):
+            if len(values) > width:
                 report.errors.append(RowError(start, "-", i18n.t("import.extra_fields", locale)))
                 continue
-            yield start, {n: v for n, v in zip(names, values, strict=False) if n}
+            yield start, values
     except csv.Error as exc:
         report.errors.append(RowError(line + 1, "-", i18n.t("import.bad_csv", locale, reason=str(exc))))
 

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from bot.db import session_now
 from bot.dispatch import Context, Reply, dispatch
-from bot.events import Event
+from bot.events import CardAction, Event
 from bot.models import InboundEvent
 from bot.payloads import bounded_key, storable
 from bot.runtime import Runtime
+from bot.security import sent_cards
+from bot.security.logsafe import describe
 from bot.sqlutil import dialect_insert
 
 log = logging.getLogger(__name__)
@@ -139,6 +141,8 @@ def process(runtime: Runtime, event_id: int, *, sink: ReplySink | None = None) -
         with runtime.db.session() as s:
             ctx = Context(runtime=runtime, session=s)
             for event in events:
+                if isinstance(event, CardAction) and not sent_cards.admit(s, event, runtime.clock.now()):
+                    continue  # a forged or guessed click: nothing happens, nothing is echoed
                 replies.extend(dispatch(event, ctx))
             ctx.replies = []
             if replies and deliver is not None:
@@ -151,7 +155,8 @@ def process(runtime: Runtime, event_id: int, *, sink: ReplySink | None = None) -
         return replies
     except Exception as exc:
         # Keep the event and the reason; the sweep retries it up to MAX_ATTEMPTS.
-        log.exception("processing inbound event %s (%s/%s) failed", event_id, platform, event_type)
+        # Class and location only: the exception's text may quote the decrypted payload.
+        log.error("processing inbound event %s (%s/%s) failed: %s", event_id, platform, event_type, describe(exc))
         with runtime.db.session() as s:
             s.execute(
                 update(InboundEvent)

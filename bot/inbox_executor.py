@@ -19,6 +19,7 @@ from sqlalchemy import select
 from bot import inbox, outbox
 from bot.models import OutboxMessage
 from bot.runtime import Runtime
+from bot.security.logsafe import describe
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,9 @@ class Background:
                     fn()
             else:
                 fn()
-        except Exception:
-            log.exception("background %s failed; the scheduler sweep will retry", what)
+        except Exception as exc:
+            # Classes and location only: the error's text may quote decrypted payloads (docs/security.md).
+            log.error("background %s failed; the scheduler sweep will retry: %s", what, describe(exc))
 
     def process(self, event_ids: Iterable[int], *, push: bool) -> None:
         """Process the events in a worker thread, then push what they queued."""
@@ -123,8 +125,8 @@ def push_outbox(runtime: Runtime) -> None:
         try:
             if has_due_messages(runtime):
                 outbox.send_pending(runtime)
-        except Exception:
-            log.exception("outbox push failed; the scheduler will send later")
+        except Exception as exc:
+            log.error("outbox push failed; the scheduler will send later: %s", describe(exc))
         return
     background(runtime).push_outbox()
 

@@ -30,6 +30,7 @@ from bot.payloads import bounded_key
 from bot.platforms.base import Button, Card, SendResult
 from bot.runtime import Runtime
 from bot.scheduler import current_leader
+from bot.security import sent_cards
 from bot.sqlutil import dialect_insert
 
 log = logging.getLogger(__name__)
@@ -222,6 +223,8 @@ def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
             outcome = _failed(runtime, msg, f"{type(exc).__name__}: {exc}", retryable=True)
         else:
             _mark_sent(runtime, msg.id, result)
+            if msg.kind == "card":
+                _remember_card(runtime, msg)
             outcome = "sent"
         counts[outcome] += 1
     return counts
@@ -288,6 +291,12 @@ def _mark_sent(runtime: Runtime, msg_id: int, result: SendResult) -> None:
             .where(OutboxMessage.id == msg_id)
             .values(status="sent", sent_at=runtime.clock.now(), platform_ref=result.ref, last_error=None)
         )
+
+
+def _remember_card(runtime: Runtime, msg: OutboxMessage) -> None:
+    """Clicks are believed only for cards delivered to the clicker (bot/security/sent_cards.py)."""
+    with runtime.db.session() as s:
+        sent_cards.record(s, msg.platform, msg.recipient, card_from_payload(msg.payload), msg.id, runtime.clock.now())
 
 
 def _hint(exc: PlatformAPIError) -> float | None:

@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from handlers.health import bp as health_bp
     from handlers.journey_cards import journey_clicked  # noqa: F401  (journey task card buttons)
     from handlers.reminder_cards import reminder_clicked  # noqa: F401  (reminder card buttons)
+    from handlers.request_guard import install as install_request_guard
     from handlers.routing_errors import install as install_routing_errors
     from handlers.simulator import bp as simulator_bp
     from handlers.survey_replies import survey_reply  # noqa: F401  (pulse answers in chat and on cards)
@@ -32,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
     from handlers.webhooks_wecom import bp as webhooks_wecom_bp
 
     app.register_blueprint(health_bp)
+    install_request_guard(app)  # NUL refused, unknown /api/v1 paths authenticate first, no-store headers
     install_routing_errors(app)  # routing 404/405 answered as JSON under /api/v1, plain text under /callbacks
     register_api(app)  # /api/v1: every module of handlers/api/
     app.register_blueprint(webhooks_dingtalk_bp)
@@ -39,6 +41,6 @@ def register_blueprints(app: Flask) -> None:
     register_dashboard(app)  # /dashboard: HR only (token or, in local development, an HR employee)
     app.register_blueprint(growth_page_bp)  # /growth/<signed token>: one employee's own chart
     runtime = app.extensions["carebot"]
-    # The simulator impersonates any user: only with the local platform or in development.
-    if runtime.settings.platform.default == "local" or runtime.settings.app.environment == "development":
+    # The simulator impersonates any user: it exists only with the local platform (docs/security.md).
+    if runtime.settings.platform.default == "local":
         app.register_blueprint(simulator_bp)

@@ -7,6 +7,7 @@ from bot.dispatch import Context, Reply, on
 from bot.events import CardAction
 from bot.journeys.actions import Action, act
 from bot.journeys.compose import DONE, LATER, SKIP
+from bot.security.input_guard import plain_int
 
 ACTIONS: dict[str, Action] = {DONE: "done", LATER: "later", SKIP: "skip"}
 
@@ -15,11 +16,11 @@ ACTIONS: dict[str, Action] = {DONE: "done", LATER: "later", SKIP: "skip"}
 def journey_clicked(event: CardAction, ctx: Context) -> Reply | None:
     """Handle a click on a journey task card; other cards are left to their handlers."""
     action = ACTIONS.get(event.action)
-    raw_id = str(event.params.get("step", "")).strip()
-    if action is None or not raw_id.isdigit():
+    step_id = plain_int(str(event.params.get("step", "")).strip())  # "²" passes isdigit(), not int()
+    if action is None or step_id is None:
         return None
     actor = active_employee(ctx.session, event.userid)
     note = event.params.get("note") or event.params.get("reason")
-    result = act(ctx.runtime, ctx.session, int(raw_id), actor, action, note, from_card=True)
+    result = act(ctx.runtime, ctx.session, step_id, actor, action, note, from_card=True)
     update = {"status_text": result.status_text} if result.ok and result.status_text else None
     return Reply(text=result.message, private=True, card_update=update)

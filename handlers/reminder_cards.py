@@ -9,6 +9,7 @@ from bot.events import CardAction
 from bot.models import Employee
 from bot.reminders.actions import Action, act
 from bot.reminders.compose import DISMISS, DONE, SNOOZE
+from bot.security.input_guard import plain_int
 
 ACTIONS: dict[str, Action] = {DONE: "done", SNOOZE: "snooze", DISMISS: "dismiss"}
 
@@ -19,12 +20,12 @@ def reminder_clicked(event: CardAction, ctx: Context) -> Reply | None:
     action = ACTIONS.get(event.action)
     if action is None:
         return None
-    raw_id = str(event.params.get("id", "")).strip()
-    if not raw_id.isdigit():
+    reminder_id = plain_int(str(event.params.get("id", "")).strip())
+    if reminder_id is None:
         return None
     actor = ctx.session.scalar(select(Employee).where(Employee.userid == event.userid[:64]))
     # Cards built with an input field may send the note or reason along with the click.
     note = event.params.get("note") or event.params.get("reason")
-    result = act(ctx.runtime, ctx.session, int(raw_id), actor, action, note, from_card=True)
+    result = act(ctx.runtime, ctx.session, reminder_id, actor, action, note, from_card=True)
     update = {"status_text": result.status_text} if result.status_text else None
     return Reply(text=result.message, private=True, card_update=update)

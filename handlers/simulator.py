@@ -5,42 +5,91 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from bot import inbox
-from bot.dispatch import Reply
-from bot.models import Department, Employee, LocalMessage
-from bot.platforms.local_inbound import deliver_replies
+from bot import i18n
+from bot.models import LocalMessage
+from bot.platforms.local_inbound import enter
 from bot.runtime import get_runtime
+from handlers import simulator_view as view
+from handlers.chat_markdown import chat_html
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
+
+# Same policy as the dashboard: scripts and styles only from this origin, nothing inline.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+@bp.after_request
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
 
 
 def _bad(reason: str, status: int = 400) -> ResponseReturnValue:
     return jsonify(error=reason), status
 
 
+def _locale() -> str:
+    runtime = get_runtime()
+    return i18n.normalise_locale(request.args.get("lang") or runtime.settings.app.locale)
+
+
+def _chat_context(userid: str, loc: str) -> dict[str, Any]:
+    with get_runtime().db.session() as s:
+        messages, more = view.chat(s, userid)
+        s.expunge_all()
+    return {
+        "messages": messages,
+        "more": more,
+        "chat_limit": view.CHAT_LIMIT,
+        "md": chat_html,
+        "buttons_of": view.buttons_of,
+        "when": lambda at: i18n.fmt_datetime(at, get_runtime().tz, loc),
+    }
+
+
 @bp.get("")
 @bp.get("/")
 def page() -> ResponseReturnValue:
-    """A plain HTML view: the organisation, and one user's chat with the bot."""
-    runtime = get_runtime()
-    user = request.args.get("user", "")
+    """The organisation (names, roles, search, role filter) and one person's chat with the bot."""
+    runtime, loc = get_runtime(), _locale()
+    user = request.args.get("user", "").strip()[:64]
     with runtime.db.session() as s:
-        rows = s.execute(
-            select(Employee.userid, Employee.name, Department.name, Employee.position, Employee.is_hr, Employee.status)
-            .outerjoin(Department, Department.id == Employee.department_id)
-            .order_by(Department.name, Employee.userid)
-            .limit(500)
-        ).all()
-        messages = (
-            list(s.scalars(select(LocalMessage).where(LocalMessage.userid == user).order_by(LocalMessage.id)))
-            if user
-            else []
-        )
-    return render_template("simulator.html", people=rows, user=user, messages=messages)
+        everyone = view.people(s)
+        guides = view.loop_guides(s, everyone)
+    me = next((p for p in everyone if p.userid == user), None)
+    context = _chat_context(user, loc) if user else {}
+    return render_template(
+        "simulator.html",
+        people=everyone,
+        guides=guides,
+        user=user,
+        me=me,
+        quick=view.quick_commands(me.role if me else "employee"),
+        lang=loc,
+        t=lambda key, **kw: i18n.t(key, loc, **kw),
+        **context,
+    )
+
+
+@bp.get("/chat")
+def chat_fragment() -> ResponseReturnValue:
+    """``?user=ID`` → the chat log as HTML, for the page's script to swap in after a message or click."""
+    loc = _locale()
+    user = request.args.get("user", "").strip()[:64]
+    if not user:
+        return _bad("query parameter 'user' is required")
+    return render_template(
+        "simulator_chat.html", lang=loc, t=lambda key, **kw: i18n.t(key, loc, **kw), **_chat_context(user, loc)
+    )
 
 
 @bp.get("/api/messages")
@@ -72,13 +121,7 @@ def list_messages() -> ResponseReturnValue:
 
 
 def _enter(event_type: str, payload: dict[str, Any], key: str) -> ResponseReturnValue:
-    runtime = get_runtime()
-    with runtime.db.session() as s:
-        event_id, created = inbox.store(s, "local", key, event_type, payload)
-        if event_type == "text":
-            s.add(LocalMessage(userid=payload["user"], direction="in", kind="text", payload={"text": payload["text"]}))
-    replies: list[Reply] = inbox.process(runtime, event_id) if created else []
-    deliver_replies(runtime, payload["user"], replies, card_id=payload.get("card_id"))
+    event_id, created, replies = enter(get_runtime(), event_type, payload, key)
     return jsonify(
         event_id=event_id,
         duplicate=not created,

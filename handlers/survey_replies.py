@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.directory import active_employee
 from bot.dispatch import Context, Reply, on
 from bot.events import CardAction, ChatMessage
+from bot.security.input_guard import plain_int
 from bot.surveys.answers import answer_click, reply_to_chat
 from bot.surveys.compose import ANSWER_ACTION
 from bot.voice import consent, life
@@ -43,14 +44,14 @@ def survey_clicked(event: CardAction, ctx: Context) -> Reply | None:
     if event.action != ANSWER_ACTION:
         return None
     employee = active_employee(ctx.session, event.userid)
-    survey_id = str(event.params.get("survey", ""))
-    if employee is None or not survey_id.isdigit():
+    survey_id = plain_int(str(event.params.get("survey", "")))
+    if employee is None or survey_id is None:
         return None
     outcome = answer_click(
         ctx.runtime,
         ctx.session,
         employee,
-        int(survey_id),
+        survey_id,
         str(event.params.get("q", "")),
         str(event.params.get("v", "")),
     )

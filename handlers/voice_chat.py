@@ -14,6 +14,7 @@ from bot.directory import active_employee
 from bot.dispatch import Context, Reply, on
 from bot.events import CardAction, ChatMessage
 from bot.models import Employee
+from bot.security.input_guard import plain_int
 from bot.surveys.bank import load_questions
 from bot.surveys.compose import chat_text, question_message
 from bot.surveys.parsing import looks_numeric
@@ -110,11 +111,11 @@ def consent_clicked(event: CardAction, ctx: Context) -> Reply | None:
     if event.action != consent.CONSENT_ACTION:
         return None
     employee = active_employee(ctx.session, event.userid)
-    request_id = str(event.params.get("request", ""))
-    if employee is None or not request_id.isdigit():
+    request_id = plain_int(str(event.params.get("request", "")))  # "²" passes isdigit(), not int()
+    if employee is None or request_id is None:
         return None
     outcome = consent.answer_click(
-        ctx.runtime, ctx.session, employee, int(request_id), str(event.params.get("answer", "")), _locale(ctx, employee)
+        ctx.runtime, ctx.session, employee, request_id, str(event.params.get("answer", "")), _locale(ctx, employee)
     )
     if outcome is None:
         return None

@@ -6,16 +6,23 @@ import hashlib
 import logging
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from bot import inbox
 from bot.errors import ConfigError
 from bot.platforms.crypto import CallbackCrypto
 from bot.runtime import Runtime
+from bot.security.logsafe import describe
 from handlers.routing_errors import on_routing_error
 
 log = logging.getLogger(__name__)
+
+
+class StoreFailed(Exception):
+    """The inbox could not store a verified callback (answered 503, so the platform retries)."""
+
 
 CALLBACKS_PREFIX = "/callbacks/"
 
@@ -50,8 +57,9 @@ def install_error_handlers(bp: Blueprint) -> None:
     def unexpected(exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
             return http_error(exc)
-        # Nothing was acknowledged, so the platform retries: say so instead of a 500.
-        log.exception("callback failed before it was stored")
+        # Nothing was acknowledged, so the platform retries: say so instead of a 500. The error's
+        # text may quote the decrypted payload: log its classes and location only.
+        log.error("callback %s failed before it was stored: %s", request.path, describe(exc))
         return plain("temporarily unavailable, retry later", 503)
 
     bp.register_error_handler(HTTPException, http_error)
@@ -91,8 +99,16 @@ def store_unparseable(runtime: Runtime, platform: str, body: bytes | str, error:
 
 
 def store(runtime: Runtime, platform: str, key: str, event_type: str, payload: dict[str, Any]) -> tuple[int, bool]:
-    """Write the verified callback to the inbox and commit; returns ``(event id, newly stored)``."""
-    with runtime.db.session() as s:
-        event_id, created = inbox.store(s, platform, key, event_type, payload)
+    """Write the verified callback to the inbox and commit; returns ``(event id, newly stored)``.
+
+    Raises:
+        StoreFailed: the database refused; logged with the key and the error class only.
+    """
+    try:
+        with runtime.db.session() as s:
+            event_id, created = inbox.store(s, platform, key, event_type, payload)
+    except SQLAlchemyError as exc:
+        log.error("storing %s %s (key %s) failed: %s", platform, event_type, key[:120], describe(exc))
+        raise StoreFailed(f"storing {platform} {event_type} failed") from None
     log.info("%s %s stored as inbound event %s%s", platform, event_type, event_id, "" if created else " (replay)")
     return event_id, created

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.orm import Session
 
-from bot import i18n, inbox
+from bot import audit, i18n, inbox
 from bot.dispatch import Reply
 from bot.errors import BadPayload, InvalidSignature
 from bot.inbox import StoredEvent
@@ -26,6 +27,7 @@ from bot.platforms.dingtalk_fields import field
 from bot.platforms.dingtalk_inbound import event_key, event_type_of
 from bot.platforms.inbound_replies import enqueue_reply, reply_key
 from bot.runtime import Runtime, get_runtime
+from bot.security import replay, sent_cards
 from handlers.webhooks_common import callback_crypto, install_error_handlers, refuse, store, store_unparseable
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ i18n.register(
 )
 
 NOT_CONFIGURED = "dingtalk callbacks are not configured"
+CARDS_NOT_CONFIGURED = "dingtalk card callbacks are not configured ([dingtalk].card_api_secret)"
 
 
 def _crypto(runtime: Runtime) -> CallbackCrypto | None:
@@ -110,23 +113,58 @@ def robot_body(replies: list[Reply], at_userid: str | None) -> dict[str, Any]:
     return {"msgtype": "text", "text": {"content": joined}, **at}
 
 
+def _window(runtime: Runtime) -> timedelta:
+    return timedelta(seconds=runtime.settings.security.signature_window_seconds)
+
+
+def _verify_once(runtime: Runtime, scope: str, timestamp: str | None, sign: str | None, body: bytes) -> None:
+    """Raise ``InvalidSignature`` if the (timestamp, sign) pair was already used with another body.
+
+    The signature covers only the timestamp, so the pair is what a replay re-uses; the database
+    makes every worker see the same history (bot/security/replay.py).
+    """
+    assert timestamp is not None and sign is not None  # verified before
+    with runtime.db.session() as s:
+        fresh = replay.first_use(s, scope, timestamp.strip(), sign.strip(), body, runtime.clock.now(), _window(runtime))
+    if not fresh:
+        raise InvalidSignature("signature already used")
+
+
+def _from_our_app(runtime: Runtime, payload: dict[str, Any], corp_field: str, *, robot: bool) -> str | None:
+    """Why the payload is not for our app (robot code, corp id against config), or None."""
+    cfg = runtime.settings.dingtalk
+    if robot:
+        ours = {c for c in (cfg.robot_code, cfg.app_key) if c}
+        code = field(payload, "robotCode")
+        if ours and code and str(code) not in ours:
+            return "robotCode is not ours"
+    corp = field(payload, corp_field)
+    if cfg.corp_id and corp and str(corp) != cfg.corp_id:
+        return f"{corp_field} is not ours"
+    return None
+
+
 @bp.post("/robot")
 def robot() -> Response:
-    """A message to the robot: verify ``sign``, store, run the handlers, answer in the body."""
+    """A message to the robot: verify ``sign`` (once), store, run the handlers, answer in the body."""
     runtime = get_runtime()
     secret = runtime.settings.dingtalk.app_secret
     if not secret:
         return refuse("dingtalk", "robot", NOT_CONFIGURED, 503)
+    timestamp, sign = request.headers.get("timestamp"), request.headers.get("sign")
+    body = request.get_data(cache=False)
     try:
-        chat.verify_robot_sign(
-            secret, request.headers.get("timestamp"), request.headers.get("sign"), runtime.clock.now()
-        )
+        chat.verify_robot_sign(secret, timestamp, sign, runtime.clock.now(), _window(runtime))
+        _verify_once(runtime, "robot", timestamp, sign, body)
     except InvalidSignature as exc:
         return refuse("dingtalk", "robot", str(exc))
     try:
-        payload = loads_object(request.get_data(cache=False), "body")
+        payload = loads_object(body, "body")
     except BadPayload as exc:
         return refuse("dingtalk", "robot", str(exc), 400)
+    foreign = _from_our_app(runtime, payload, "chatbotCorpId", robot=True)
+    if foreign is not None:
+        return refuse("dingtalk", "robot", foreign, 403)
     key = chat.robot_key(payload)
     payload[chat.RECEIVED_AT] = int(runtime.clock.now().timestamp() * 1000)
     event_id, created = store(runtime, "dingtalk", key, chat.ROBOT_EVENT, payload)
@@ -155,6 +193,19 @@ def robot() -> Response:
 
 
 # -- interactive cards ---------------------------------------------------------------------------------
+def _card_was_sent(runtime: Runtime, payload: dict[str, Any]) -> bool:
+    """Whether the click names a card delivered to the clicker (refused clicks are audited)."""
+    if payload.get("type", "actionCallback") != "actionCallback":
+        return True  # not a click: stored and acknowledged, nothing acts on it
+    out_track_id, userid = str(payload["outTrackId"]), str(payload["userId"])
+    with runtime.db.session() as s:
+        if sent_cards.find(s, "dingtalk", out_track_id, userid) is not None:
+            return True
+        detail = {"card_id": out_track_id[:128], "reason": "unknown card"}
+        audit.record(s, userid, None, "card_click_refused", "dingtalk", detail, at=runtime.clock.now())
+    return False
+
+
 def card_update_body(update: dict[str, Any] | None) -> dict[str, Any]:
     """The card-callback answer that updates the card in place (``{}`` leaves it as it is).
 
@@ -182,24 +233,30 @@ def card_update_body(update: dict[str, Any] | None) -> dict[str, Any]:
 
 @bp.post("/cards")
 def cards() -> Response:
-    """A card button click: verify, store, run the handlers, answer with the card update."""
+    """A card button click: verify (once), check the card was ours to that user, store, handle, answer."""
     runtime = get_runtime()
     secret = runtime.settings.dingtalk.card_api_secret
-    if secret:
-        try:
-            chat.verify_card_signature(
-                secret,
-                request.headers.get("x-ddpaas-signature-timestamp"),
-                request.headers.get("x-ddpaas-signature"),
-                runtime.clock.now(),
-            )
-        except InvalidSignature as exc:
-            return refuse("dingtalk", "cards", str(exc))
+    if not secret:
+        # Unsigned clicks would let anyone act as anyone: no secret, no card callbacks.
+        return refuse("dingtalk", "cards", CARDS_NOT_CONFIGURED, 503)
+    timestamp = request.headers.get("x-ddpaas-signature-timestamp")
+    signature = request.headers.get("x-ddpaas-signature")
+    body = request.get_data(cache=False)
     try:
-        payload = loads_object(request.get_data(cache=False), "body")
+        chat.verify_card_signature(secret, timestamp, signature, runtime.clock.now(), _window(runtime))
+        _verify_once(runtime, "card", timestamp, signature, body)
+    except InvalidSignature as exc:
+        return refuse("dingtalk", "cards", str(exc))
+    try:
+        payload = loads_object(body, "body")
         chat.validate_card(payload)
     except BadPayload as exc:
         return refuse("dingtalk", "cards", str(exc), 400)
+    foreign = _from_our_app(runtime, payload, "corpId", robot=False)
+    if foreign is not None:
+        return refuse("dingtalk", "cards", foreign, 403)
+    if not _card_was_sent(runtime, payload):
+        return refuse("dingtalk", "cards", "not a card CareBot sent to this user", 403)
     event_id, created = store(runtime, "dingtalk", chat.card_key(payload), chat.CARD_EVENT, payload)
     if not created:
         return jsonify({})

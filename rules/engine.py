@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from bot.models import EvaluationRun
 from bot.runtime import Runtime
-from rules import conditions
+from rules import conditions, shared
 from rules.context import EvalContext, Matches, last_complete_day
 from rules.lifecycle import RuleOutcome, apply, retire_rules
 from rules.loader import RuleSet, load_rules
@@ -108,22 +108,38 @@ def first_evaluated(runtime: Runtime, ruleset: RuleSet, day: date) -> set[str]:
     return set(ruleset.rules) - known
 
 
-def _held_before(runtime: Runtime, session: Any, rule: Rule, day: date, scope: set[int] | None) -> set[int]:
-    """Who already met ``rule`` on the previous workday, as that day's evaluation would have seen it."""
+def _before_context(runtime: Runtime, session: Any, day: date, cache: dict[str, Matches]) -> EvalContext:
+    """The evaluation context of the previous workday, as that day's evaluation would have seen it."""
     before = runtime.calendar.workdays_back(day - timedelta(days=1), 1)[0]
     at = datetime.combine(before, runtime.settings.rules.evaluation_time, runtime.tz)
     fact_end = min(before, last_complete_day(at, runtime.settings.attendance.day_boundary))
-    ctx = EvalContext(
+    return EvalContext(
         session,
         before,
         fact_end,
         runtime.calendar,
         runtime.tz,
         None,
-        {},
+        cache,
         None,
         runtime.settings.metrics.performance,
     )
+
+
+def _held_before(
+    runtime: Runtime, session: Any, rule: Rule, day: date, cache: dict[str, Matches], todo: list[Rule]
+) -> set[int]:
+    """Who already met ``rule`` on the previous workday.
+
+    ``cache`` is shared by every backfilled rule of this evaluation (an empty one is first filled
+    by the shared scans for all of ``todo``), so the previous day costs what one day costs.
+    """
+    ctx = _before_context(runtime, session, day, cache)
+    if not cache:
+        try:
+            shared.prefill(ctx, todo)
+        except Exception:  # the rule's own queries below still answer
+            log.exception("shared scans of the previous workday failed for %s", day)
     return set(conditions.evaluate(rule.condition, ctx))
 
 
@@ -140,6 +156,26 @@ def _run_rules(
         return result
     cache: dict[str, Matches] = {}  # the same sub-condition in several rules is computed once
     scope: set[int] | None = None  # and the people in scope are looked up once
+    rules = list(rules)
+    before_cache: dict[str, Matches] = {}  # the previous workday, for backfilled rules (quiet tags)
+    backfilled = [r for r in rules if backfill and r.id in backfill and r.condition.kind not in DATED_KINDS]
+    try:  # conditions reading the same table share one pass over it (rules.shared)
+        with runtime.db.session() as session:
+            ctx = EvalContext(
+                session,
+                day,
+                result.facts_through,
+                runtime.calendar,
+                runtime.tz,
+                employee_ids,
+                cache,
+                None,
+                runtime.settings.metrics.performance,
+            )
+            scope = ctx.scope_ids()
+            shared.prefill(ctx, rules)
+    except Exception:  # each rule then computes its own conditions, and reports its own error
+        log.exception("shared scans failed on %s", day)
     for rule in rules:
         t0 = time.perf_counter()
         try:
@@ -159,7 +195,7 @@ def _run_rules(
                 matches = conditions.evaluate(rule.condition, ctx)
                 quiet: set[int] = set()
                 if backfill and rule.id in backfill and rule.condition.kind not in DATED_KINDS and matches:
-                    quiet = _held_before(runtime, session, rule, day, scope) & set(matches)
+                    quiet = _held_before(runtime, session, rule, day, before_cache, backfilled) & set(matches)
                 outcome = apply(
                     session, rule, day, matches, scope, now=runtime.clock.now(), employee_ids=employee_ids, quiet=quiet
                 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.chunks import chunked
@@ -66,6 +66,19 @@ def _update(session: Session, ids: list[int], **values: Any) -> None:
         session.execute(update(Tag).where(Tag.id.in_(chunk)).values(**values))
 
 
+def _touch(session: Session, ids: list[int], day: date) -> None:
+    """``last_seen_on = day`` for many tags, as one executemany of a short statement by primary key.
+
+    A ``WHERE id IN (…5,000 ids…)`` statement is a new, long SQL text for every chunk: psycopg
+    re-parses each one (it caches only short statements), which cost more than the database's
+    own work. A short statement executed many times is prepared once and pipelined.
+    """
+    if ids:
+        table: Table = Tag.__table__  # type: ignore[assignment]  # Core, not an ORM bulk update
+        stmt = update(table).where(table.c.id == bindparam("tag_id")).values(last_seen_on=day)
+        session.connection().execute(stmt, [{"tag_id": i} for i in ids])
+
+
 def apply(
     session: Session,
     rule: Rule,
@@ -105,15 +118,18 @@ def apply(
             out.resolved.append(tag_id)
             escalated.add(emp)
         elif emp in matches:
-            keep.append(tag_id)
+            if last_seen < day:  # a re-run of the same day has nothing to write
+                keep.append(tag_id)
+            else:
+                out.kept += 1
         else:
             out.resolved.append(tag_id)
-    _update(session, keep, last_seen_on=day)
+    _touch(session, keep, day)
     _update(session, out.resolved, status="resolved", resolved_on=day)
     _update(session, out.expired, status="expired", resolved_on=Tag.expires_on)
     _update(session, gone, status="expired", resolved_on=day)
     out.expired += gone
-    out.kept = len(keep)
+    out.kept += len(keep)
 
     candidates = (set(matches) - has_tag) | escalated
     if not candidates:
@@ -145,14 +161,28 @@ def apply(
         }
         for emp in fresh
     ]
-    stmt = (
-        dialect_insert(session, Tag)
-        .on_conflict_do_nothing(index_elements=["rule_id", "employee_id", "raised_on"])
-        .returning(Tag.id)
-    )
-    for batch in chunked(rows, 2000):
-        out.raised += list(session.scalars(stmt, batch))
+    out.raised = _insert(session, rule.id, day, rows)
     return out
+
+
+def _insert(session: Session, rule_id: str, day: date, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert new tags and return their ids, in employee order.
+
+    A plain executemany (no RETURNING) keeps the statement short, so it is prepared once; an
+    ``INSERT … VALUES (…), (…) RETURNING`` of thousands of rows is one huge SQL text per batch
+    that psycopg parses in Python (most of the evaluation's time at 20,000 people). The ids are
+    read back afterwards: the cooldown check above already excludes everyone with a tag of this
+    rule raised on this day, so every (rule, day) tag of these people is one inserted here — unless
+    a concurrent evaluation inserted the same one first, in which case ON CONFLICT keeps that one
+    and it is reported by both (reminders are unique per tag and recipient, so nothing doubles).
+    """
+    if not rows:
+        return []
+    stmt = dialect_insert(session, Tag).on_conflict_do_nothing(index_elements=["rule_id", "employee_id", "raised_on"])
+    session.connection().execute(stmt, rows)
+    fresh = {row["employee_id"] for row in rows}
+    found = session.execute(select(Tag.employee_id, Tag.id).where(Tag.rule_id == rule_id, Tag.raised_on == day))
+    return [tag_id for emp, tag_id in sorted(found) if emp in fresh]
 
 
 def retire_rules(session: Session, keep: set[str], day: date) -> list[int]:

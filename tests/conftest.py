@@ -109,7 +109,10 @@ def make_settings(tmp_path: Path, db_url: str = "sqlite://", **sections: dict[st
     """Settings from an empty file and no environment, plus the given sections."""
     empty = tmp_path / "carebot-test.toml"
     empty.write_text("")
-    overrides: dict[str, Any] = {"database": {"url": db_url}, **sections}
+    # Tests configure platform keys while staying in development: say so explicitly, as a developer
+    # working against a real tenant must (bot/security/startup.py); a test may set it back.
+    app_section = {"development_with_platform_keys": True, **sections.pop("app", {})}
+    overrides: dict[str, Any] = {"database": {"url": db_url}, **sections, "app": app_section}
     return load_settings(path=empty, overrides=overrides, environ={})
 
 

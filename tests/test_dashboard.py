@@ -1,4 +1,4 @@
-"""The HR dashboard: sign-in (token or local HR employee), CSRF, pages, audit rows, English, empty DB."""
+"""The HR dashboard: sign-in (a [dashboard].users account or local HR employee), CSRF, pages, audit rows, English."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from bot.models import AuditLog, CareAction, Department, Employee, Reminder, Tag
 from bot.runtime import Runtime
-from handlers.api import token_id
+from tests.dashboard_accounts import ACCOUNTS, ACTOR, ADMIN, PASSWORD
 
-TOKEN = "dash-secret-token"  # a plain (legacy) token: read:people, no read:sensitive
-SENSITIVE_TOKEN = "dash-sensitive-token"
+PRODUCTION = {"environment": "production", "secret_key": "k" * 32}
 STREAK = {
     "kind": "streak",
     "field": "last_out_min",
@@ -31,15 +31,7 @@ STREAK = {
 
 @pytest.fixture
 def settings_overrides() -> dict[str, dict[str, Any]]:
-    return {
-        "api": {
-            "tokens": [
-                TOKEN,
-                {"name": "hr-bi", "token": SENSITIVE_TOKEN, "scopes": ["read:people", "read:sensitive"]},
-                {"name": "crm", "token": "crm-write-only", "scopes": ["metrics:write"]},
-            ]
-        }
-    }
+    return {"dashboard": ACCOUNTS}
 
 
 def _org(runtime: Runtime) -> None:
@@ -125,15 +117,16 @@ def test_login_required_redirects(client: Any) -> None:
         assert response.headers["Location"].startswith("/dashboard/login")
 
 
-def test_wrong_token_refused(client: Any) -> None:
-    response = _login(client, token="not-the-token")
+def test_wrong_password_refused(client: Any) -> None:
+    response = _login(client, username="hradmin", password="not-the-password")
     assert response.status_code == 401
-    assert "令牌无效" in response.get_data(as_text=True)
+    assert "用户名或密码错误" in response.get_data(as_text=True)
+    assert _login(client, username="nobody", password=PASSWORD).status_code == 401
     assert client.get("/dashboard").status_code == 302
 
 
-def test_token_login_then_logout(client: Any) -> None:
-    response = _login(client, token=TOKEN, next="/dashboard/tags")
+def test_password_login_then_logout(client: Any) -> None:
+    response = _login(client, username="hradmin", password=PASSWORD, next="/dashboard/tags")
     assert response.status_code == 302
     assert response.headers["Location"] == "/dashboard/tags"
     assert client.get("/dashboard").status_code == 200
@@ -143,23 +136,24 @@ def test_token_login_then_logout(client: Any) -> None:
 
 
 def test_open_redirect_refused(client: Any) -> None:
-    response = _login(client, token=TOKEN, next="//evil.example/x")
+    response = _login(client, username="hradmin", password=PASSWORD, next="//evil.example/x")
     assert response.headers["Location"] == "/dashboard"
 
 
 def test_csrf_enforced(client: Any) -> None:
     client.get("/dashboard/login")
-    assert client.post("/dashboard/login", data={"token": TOKEN}).status_code == 400
-    assert client.post("/dashboard/login", data={"token": TOKEN, "csrf_token": "forged"}).status_code == 400
+    form = {"username": "hradmin", "password": PASSWORD}
+    assert client.post("/dashboard/login", data=form).status_code == 400
+    assert client.post("/dashboard/login", data={**form, "csrf_token": "forged"}).status_code == 400
     assert client.get("/dashboard").status_code == 302
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     assert client.post("/dashboard/logout", data={}).status_code == 400
     assert client.get("/dashboard").status_code == 200  # still signed in
 
 
 def test_hr_sees_pages(client: Any, runtime: Runtime) -> None:
     _org(runtime)
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     overview = client.get("/dashboard").get_data(as_text=True)
     assert "2026年11月23日" in overview and "连续深夜下班" in overview and "待处理" in overview
     tags = client.get("/dashboard/tags").get_data(as_text=True)
@@ -173,27 +167,38 @@ def test_hr_sees_pages(client: Any, runtime: Runtime) -> None:
     assert "11月21日 21:42" in reminders and "3天" in reminders
     care = client.get("/dashboard/care").get_data(as_text=True)
     assert "11月21日 21:42" in care and "李四 (lisi)" in care and "王芳" in care
-    # Care notes are sensitive: a token without read:sensitive sees that care happened, not the note.
-    assert "聊过了，调整排期" not in reminders and "聊过了，调整排期" not in care
-    client.post("/dashboard/logout", data={"csrf_token": _csrf(client, "/dashboard")})
-    _login(client, token=SENSITIVE_TOKEN)
-    assert "聊过了，调整排期" in client.get("/dashboard/reminders?status=done").get_data(as_text=True)
-    assert "聊过了，调整排期" in client.get("/dashboard/care").get_data(as_text=True)
+    # A dashboard account is HR (docs/security.md): HR's working notes are shown to HR.
+    assert "聊过了，调整排期" in reminders and "聊过了，调整排期" in care
     report = client.get("/dashboard/report?from=2026-11-01&to=2026-11-22")
     assert report.status_code == 200
     body = report.get_data(as_text=True)
     assert "<h1>关怀成效报告</h1>" in body and "<table>" in body
 
 
-def test_a_write_only_token_cannot_open_the_dashboard(client: Any) -> None:
-    response = _login(client, token="crm-write-only")
-    assert response.status_code == 403
-    assert "read:people" in response.get_data(as_text=True)
+@pytest.mark.parametrize(
+    "settings_overrides",
+    [
+        {
+            "dashboard": ACCOUNTS,
+            "api": {
+                "tokens": [
+                    "legacy-token-reads-people",
+                    {"name": "bi", "token": "bi-token", "scopes": ["read:sensitive"]},
+                ]
+            },
+        }
+    ],
+)
+@pytest.mark.parametrize("token", ["legacy-token-reads-people", "bi-token"])
+def test_no_api_token_opens_the_dashboard(client: Any, token: str) -> None:
+    # Whatever its scopes: the dashboard has its own accounts ([dashboard].users).
+    for form in ({"token": token}, {"username": "hradmin", "password": token}):
+        assert _login(client, **form).status_code == 401
     assert client.get("/dashboard/tags").status_code == 302  # still signed out
 
 
 def test_bad_filters_and_period(client: Any) -> None:
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     assert client.get("/dashboard/tags?severity=urgent").status_code == 400
     assert client.get("/dashboard/reminders?page=0").status_code == 400
     bad = client.get("/dashboard/report?from=2026-13-01")
@@ -202,8 +207,8 @@ def test_bad_filters_and_period(client: Any) -> None:
 
 def test_audit_rows_per_person(client: Any, runtime: Runtime) -> None:
     _org(runtime)
-    _login(client, token=TOKEN)
-    actor = f"dashboard:{token_id(TOKEN)}"
+    _login(client, username="hradmin", password=PASSWORD)
+    actor = ACTOR
     client.get("/dashboard/tags?status=all")
     client.get("/dashboard/reminders")
     client.get("/dashboard/care")
@@ -230,17 +235,17 @@ def test_hr_employee_choice_in_local_development(client: Any, runtime: Runtime) 
     assert client.get("/dashboard").status_code == 302
 
 
-@pytest.mark.parametrize("settings_overrides", [{"api": {"tokens": [TOKEN]}, "app": {"environment": "production"}}])
+@pytest.mark.parametrize("settings_overrides", [{"dashboard": ACCOUNTS, "app": PRODUCTION}])
 def test_no_employee_choice_in_production(client: Any, runtime: Runtime) -> None:
     _org(runtime)
     assert 'name="userid"' not in client.get("/dashboard/login").get_data(as_text=True)
     assert _login(client, userid="hr1").status_code == 403
-    assert _login(client, token=TOKEN).status_code == 302
+    assert _login(client, username="hradmin", password=PASSWORD).status_code == 302
 
 
 def test_english(client: Any, runtime: Runtime) -> None:
     _org(runtime)
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     overview = client.get("/dashboard?lang=en").get_data(as_text=True)
     assert "Nov 23, 2026" in overview and "Late nights in a row" in overview and "Open reminders" in overview
     tags = client.get("/dashboard/tags").get_data(as_text=True)  # the choice is remembered
@@ -250,21 +255,21 @@ def test_english(client: Any, runtime: Runtime) -> None:
 
 
 def test_empty_database_renders(client: Any, runtime: Runtime) -> None:
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     for path in ("/dashboard", "/dashboard/tags", "/dashboard/reminders", "/dashboard/care", "/dashboard/report"):
         response = client.get(path)
         assert response.status_code == 200, path
     assert "暂无数据" in client.get("/dashboard/tags").get_data(as_text=True)
     # Two visits of the tags page that showed nobody: still one row each, so every view is on record.
-    assert _audit(runtime, "view.dashboard.tags") == [(f"dashboard:{token_id(TOKEN)}", None)] * 2
+    assert _audit(runtime, "view.dashboard.tags") == [(ACTOR, None)] * 2
 
 
-@pytest.mark.parametrize("settings_overrides", [{"api": {"tokens": [TOKEN]}, "calendar": {"holiday_file": ""}}])
+@pytest.mark.parametrize("settings_overrides", [{"dashboard": ACCOUNTS, "calendar": {"holiday_file": ""}}])
 def test_calendar_warning_for_missing_next_year(client: Any, clock: Any) -> None:
     from zoneinfo import ZoneInfo
 
     clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))  # warned from 1 December
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     assert "节假日数据缺少 2027 年" in client.get("/dashboard").get_data(as_text=True)
 
 
@@ -284,16 +289,19 @@ def test_names_are_escaped(client: Any, runtime: Runtime) -> None:
                 evidence=STREAK,
             )
         )
-    _login(client, token=TOKEN)
+    _login(client, username="hradmin", password=PASSWORD)
     page = client.get("/dashboard/tags").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_revoked_token_ends_its_sessions(client: Any, runtime: Runtime) -> None:
-    _login(client, token=TOKEN)
+@pytest.mark.parametrize("change", ["removed", "new password"])
+def test_changed_account_ends_its_sessions(client: Any, runtime: Runtime, change: str) -> None:
+    _login(client, username="hradmin", password=PASSWORD)
     assert client.get("/dashboard").status_code == 200
-    api = runtime.settings.api.model_copy(update={"tokens": ["a-new-token"]})  # the old token was revoked
-    runtime.settings = runtime.settings.model_copy(update={"api": api})
+    new_hash = generate_password_hash("new", "pbkdf2:sha256:1000")
+    users = [] if change == "removed" else [{**ADMIN, "password_hash": new_hash}]
+    dashboard = runtime.settings.dashboard.model_validate({"users": users})
+    runtime.settings = runtime.settings.model_copy(update={"dashboard": dashboard})
     response = client.get("/dashboard")
     assert response.status_code == 302 and response.headers["Location"].startswith("/dashboard/login")
 

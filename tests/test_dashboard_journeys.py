@@ -10,23 +10,19 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import AuditLog, Employee, Journey, JourneyStep
-from handlers.api import token_id
-from tests.journeys_support import NEWBIE, SETTINGS, TOKEN, at, hire_by_import, make_staff
+from tests.dashboard_accounts import ACCOUNTS, ACTOR, sign_in
+from tests.journeys_support import NEWBIE, SETTINGS, at, hire_by_import, make_staff
 
 LATER = {**NEWBIE, "userid": "newbie2", "name": "王新", "hired_on": "2026-02-25", "probation_ends_on": "2026-05-25"}
 
 
 @pytest.fixture
 def settings_overrides() -> dict[str, dict[str, Any]]:
-    return SETTINGS
+    return {**SETTINGS, "dashboard": ACCOUNTS}
 
 
 def _login(client: Any) -> None:
-    page = client.get("/dashboard/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert csrf
-    resp = client.post("/dashboard/login", data={"csrf_token": csrf.group(1), "token": TOKEN})
-    assert resp.status_code == 302
+    assert sign_in(client).status_code == 302
 
 
 def _order(html: str) -> list[str]:
@@ -62,7 +58,7 @@ def test_journeys_page_lists_overdue_first_and_audits_each_person(runtime, clien
                 AuditLog.action == "view.dashboard.journeys"
             )
         ).all()
-    actor = f"dashboard:{token_id(TOKEN)}"
+    actor = ACTOR
     assert sorted(rows) == sorted([(actor, "newbie", "dashboard"), (actor, "newbie2", "dashboard")] * 2)
     english = client.get("/dashboard/journeys?lang=en").get_data(as_text=True)
     assert "Onboarding journeys in progress" in english and "Overdue tasks" in english

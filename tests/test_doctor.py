@@ -40,7 +40,7 @@ def test_doctor_in_english_with_tokens(runner: Any, clock: Any) -> None:
     clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     out = runner.invoke(args=["doctor"]).output
     assert "no statutory holiday data for 2027" in out
-    assert "[api].tokens" not in out
+    assert "answers 401 to every request" not in out
 
 
 def test_doctor_quiet_when_the_year_is_supplied(app: Any, runner: Any, holiday_file: str) -> None:

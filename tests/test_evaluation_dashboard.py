@@ -11,15 +11,14 @@ from sqlalchemy import select
 
 from bot.evaluation.assignment import arms_by_employee, assign_pending
 from bot.models import Employee
+from tests.dashboard_accounts import ACCOUNTS, sign_in
 from tests.evaluation_org import company, tag
-
-TOKEN = "dash-eval-token"
 
 
 @pytest.fixture
 def settings_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
     evaluation = getattr(request, "param", {"enabled": True, "holdout_share": 0.5, "seed": 1})
-    return {"api": {"tokens": [TOKEN]}, "app": {"secret_key": "k" * 32}, "evaluation": evaluation}
+    return {"dashboard": ACCOUNTS, "app": {"secret_key": "k" * 32}, "evaluation": evaluation}
 
 
 def _login(client: Any, **form: str) -> None:
@@ -41,8 +40,8 @@ def tagged(runtime: Any) -> None:
         assert set(arms.values()) == {"care", "holdout"}
 
 
-def test_admin_token_sees_the_arm(client: Any, tagged: None) -> None:
-    _login(client, token=TOKEN)
+def test_admin_account_sees_the_arm(client: Any, tagged: None) -> None:
+    assert sign_in(client).status_code == 302  # a [dashboard].users account without userid: the administrator
     page = client.get("/dashboard/tags").get_data(as_text=True)
     assert "评估分组" in page and "对照组" in page and "关怀组" in page
 
@@ -70,5 +69,5 @@ def test_no_arm_column_when_evaluation_is_off(client: Any, runtime: Any) -> None
     with runtime.db.session() as s:
         ids = company(s, 3)
         tag(s, ids["u0001"], "high_pressure", date(2026, 11, 20))
-    _login(client, token=TOKEN)
+    assert sign_in(client).status_code == 302
     assert "评估分组" not in client.get("/dashboard/tags").get_data(as_text=True)

@@ -19,6 +19,8 @@ from bot.dispatch import Reply
 from bot.events import AttendancePunch, CardAction, ChatMessage
 from bot.inbox_executor import background
 from bot.models import InboundEvent
+from bot.platforms.base import Button, Card
+from bot.security import sent_cards
 from tests.conftest import _truncate, make_settings
 from tests.fakes import FakePlatform
 from tests.test_webhooks_dingtalk import DINGTALK, post_card, post_event, post_robot
@@ -157,6 +159,9 @@ def test_swept_card_click_updates_the_card_through_the_outbox(
         return Reply(text="已记录", card_update={"status_text": "已跟进 ✓"})
 
     recorder.answer(CardAction, flaky)
+    card = Card("reminder-123-zhangsan", "关怀提醒", "张三", (Button("已跟进", "done", {"reminder_id": "123"}),))
+    with runtime.db.session() as s:  # clicks count only on cards CareBot delivered to the clicker
+        sent_cards.record(s, "dingtalk", "hrbp1", card, None, runtime.clock.now())
     assert post_card(app.test_client(), dingtalk_payload("card_callback")).get_json() == {}
     with app.app_context():
         inbox.process_pending(runtime)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from bot.migrate import downgrade, upgrade
 from bot.models import Base
+from bot.platforms.wecom_cards import task_id
 
 
 def _diff(url: str) -> list[object]:
@@ -30,3 +33,50 @@ def test_downgrade_to_base_and_back(db_url: str) -> None:
     engine.dispose()
     upgrade(db_url)
     assert _diff(db_url) == []
+
+
+def test_security_migration_keeps_delivered_cards_clickable(db_url: str) -> None:
+    """0005 records the cards the outbox already delivered, so clicks on them still count."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from tests.conftest import _truncate
+
+    downgrade(db_url, "0008")
+    card = {
+        "card_id": "reminder-7:hr/1",
+        "title": "关怀提醒",
+        "markdown": "…",
+        "buttons": [{"label": "已跟进", "action": "done", "params": {"id": "7"}, "style": "primary"}],
+    }
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            for i, (platform, status) in enumerate([("wecom", "sent"), ("dingtalk", "sent"), ("dingtalk", "pending")]):
+                conn.execute(
+                    text(
+                        "INSERT INTO outbox_messages (idempotency_key, platform, recipient, kind, payload, status,"
+                        " attempts, next_attempt_at, created_at, sent_at)"
+                        " VALUES (:key, :platform, 'hr1', 'card', :payload, :status, 1, :at, :at, :sent)"
+                    ),
+                    {
+                        "key": f"card-{i}",
+                        "platform": platform,
+                        "payload": json.dumps({"card": card}),
+                        "status": status,
+                        "at": datetime(2026, 11, 20, tzinfo=UTC),
+                        "sent": datetime(2026, 11, 20, tzinfo=UTC) if status == "sent" else None,
+                    },
+                )
+        upgrade(db_url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT platform, card_id, userid FROM sent_cards ORDER BY platform")).all()
+        assert [tuple(r) for r in rows] == [
+            ("dingtalk", "reminder-7:hr/1", "hr1"),
+            ("wecom", task_id("reminder-7:hr/1"), "hr1"),
+        ]
+    finally:
+        engine.dispose()
+        upgrade(db_url)
+        _truncate(db_url)

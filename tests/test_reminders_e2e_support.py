@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import tomllib
 import xml.etree.ElementTree as ET
@@ -102,6 +103,9 @@ def dingtalk_punches(client: Any, userid: str, days: list[tuple[str, str]]) -> N
         assert response.status_code == 200, response.get_data(as_text=True)
 
 
+_STAMPS = itertools.count()
+
+
 def post_dingtalk_card(client: Any, out_track_id: str, user: str, action: str, params: dict[str, str]) -> Any:
     """A signed interactive-card button callback."""
     content = {"cardPrivateData": {"actionIds": [action], "params": params}}
@@ -112,9 +116,10 @@ def post_dingtalk_card(client: Any, out_track_id: str, user: str, action: str, p
         "userId": user,
         "content": json.dumps(content, ensure_ascii=False),
     }
+    stamp = str(NOW_MS - next(_STAMPS))  # a (timestamp, signature) pair is single-use, as on DingTalk
     headers = {
-        "x-ddpaas-signature-timestamp": str(NOW_MS),
-        "x-ddpaas-signature": card_signature(DINGTALK["card_api_secret"], str(NOW_MS)),
+        "x-ddpaas-signature-timestamp": stamp,
+        "x-ddpaas-signature": card_signature(DINGTALK["card_api_secret"], stamp),
     }
     return client.post("/callbacks/dingtalk/cards", json=payload, headers=headers)
 
@@ -135,7 +140,8 @@ def post_dingtalk_robot(client: Any, userid: str, name: str, text: str, msg_id: 
         "msgtype": "text",
         "text": {"content": f" {text}"},
     }
-    headers = {"timestamp": str(NOW_MS), "sign": robot_sign(DINGTALK["app_secret"], str(NOW_MS))}
+    stamp = str(NOW_MS - next(_STAMPS))
+    headers = {"timestamp": stamp, "sign": robot_sign(DINGTALK["app_secret"], stamp)}
     data = json.dumps(payload, ensure_ascii=False).encode()
     return client.post("/callbacks/dingtalk/robot", data=data, headers=headers, content_type="application/json")
 

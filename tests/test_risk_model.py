@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from datetime import date
 from pathlib import Path
@@ -19,6 +18,7 @@ from bot.privacy.scopes import TokenEntry
 from bot.risk import scores
 from bot.risk import train as risk_train
 from bot.risk.features import FEATURES, person_periods
+from tests.dashboard_accounts import ACCOUNTS, sign_in
 from tests.risk_company import B0, PLANTED, simulate, write_csvs
 
 AS_OF = date(2026, 11, 22)
@@ -51,6 +51,7 @@ def test_backtest_auc_is_close_to_the_planted_models(runner: Any, runtime: Any, 
     assert abs(figures["auc"] - planted_auc) < 0.06
 
 
+@pytest.mark.parametrize("settings_overrides", [{"dashboard": ACCOUNTS}])
 def test_train_api_and_no_future_reads(runner: Any, runtime: Any, client: Any, tmp_path: Path) -> None:
     load_company(runner, tmp_path)
     result = runner.invoke(args=["risk", "train", "--as-of", "2026-11-22"])
@@ -94,10 +95,7 @@ def test_train_api_and_no_future_reads(runner: Any, runtime: Any, client: Any, t
     assert risk["kind"] == "learned" and risk["backtest"]["auc"] == model["backtest"]["auc"]
     markdown = runner.invoke(args=["report"]).output
     assert "离职风险模型" in markdown and "ROC-AUC" in markdown
-    page = client.get("/dashboard/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert csrf is not None
-    client.post("/dashboard/login", data={"csrf_token": csrf.group(1), "token": "t0"})
+    assert sign_in(client).status_code == 302  # a dashboard account (API tokens never open the dashboard)
     html = client.get("/dashboard/risk").get_data(as_text=True)
     assert "ROC-AUC" in html and "<svg" in html and "<rect" in html and top["userid"] in html
 

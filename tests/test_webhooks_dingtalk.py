@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,8 +19,10 @@ from bot import inbox
 from bot.clock import FixedClock
 from bot.dispatch import Reply
 from bot.events import ApprovalChange, AttendancePunch, CardAction, ChatMessage, OrgChange, UnknownEvent
+from bot.platforms.base import Button, Card
 from bot.platforms.crypto import sha1_signature
 from bot.platforms.dingtalk_inbound_chat import card_signature, robot_sign
+from bot.security import sent_cards
 from tests.conftest import _truncate, make_settings
 from tests.fakes import FakePlatform
 from tests.webhook_helpers import Recorder, dingtalk_payload, inbox_count, inbox_rows, outbox_rows, recorder
@@ -41,6 +44,7 @@ DINGTALK = {
     "callback_token": TOKEN,
     "callback_aes_key": AES_KEY,
     "card_api_secret": CARD_SECRET,
+    "robot_code": "dingabcdefgh12345678",  # the robotCode of the payload files
 }
 
 
@@ -286,8 +290,13 @@ def test_not_configured_is_503(other_app: Callable[..., Flask], route: str) -> N
 
 
 # -- robot ------------------------------------------------------------------------------------------
-def post_robot(client: Any, payload: dict[str, Any] | bytes, *, ts: int = NOW_MS, secret: str = APP_SECRET) -> Any:
-    headers = {"timestamp": str(ts), "sign": robot_sign(secret, str(ts))}
+_stamps = itertools.count()
+
+
+def post_robot(client: Any, payload: dict[str, Any] | bytes, *, ts: int | None = None, secret: str = APP_SECRET) -> Any:
+    # Each message gets its own timestamp, as on DingTalk (a timestamp+sign pair is single-use).
+    stamp = NOW_MS - next(_stamps) if ts is None else ts
+    headers = {"timestamp": str(stamp), "sign": robot_sign(secret, str(stamp))}
     data = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
     return client.post("/callbacks/dingtalk/robot", data=data, headers=headers, content_type="application/json")
 
@@ -343,8 +352,9 @@ def test_robot_without_reply_answers_empty_and_replay_is_processed_once(
     client: Any, runtime: Any, recorder: Recorder
 ) -> None:
     recorder.listen(ChatMessage)
-    assert post_robot(client, dingtalk_payload("robot_text_single")).get_json() == {"msgtype": "empty"}
-    assert post_robot(client, dingtalk_payload("robot_text_single")).get_json() == {"msgtype": "empty"}
+    # A redelivery: the same message with the same headers.
+    assert post_robot(client, dingtalk_payload("robot_text_single"), ts=NOW_MS).get_json() == {"msgtype": "empty"}
+    assert post_robot(client, dingtalk_payload("robot_text_single"), ts=NOW_MS).get_json() == {"msgtype": "empty"}
     assert len(recorder.of(ChatMessage)) == 1
     assert inbox_count(runtime) == 1
 
@@ -380,8 +390,11 @@ def test_robot_bad_sign_is_401(client: Any, runtime: Any, headers: dict[str, str
     assert inbox_count(runtime) == 0
 
 
-def test_robot_timestamp_within_the_hour_is_accepted(client: Any, recorder: Recorder) -> None:
-    assert post_robot(client, dingtalk_payload("robot_text_single"), ts=NOW_MS - 3_500_000).status_code == 200
+def test_robot_timestamp_within_the_window_is_accepted(client: Any, recorder: Recorder) -> None:
+    # [security].signature_window_seconds (default 5 minutes), narrower than DingTalk's hour.
+    assert post_robot(client, dingtalk_payload("robot_text_single"), ts=NOW_MS - 290_000).status_code == 200
+    stale = post_robot(client, dingtalk_payload("robot_text_group"), ts=NOW_MS - 310_000)
+    assert (stale.status_code, stale.get_data(as_text=True)) == (401, "stale timestamp")
 
 
 def test_robot_malformed_json_is_400(client: Any, runtime: Any) -> None:
@@ -396,7 +409,23 @@ def post_card(client: Any, payload: dict[str, Any], *, secret: str = CARD_SECRET
     return client.post("/callbacks/dingtalk/cards", json=payload, headers=headers)
 
 
-def test_card_click_updates_the_card_in_the_answer(client: Any, runtime: Any, recorder: Recorder) -> None:
+@pytest.fixture
+def sent_card(runtime: Any, clock: FixedClock) -> Card:
+    """The card of payloads/dingtalk/card_callback.json, as CareBot delivered it to hrbp1."""
+    card = Card(
+        "reminder-123-zhangsan",
+        "关怀提醒",
+        "张三",
+        (Button("已跟进", "done", {"reminder_id": "123"}), Button("稍后", "snooze", {"days": "3"})),
+    )
+    with runtime.db.session() as s:
+        sent_cards.record(s, "dingtalk", "hrbp1", card, None, clock.now())
+    return card
+
+
+def test_card_click_updates_the_card_in_the_answer(
+    client: Any, runtime: Any, recorder: Recorder, sent_card: Card
+) -> None:
     recorder.answer(CardAction, lambda e: Reply(card_update={"status_text": "已跟进 ✓"}))
     response = post_card(client, dingtalk_payload("card_callback"))
     assert response.status_code == 200
@@ -414,14 +443,14 @@ def test_card_click_updates_the_card_in_the_answer(client: Any, runtime: Any, re
 
 
 def test_card_text_reply_goes_to_the_clicker(
-    client: Any, runtime: Any, recorder: Recorder, fake_platform: FakePlatform
+    client: Any, runtime: Any, recorder: Recorder, fake_platform: FakePlatform, sent_card: Card
 ) -> None:
     recorder.answer(CardAction, lambda e: Reply(text="已记录，稍后提醒你"))
     assert post_card(client, dingtalk_payload("card_callback")).get_json() == {}
     assert fake_platform.texts("hrbp1") == ["已记录，稍后提醒你"]
 
 
-def test_card_action_from_params_when_no_action_ids(client: Any, recorder: Recorder) -> None:
+def test_card_action_from_params_when_no_action_ids(client: Any, recorder: Recorder, sent_card: Card) -> None:
     recorder.listen(CardAction)
     payload = dingtalk_payload("card_callback")
     payload["content"] = json.dumps({"cardPrivateData": {"params": {"action": "snooze", "days": 3}}})
@@ -464,10 +493,12 @@ def test_card_malformed_is_400(client: Any, runtime: Any, change: dict[str, Any]
     assert inbox_count(runtime) == 0
 
 
-def test_unsigned_cards_accepted_only_without_api_secret(other_app: Callable[..., Flask]) -> None:
+def test_cards_refused_without_api_secret(other_app: Callable[..., Flask]) -> None:
+    # Unsigned clicks would let anyone act as anyone: no [dingtalk].card_api_secret, no card route.
     client = other_app(dingtalk={"app_key": APP_KEY}, inbox={"process": "inline"}).test_client()
     response = client.post("/callbacks/dingtalk/cards", json=dingtalk_payload("card_callback"))
-    assert response.status_code == 200
+    assert response.status_code == 503
+    assert "card_api_secret" in response.get_data(as_text=True)
 
 
 def test_database_failure_is_503_so_the_platform_retries(

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import select, update
 from wechatpy.enterprise.crypto import WeChatCrypto
 
 from app import create_app
@@ -18,10 +18,11 @@ from bot import outbox
 from bot.clock import FixedClock
 from bot.dispatch import Reply
 from bot.events import AppEntered, ApprovalChange, CardAction, ChatMessage, OrgChange, UnknownEvent
-from bot.models import OutboxMessage
+from bot.models import AuditLog, OutboxMessage
 from bot.platforms.base import Button, Card
 from bot.platforms.crypto import CallbackCrypto, sha1_signature
 from bot.platforms.wecom_inbound import decode_button_key
+from bot.security import sent_cards
 from tests.conftest import _truncate, make_settings
 from tests.fakes import FakePlatform
 from tests.webhook_helpers import Recorder, inbox_count, inbox_rows, outbox_rows, recorder, wecom_payload
@@ -136,9 +137,24 @@ def test_replay_is_acknowledged_and_processed_once(client: Any, runtime: Any, re
     assert len(outbox_rows(runtime)) == 1
 
 
+REMINDER_CARD = Card(
+    card_id="reminder-123-zhangsan",
+    title="关怀提醒：张三",
+    markdown="连续 3 个工作日 21:00 后下班",
+    buttons=(Button("已跟进", "done", {"reminder_id": "123"}),),
+)
+
+
+def _delivered(runtime: Any, userid: str, card: Card = REMINDER_CARD) -> None:
+    """Record that CareBot delivered ``card`` to ``userid`` (clicks on other cards are refused)."""
+    with runtime.db.session() as s:
+        sent_cards.record(s, "wecom", userid, card, None, runtime.clock.now())
+
+
 def test_card_click_and_card_update_via_outbox(
     client: Any, runtime: Any, recorder: Recorder, fake_platform: FakePlatform
 ) -> None:
+    _delivered(runtime, "hrbp1")
     recorder.answer(CardAction, lambda e: Reply(card_update={"status_text": "已跟进 ✓"}))
     assert_empty_ok(encrypted_post(client, wecom_payload("template_card_event")))
     [click] = recorder.of(CardAction)
@@ -281,19 +297,24 @@ def test_not_configured_is_503(unconfigured: Callable[[], Flask]) -> None:
 def test_card_update_keeps_the_original_card(
     client: Any, runtime: Any, recorder: Recorder, fake_platform: FakePlatform, sent_to: str
 ) -> None:
-    card = Card(
-        card_id="reminder-123-zhangsan",
-        title="关怀提醒：张三",
-        markdown="连续 3 个工作日 21:00 后下班",
-        buttons=(Button("已跟进", "done", {"reminder_id": "123"}),),
-    )
+    card = REMINDER_CARD
     with runtime.db.session() as s:
         outbox.enqueue(
             s, key="card-1", recipient=sent_to, kind="card", payload=outbox.card_payload(card), platform="wecom"
         )
         s.execute(update(OutboxMessage).values(status="sent"))
+    _delivered(runtime, sent_to)
     recorder.answer(CardAction, lambda e: Reply(card_update={"status_text": "已跟进 ✓"}))
     assert_empty_ok(encrypted_post(client, wecom_payload("template_card_event")))
+    if sent_to != "hrbp1":
+        # hrbp1 clicks a card CareBot sent to somebody else: nothing happens, the attempt is audited.
+        assert recorder.of(CardAction) == []
+        assert not [s for s in fake_platform.sent if s.kind == "card_update"]
+        with runtime.db.session() as s:
+            assert s.scalars(select(AuditLog.action).where(AuditLog.actor_userid == "hrbp1")).all() == [
+                "card_click_refused"
+            ]
+        return
     [sent] = [s for s in fake_platform.sent if s.kind == "card_update"]
     assert (sent.userid, sent.body["card"].title, sent.body["card"].status_text) == (
         "hrbp1",

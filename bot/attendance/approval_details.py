@@ -30,6 +30,7 @@ from bot.errors import PlatformAPIError
 from bot.events import ApprovalChange
 from bot.models import Approval
 from bot.runtime import Runtime
+from bot.security.input_guard import plain_int
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +70,8 @@ def _wecom(runtime: Runtime, change: ApprovalChange) -> list[ApprovalChange]:
                 end = datetime.fromtimestamp(int(node["new_end"]), UTC)
             except (TypeError, ValueError, OverflowError, OSError):
                 continue
-            duration = str(node.get("new_duration", ""))
-            minutes = int(duration) // 60 if change.kind == "overtime" and duration.isdigit() else change.minutes
+            duration = plain_int(str(node.get("new_duration", "")))  # "²" passes isdigit(), not int()
+            minutes = duration // 60 if change.kind == "overtime" and duration is not None else change.minutes
             return [replace(change, starts_at=start, ends_at=end, minutes=minutes)]
     log.warning("wecom approval %s: no date range in its detail; it marks no day", change.source_key)
     return [change]

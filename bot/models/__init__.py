@@ -13,6 +13,7 @@ from bot.models.privacy import AuditLog, Consent, LifeEvent
 from bot.models.ratelimit import CommandHit
 from bot.models.risk import RiskModel
 from bot.models.schedule import ShiftDay
+from bot.models.security import AuthFailure, DashboardSession, SeenSignature, SentCard
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
 from bot.models.voice import AnonymousQuestion, AnonymousSender, VoiceRequest
@@ -23,11 +24,13 @@ __all__ = [
     "Approval",
     "AttendanceDay",
     "AuditLog",
+    "AuthFailure",
     "Base",
     "BudgetUse",
     "CareAction",
     "CommandHit",
     "Consent",
+    "DashboardSession",
     "Department",
     "Employee",
     "EvaluationAssignment",
@@ -43,6 +46,8 @@ __all__ = [
     "Punch",
     "Reminder",
     "RiskModel",
+    "SeenSignature",
+    "SentCard",
     "ShiftDay",
     "Survey",
     "SurveyAnswer",

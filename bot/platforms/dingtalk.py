@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.errors import PlatformAPIError
 from bot.platforms.base import Card, SendResult
 from bot.platforms.dingtalk_client import DingTalkClient
+from bot.security.input_guard import plain_int
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,9 @@ def parse_expiry(value: Any) -> datetime | None:
     """``sessionWebhookExpiredTime`` as stored: an ISO 8601 string or a millisecond epoch."""
     if value in (None, ""):
         return None
-    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+    if isinstance(value, str) and plain_int(value.strip()) is not None:
+        value = int(value.strip())  # ASCII digits only: "²" passes isdigit() but not int()
+    if isinstance(value, int | float):
         return datetime.fromtimestamp(int(value) / 1000, UTC)
     try:
         parsed = datetime.fromisoformat(str(value))

@@ -62,3 +62,19 @@ def deliver_replies(runtime: Runtime, userid: str, replies: list[Reply], card_id
             platform.send_markdown(userid, reply.markdown_title, reply.text)
         elif reply.text:
             platform.send_text(userid, reply.text)
+
+
+def enter(runtime: Runtime, event_type: str, payload: dict[str, Any], key: str) -> tuple[int, bool, list[Reply]]:
+    """A simulated user's message or click through the real inbound path: store, process, show replies.
+
+    Returns the inbox event id, whether it was new (a repeated ``key`` is a duplicate) and the replies.
+    """
+    from bot.models import LocalMessage
+
+    with runtime.db.session() as s:
+        event_id, created = inbox.store(s, "local", key, event_type, payload)
+        if event_type == "text":  # a repeated message shows in the log, as on a real client
+            s.add(LocalMessage(userid=payload["user"], direction="in", kind="text", payload={"text": payload["text"]}))
+    replies: list[Reply] = inbox.process(runtime, event_id) if created else []
+    deliver_replies(runtime, payload["user"], replies, card_id=payload.get("card_id"))
+    return event_id, created, replies

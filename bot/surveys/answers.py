@@ -147,10 +147,9 @@ def answer_click(
     q = questions.get(key)
     if q is None:
         return None
-    previous = answers_of(session, survey.id).get(key)
-    if previous is not None:
-        shown = previous.text if previous.value is None else f"{previous.value:g}"
-        return ClickOutcome(i18n.t("surveys.already_answered", locale, value=shown))
+    if key in answers_of(session, survey.id):
+        # Never echo the recorded value: a card update is visible to whoever holds the card.
+        return ClickOutcome(i18n.t("surveys.already_answered", locale))
     value = parse_number(raw_value)
     if not _in_range(q, value):
         return ClickOutcome(_correction(q, locale))

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
+from bot.security.logsafe import describe
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +26,10 @@ def _evaluate(runtime: Runtime, employee_ids: set[int]) -> None:
     for employee_id in sorted(employee_ids):
         try:
             result = evaluate_employee(runtime, employee_id, sources={"pulse"})
-        except Exception:
-            # The answer is stored either way; the nightly evaluation catches up.
-            log.exception("evaluating pulse rules for employee %s after an answer failed", employee_id)
+        except Exception as exc:
+            # The answer is stored either way; the nightly evaluation catches up. No error text: it may
+            # quote the answer (docs/security.md).
+            log.error("evaluating pulse rules for employee %s after an answer failed: %s", employee_id, describe(exc))
             continue
         if result.raised:
             log.info("a pulse answer raised %d tags for employee %s", len(result.raised), employee_id)

@@ -32,8 +32,8 @@ i18n.register(
         "surveys.recorded": {"zh-CN": "已记录：{value} ✓", "en": "Recorded: {value} ✓"},
         "surveys.recorded_status": {"zh-CN": "已记录：{value} ✓ 谢谢！", "en": "Recorded: {value} ✓ Thank you!"},
         "surveys.already_answered": {
-            "zh-CN": "这一题已经记录过了（{value}），谢谢！",
-            "en": "This question was already answered ({value}). Thank you!",
+            "zh-CN": "这一题已经记录过了，谢谢！",
+            "en": "This question was already answered. Thank you!",
         },
         "surveys.thanks_done": {
             "zh-CN": "全部完成，谢谢你的反馈！🙏",

@@ -19,6 +19,7 @@ from bot.dispatch import Reply
 from bot.models import Employee, VoiceRequest
 from bot.platforms.base import Button, Card
 from bot.runtime import Runtime
+from bot.security.logsafe import describe
 from bot.voice import messages  # noqa: F401  (registers the texts)
 from bot.voice.support import support_lines
 
@@ -133,9 +134,10 @@ def evaluate_after_commit(runtime: Runtime, session: Session, employee_id: int, 
         for emp, src in sorted(committed.info.pop(_AFTER_COMMIT)):
             try:
                 evaluate_employee(runtime, emp, sources={src})
-            except Exception:
-                # The consent is stored either way; the nightly evaluation raises the tag.
-                log.exception("evaluating %s rules for employee %s after a consent failed", src, emp)
+            except Exception as exc:
+                # The consent is stored either way; the nightly evaluation raises the tag. Classes and
+                # location only: the error's text may quote what the employee said (docs/security.md).
+                log.error("evaluating %s rules for employee %s after a consent failed: %s", src, emp, describe(exc))
 
     event.listen(session, "after_commit", run)
 

@@ -27,6 +27,8 @@ from bot.privacy import Policy, Viewer, policy_of
 from bot.privacy import scopes as token_scopes
 from bot.privacy.viewers import api_viewer
 from bot.runtime import get_runtime
+from bot.security.logsafe import describe
+from handlers import auth_limits
 from handlers.routing_errors import on_routing_error
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,11 @@ i18n.register(
         "api.method": {"zh-CN": "此接口不支持该方法", "en": "method not allowed on this endpoint"},
         "api.too_large": {"zh-CN": "请求体过大", "en": "request body too large"},
         "api.bad_json": {"zh-CN": "请求体必须是 JSON", "en": "the body must be JSON"},
+        "api.locked": {
+            "zh-CN": "认证失败次数过多，请 {seconds} 秒后再试",
+            "en": "too many failed authentications; try again in {seconds} seconds",
+        },
+        "api.nul": {"zh-CN": "请求中含有 NUL 字符", "en": "the request contains a NUL character"},
         "api.internal": {"zh-CN": "服务器内部错误，已记录", "en": "internal error; it has been logged"},
         "api.invalid": {"zh-CN": "数据无效", "en": "invalid data"},
         "api.date": {"zh-CN": "应为日期 YYYY-MM-DD", "en": "expected a date YYYY-MM-DD"},
@@ -108,16 +115,25 @@ def _presented_token() -> str | None:
 
 @bp.before_request
 def require_token() -> tuple[Response, int] | None:
-    """Reject the request unless it carries one of the configured bearer tokens."""
+    """Reject the request unless it carries one of the configured bearer tokens.
+
+    Also run for unknown ``/api/v1`` paths and wrong methods (handlers/request_guard.py), so an
+    unauthenticated caller learns nothing about which endpoints exist. Failed attempts count
+    towards a lockout of the client (``[security].api_max_failures``), shared by every worker.
+    """
     tokens = get_runtime().settings.api.tokens
-    presented = _presented_token()
     if not tokens:
         return _unauthorized("api.disabled")
-    if presented is None:
-        return _unauthorized("api.unauthorized")
-    grant = token_scopes.match(tokens, presented)
+    wait = auth_limits.retry_after("api")
+    if wait:
+        response, status = error(429, "api.locked", values={"seconds": wait})
+        response.headers["Retry-After"] = str(wait)
+        return response, status
+    presented = _presented_token()
+    grant = token_scopes.match(tokens, presented) if presented is not None else None
     if grant is None:
-        log.info("API request with an unknown token refused (%s %s)", request.method, request.path)
+        auth_limits.failed("api")
+        log.info("API request without a known token refused (%s %s)", request.method, request.path)
         return _unauthorized("api.unauthorized")
     g.api_grant = grant
     g.api_actor = f"api:{grant.id}"
@@ -184,7 +200,8 @@ def _http_error(exc: HTTPException) -> tuple[Response, int]:
 
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception) -> tuple[Response, int]:
-    log.exception("API %s %s failed", request.method, request.path)
+    # Classes and location only: a database error's text quotes the submitted personal data.
+    log.error("API %s %s failed: %s", request.method, request.path, describe(exc))
     return error(500, "api.internal")
 
 

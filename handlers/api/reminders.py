@@ -13,6 +13,7 @@ from bot.privacy import Category, Level
 from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.reminders.queries import STATUSES, list_reminders
 from bot.runtime import get_runtime
+from bot.security.input_guard import plain_int
 from handlers.api import api_actor, bp, error, locale, needs, policy, viewer
 
 MAX_LIMIT = 5000
@@ -36,9 +37,10 @@ def _int_arg(name: str, default: int, maximum: int) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not 0 <= int(raw) <= maximum:
+    value = plain_int(raw)  # "²" and "①" pass isdigit() but not int()
+    if value is None or not 0 <= value <= maximum:
         return None
-    return int(raw)
+    return value
 
 
 def _invalid(name: str, message: str) -> tuple[Response, int]:

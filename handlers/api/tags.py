@@ -21,6 +21,7 @@ from bot.models import Employee, Tag
 from bot.privacy import evidence as privacy_evidence
 from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.runtime import Runtime, get_runtime
+from bot.security.input_guard import plain_int
 from handlers.api import api_actor, bp, error, has_scope, locale, needs, policy, query_day, viewer
 
 DEFAULT_LIMIT = 10_000
@@ -51,8 +52,9 @@ def _int(name: str, default: int, lo: int, hi: int, loc: str, errors: dict[str, 
     raw = request.args.get(name, "")
     if raw == "":
         return default
-    if raw.isdigit() and lo <= int(raw) <= hi:
-        return int(raw)
+    value = plain_int(raw)  # "²" and "①" pass isdigit() but not int()
+    if value is not None and lo <= value <= hi:
+        return value
     errors[name] = i18n.t("api.tags.int", loc, lo=lo, hi=hi)
     return default
 

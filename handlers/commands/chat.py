@@ -14,6 +14,7 @@ from bot.access import roles_of
 from bot.directory import active_employee
 from bot.dispatch import Context, Reply, on
 from bot.events import ChatMessage
+from bot.security.logsafe import describe
 from handlers.commands import registry
 from handlers.commands.context import CommandContext
 from handlers.commands.help import help_reply
@@ -70,8 +71,9 @@ def run_command(event: ChatMessage, ctx: Context) -> Reply | None:
         # A savepoint: a failing command loses its own writes, not the stored event or the hit.
         with ctx.session.begin_nested():
             reply = cmd.fn(cctx)
-    except Exception:
-        log.exception("command /%s failed for %s", cmd.name, event.sender_userid)
+    except Exception as exc:
+        # Neither who nor the error's text (it may quote the arguments): the command and where it broke.
+        log.error("command /%s failed: %s", cmd.name, describe(exc))
         reply = Reply(text=i18n.t("commands.failed", locale, name=cmd.name))
     if event.is_group and cmd.private_in_group:
         # Person-level detail never goes to the group: a short note there, the answer 1:1.

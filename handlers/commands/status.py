@@ -42,8 +42,8 @@ i18n.register(
         "commands.status.care": {"zh-CN": "**最近关怀**：{text}", "en": "**Last care action**: {text}"},
         "commands.status.care_none": {"zh-CN": "**最近关怀**：暂无记录", "en": "**Last care action**: none yet"},
         "commands.status.care_item": {"zh-CN": "{at} {actor}{kind}", "en": "{at} {actor} {kind}"},
-        "commands.care.done": {"zh-CN": "已跟进", "en": "followed up"},
-        "commands.care.dismissed": {"zh-CN": "标记为不需要", "en": "dismissed"},
+        "commands.care.done": {"zh-CN": "已跟进", "en": "done"},
+        "commands.care.dismissed": {"zh-CN": "不需要", "en": "dismissed"},
         "commands.care.talk": {"zh-CN": "面谈", "en": "had a talk"},
         "commands.care.note": {"zh-CN": "记录备注", "en": "added a note"},
     }

@@ -1,54 +1,60 @@
-"""Dashboard sign-in: token or (local development) HR employee → session; CSRF tokens; the guard."""
+"""Dashboard guard: who is looking (a server-side session), CSRF tokens, the language.
+
+Sign-in itself is in :mod:`handlers.dashboard.signin`. A session names a viewer:
+
+* ``cred:<username>:<fingerprint>`` — a ``[dashboard].users`` entry; the fingerprint of its
+  password hash ends the session when the password changes or the entry is removed;
+* ``dev:<userid>`` — an HR employee chosen on the sign-in page, only with the local platform in
+  development (the same condition as the simulator).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from flask import abort, g, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from bot import i18n
-from bot.models import Department, Employee
+from bot.models import Employee
 from bot.privacy import Role
 from bot.privacy import Viewer as PolicyViewer
-from bot.privacy import scopes as token_scopes
 from bot.runtime import get_runtime
-from handlers.api import token_id
+from bot.security import dashboard_sessions
+from bot.security.settings import DashboardUser
 from handlers.dashboard import bp
 from handlers.dashboard import messages as _messages  # noqa: F401  (registers the texts)
 
 log = logging.getLogger(__name__)
 
-SESSION_VIEWER = "dashboard_viewer"  # "token:<id>" or "user:<userid>"
+SESSION_ID = "dashboard_sid"
 SESSION_CSRF = "dashboard_csrf"
 SESSION_LANG = "dashboard_lang"
-READ_SCOPES = frozenset({token_scopes.READ_AGGREGATES, token_scopes.READ_PEOPLE, token_scopes.READ_SENSITIVE})
-PEOPLE_SCOPES = frozenset({token_scopes.READ_PEOPLE, token_scopes.READ_SENSITIVE})
-# Pages that list no person (counts and the aggregate report) need only read:aggregates.
-AGGREGATE_ENDPOINTS = frozenset({"dashboard.overview", "dashboard.report", "dashboard.logout"})
 OPEN_ENDPOINTS = frozenset({"dashboard.login", "dashboard.login_submit"})
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is looking: a token holder (sees everyone) or an HR employee (sees their HR scope)."""
+    """Who is looking: an HR employee (sees their HR scope) or a dashboard admin (sees everyone)."""
 
-    actor: str  # the audit-log actor: the userid, or dashboard:<token id>
+    actor: str  # the audit-log actor: the userid, or dashboard:<username>
     label: str
     employee: Employee | None
-    scopes: frozenset[str] = frozenset()  # a token's scopes (bot/privacy/scopes.py)
 
     @property
     def policy_viewer(self) -> PolicyViewer:
-        """The viewer the visibility policy renders for: HR (or HR admin) for an employee, API for a token."""
-        if self.employee is None:
-            return PolicyViewer(Role.API, self.scopes, self.actor)
-        return PolicyViewer(Role.HR_ADMIN if self.employee.is_admin else Role.HR, actor=self.actor)
+        """The viewer the visibility policy renders for: HR, or HR admin for an admin employee.
+
+        A dashboard account without ``userid`` is the dashboard's administrator (HR admin, covering
+        everyone); never the API role, since API tokens do not reach the dashboard.
+        """
+        admin = self.employee is None or self.employee.is_admin
+        return PolicyViewer(Role.HR_ADMIN if admin else Role.HR, actor=self.actor)
 
 
 def locale() -> str:
@@ -75,13 +81,24 @@ def _check_csrf() -> None:
         abort(400, i18n.t("dash.csrf", locale()))
 
 
-def simulator_choice_allowed() -> bool:
+def developer_choice_allowed() -> bool:
     """Choosing an employee as the viewer: only with the local platform in development."""
     settings = get_runtime().settings
     return settings.platform.default == "local" and settings.app.environment == "development"
 
 
-def _hr_employee(userid: str) -> Employee | None:
+def fingerprint(user: DashboardUser) -> str:
+    """A short digest of the user's password hash: a new password ends the old sessions."""
+    return hashlib.sha256(user.password_hash.encode("utf-8")).hexdigest()[:16]
+
+
+def configured_user(username: str) -> DashboardUser | None:
+    """The ``[dashboard].users`` entry named ``username``."""
+    return next((u for u in get_runtime().settings.dashboard.users if u.username == username), None)
+
+
+def hr_employee(userid: str) -> Employee | None:
+    """The active HR employee ``userid`` (detached), or None."""
     with get_runtime().db.session() as s:
         emp = s.scalar(select(Employee).where(Employee.userid == userid))
         if emp is None or not emp.is_hr or emp.status != "active":
@@ -90,24 +107,35 @@ def _hr_employee(userid: str) -> Employee | None:
         return emp
 
 
-def _viewer() -> Viewer | None:
-    raw = session.get(SESSION_VIEWER)
-    if not isinstance(raw, str):
-        return None
-    kind, _, ident = raw.partition(":")
-    if kind == "token" and ident:
-        # Re-checked on every request: a token removed from [api].tokens ends its sessions too.
-        grant = next((g for g in token_scopes.grants(get_runtime().settings.api.tokens) if g.id == ident), None)
-        if grant is None:
+def _as_employee(emp: Employee | None) -> Viewer | None:
+    return Viewer(emp.userid, f"{emp.name} ({emp.userid})", emp) if emp is not None else None
+
+
+def resolve(viewer: str) -> Viewer | None:
+    """The viewer a session names, re-checked against today's configuration and directory."""
+    kind, _, rest = viewer.partition(":")
+    if kind == "cred":
+        username, _, print_ = rest.rpartition(":")
+        user = configured_user(username)
+        if user is None or not hmac.compare_digest(fingerprint(user), print_):
             return None
-        loc = locale()
-        return Viewer(f"dashboard:{ident}", i18n.t("dash.viewer.token", loc, id=ident), None, grant.scopes)
-    if kind == "user" and ident and simulator_choice_allowed():
-        # Re-checked on every request: someone who left or lost the HR flag is signed out.
-        emp = _hr_employee(ident)
-        if emp is not None:
-            return Viewer(emp.userid, f"{emp.name} ({emp.userid})", emp)
+        if user.userid:
+            # Re-checked on every request: someone who left or lost the HR flag is signed out.
+            return _as_employee(hr_employee(user.userid))
+        return Viewer(f"dashboard:{user.username}", user.username, None)
+    if kind == "dev" and rest and developer_choice_allowed():
+        return _as_employee(hr_employee(rest))
     return None
+
+
+def _current_viewer() -> Viewer | None:
+    session_id = session.get(SESSION_ID)
+    if not isinstance(session_id, str):
+        return None
+    runtime = get_runtime()
+    with runtime.db.session() as s:
+        named = dashboard_sessions.viewer_of(s, session_id, runtime.clock.now())
+    return resolve(named) if named else None
 
 
 @bp.before_request
@@ -117,13 +145,11 @@ def require_viewer() -> ResponseReturnValue | None:
         _check_csrf()
     if request.endpoint in OPEN_ENDPOINTS:
         return None
-    viewer = _viewer()
-    if viewer is None:
-        session.pop(SESSION_VIEWER, None)
+    current = _current_viewer()
+    if current is None:
+        session.pop(SESSION_ID, None)
         return redirect(url_for("dashboard.login", next=request.full_path.rstrip("?")))
-    if viewer.employee is None and not viewer.scopes & PEOPLE_SCOPES and request.endpoint not in AGGREGATE_ENDPOINTS:
-        abort(403, i18n.t("dash.login.no_scope", locale()))
-    g.dashboard_viewer = viewer
+    g.dashboard_viewer = current
     return None
 
 
@@ -131,84 +157,6 @@ def require_viewer() -> ResponseReturnValue | None:
 def _template_helpers() -> dict[str, object]:
     loc = locale()
     return {"t": lambda key, **kw: i18n.t(key, loc, **kw), "csrf_token": csrf_token, "lang": loc}
-
-
-def _safe_next(raw: str | None) -> str:
-    # Only same-site paths under the dashboard: never an open redirect.
-    if raw and raw.startswith("/dashboard") and not urlsplit(raw).netloc and "\\" not in raw:
-        return raw
-    return url_for("dashboard.overview")
-
-
-def _hr_choices() -> list[tuple[str, str, str | None]]:
-    if not simulator_choice_allowed():
-        return []
-    with get_runtime().db.session() as s:
-        rows = s.execute(
-            select(Employee.userid, Employee.name, Department.name)
-            .outerjoin(Department, Department.id == Employee.department_id)
-            .where(Employee.is_hr.is_(True), Employee.status == "active")
-            .order_by(Employee.userid)
-            .limit(200)
-        ).all()
-    return [(u, n, d) for u, n, d in rows]
-
-
-def _login_page(error_key: str | None = None, status: int = 200) -> ResponseReturnValue:
-    error = i18n.t(error_key, locale()) if error_key else None
-    page = render_template(
-        "dashboard/login.html", error=error, choices=_hr_choices(), next=request.values.get("next", "")
-    )
-    return page, status
-
-
-@bp.get("/login")
-def login() -> ResponseReturnValue:
-    """The sign-in form (token; HR employee choice in local development)."""
-    return _login_page()
-
-
-@bp.post("/login")
-def login_submit() -> ResponseReturnValue:
-    """Sign in with ``token`` or, in local development, ``userid`` of an HR employee."""
-    userid = request.form.get("userid", "").strip()
-    if userid:
-        if not simulator_choice_allowed():
-            return _login_page("dash.login.no_choice", 403)
-        if _hr_employee(userid) is None:
-            log.info("dashboard sign-in as a non-HR or unknown employee refused")
-            return _login_page("dash.login.not_hr", 403)
-        viewer = f"user:{userid}"
-    else:
-        tokens = get_runtime().settings.api.tokens
-        if not tokens:
-            return _login_page("dash.login.no_tokens", 403)
-        presented = request.form.get("token", "").strip()
-        # Compared with every token in constant time: timing reveals neither which nor how much.
-        matched = token_scopes.match(tokens, presented) if presented else None
-        if matched is None:
-            log.info("dashboard sign-in with an unknown token refused")
-            return _login_page("dash.login.bad_token", 401)
-        if not matched.scopes & READ_SCOPES:
-            # A write-only integration token (e.g. the CRM's metrics:write) must not open the HR dashboard.
-            log.info("dashboard sign-in with a token without read scopes refused")
-            return _login_page("dash.login.no_scope", 403)
-        viewer = f"token:{token_id(presented)}"
-    lang = session.get(SESSION_LANG)
-    session.clear()  # a fresh session (and CSRF token) on sign-in: no fixation
-    session[SESSION_VIEWER] = viewer
-    if lang:
-        session[SESSION_LANG] = lang
-    log.info("dashboard sign-in (%s)", viewer.split(":", 1)[0])
-    return redirect(_safe_next(request.form.get("next")))
-
-
-@bp.post("/logout")
-def logout() -> ResponseReturnValue:
-    """Forget the viewer (the language choice stays)."""
-    session.pop(SESSION_VIEWER, None)
-    session.pop(SESSION_CSRF, None)
-    return redirect(url_for("dashboard.login"))
 
 
 def viewer() -> Viewer:

@@ -6,6 +6,7 @@ that shows people writes one audit row per person shown (``view.dashboard.<page>
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -23,9 +24,10 @@ from bot.privacy import Category, Level, policy_of
 from bot.report import period as periods
 from bot.report.service import generate, render
 from bot.runtime import Runtime, get_runtime
+from bot.security.input_guard import plain_int
 from handlers.api.tags import active_on
 from handlers.commands.evidence import rule_name, shown_tag
-from handlers.dashboard import bp
+from handlers.dashboard import bp, charts
 from handlers.dashboard.auth import Viewer, locale, viewer
 from handlers.dashboard.messages import label
 
@@ -37,6 +39,7 @@ OPEN_REMINDER_STATUSES = ("open", "snoozed", "capped")
 
 # Report Markdown holds rule and department names from data: raw HTML in it is escaped, never rendered.
 _markdown = mistune.create_markdown(escape=True, plugins=["table"])
+_ALIGN = re.compile(r' style="text-align:(left|right|center)"')
 
 
 def _scope() -> ColumnElement[bool]:
@@ -67,9 +70,10 @@ def _choice(name: str, allowed: Iterable[str], default: str = "") -> str:
 
 def _page() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+    value = plain_int(raw)  # "²" and "①" pass isdigit() but not int()
+    if value is None or not 1 <= value <= 100_000:
         abort(400, i18n.t("dash.bad_filter", locale(), field="page"))
-    return int(raw)
+    return value
 
 
 def _paged(s: Session, query: Select[*tuple[Any, ...]], page: int) -> tuple[list[Any], bool]:
@@ -122,6 +126,12 @@ def overview() -> ResponseReturnValue:
             .where(Reminder.status.in_(OPEN_REMINDER_STATUSES), _scope())
             .group_by(Reminder.status)
         ).all()
+        scope = _scope()
+        shown_charts = [
+            charts.tags_over_time(runtime, s, scope, loc),
+            charts.heatmap(runtime, s, scope, loc),
+            charts.turnover(runtime, s, scope, loc),
+        ]
     tags = sorted(
         ((rule_name(runtime, rid, loc), label("severity", sev, loc), n, rank.get(sev, 9)) for rid, sev, n in tag_rows),
         key=lambda r: (r[0], r[3]),
@@ -139,6 +149,7 @@ def overview() -> ResponseReturnValue:
         tags=[(name, sev, n) for name, sev, n, _ in tags],
         tags_total=sum(n for *_, n, _ in tags),
         reminders=reminders,
+        charts=shown_charts,
     )
 
 
@@ -246,6 +257,7 @@ def reminders() -> ResponseReturnValue:
             for rem, tag, userid, name, dept, r_userid, r_name in rows
         ]
         _audit(s, runtime, "reminders", (r[2] for r in rows), {"status": status or None, "page": page})
+        shown_charts = list(charts.funnel(runtime, s, _scope(), loc)) if page == 1 else []
     return render_template(
         "dashboard/reminders.html",
         page="reminders",
@@ -253,6 +265,7 @@ def reminders() -> ResponseReturnValue:
         rows=shown,
         statuses=[(v, label("rem", v, loc)) for v in REMINDER_STATUSES],
         current={"status": status},
+        charts=shown_charts,
         page_no=page,
         has_next=has_next,
     )
@@ -307,13 +320,17 @@ def report() -> ResponseReturnValue:
         )
         return page, 422
     built = generate(runtime, period, loc, actor=viewer().actor, channel="dashboard", fmt="md")
-    html = _markdown(render(built, "md", loc, runtime))
+    # Table alignment comes out as style attributes, which the CSP blocks: classes instead.
+    html = _ALIGN.sub(r' class="align-\1"', str(_markdown(render(built, "md", loc, runtime))))
+    with runtime.db.session() as s:
+        shown_charts = [charts.pulse_trend(runtime, s, _scope(), loc), charts.turnover(runtime, s, _scope(), loc)]
     return render_template(
         "dashboard/report.html",
         page="report",
         viewer=viewer(),
         error=None,
         html=html,
+        charts=shown_charts,
         start=period.start.isoformat(),
         end=period.end.isoformat(),
     )

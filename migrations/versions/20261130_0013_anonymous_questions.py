@@ -1,7 +1,7 @@
 """anonymous questions
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0005
 Create Date: 2026-11-30 20:12:14.489957
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 import bot.models.base
 
 revision: str = '0013'
-down_revision: str | Sequence[str] | None = '0009'
+down_revision: str | Sequence[str] | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

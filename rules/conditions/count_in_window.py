@@ -19,10 +19,19 @@ def _days(cond: CountInWindow, ctx: EvalContext) -> list[date]:
     return ctx.workdays_back(cond.window_workdays + extra)
 
 
+def window(cond: CountInWindow, ctx: EvalContext) -> tuple[list[date], int]:
+    """The workdays to read (most recent first) and how many must meet the predicate at least."""
+    return _days(cond, ctx), cond.min_count
+
+
 def evaluate(cond: CountInWindow, ctx: EvalContext) -> Matches:
     """People with ``min_count`` satisfying days among their last ``window_workdays`` workdays."""
     days = _days(cond, ctx)
-    facts = workdays.fetch(ctx, cond.field, cond.op, cond.value, days, cond.min_count)
+    return walk(cond, days, workdays.fetch(ctx, cond.field, cond.op, cond.value, days, cond.min_count))
+
+
+def walk(cond: CountInWindow, days: list[date], facts: dict[int, dict[date, workdays.DayFact]]) -> Matches:
+    """The window of each person from their leave and satisfying days (``workdays.fetch``'s shape)."""
     out: Matches = {}
     for emp, by_day in facts.items():
         window: list[date] = []

@@ -61,10 +61,20 @@ def _totals(cond: PeriodSum, ctx: EvalContext, *, filtered: bool, employee_id: i
 
 def evaluate(cond: PeriodSum, ctx: EvalContext) -> Matches:
     """People whose last ``periods`` periods (current one only when it already counts) meet the sum."""
-    spans = periods(cond.period, ctx.fact_end, cond.periods + 1)
     met: dict[int, dict[int, float]] = {}
     for emp, bucket, total in _totals(cond, ctx, filtered=True):
         met.setdefault(emp, {})[int(bucket)] = total
+    return build(cond, ctx, met)
+
+
+def spans_of(cond: PeriodSum, ctx: EvalContext) -> list[tuple[date, date]]:
+    """The periods read: the current one (cut at ``fact_end``) and ``periods`` before it, most recent first."""
+    return periods(cond.period, ctx.fact_end, cond.periods + 1)
+
+
+def build(cond: PeriodSum, ctx: EvalContext, met: dict[int, dict[int, Any]]) -> Matches:
+    """Evidence from the totals that meet the threshold, per person and period index (0 = current)."""
+    spans = spans_of(cond, ctx)
     growing = cond.op in (">", ">=")
     out: Matches = {}
     for emp, buckets in met.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rules import fmt
@@ -18,10 +19,19 @@ def _window(cond: Streak, ctx: EvalContext) -> list[Any]:
     return ctx.workdays_back(cond.days + extra)
 
 
+def window(cond: Streak, ctx: EvalContext) -> tuple[list[date], int]:
+    """The workdays to read (most recent first) and how many must meet the predicate at least."""
+    return _window(cond, ctx), cond.days
+
+
 def evaluate(cond: Streak, ctx: EvalContext) -> Matches:
     """People whose last ``days`` workdays (skipping leave if asked) all meet the predicate."""
     days = _window(cond, ctx)
-    facts = workdays.fetch(ctx, cond.field, cond.op, cond.value, days, cond.days)
+    return walk(cond, days, workdays.fetch(ctx, cond.field, cond.op, cond.value, days, cond.days))
+
+
+def walk(cond: Streak, days: list[date], facts: dict[int, dict[date, workdays.DayFact]]) -> Matches:
+    """The streak of each person from their leave and satisfying days (``workdays.fetch``'s shape)."""
     out: Matches = {}
     for emp, by_day in facts.items():
         taken: list[dict[str, Any]] = []
