@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import AnonymousQuestion, AnonymousSender, AuditLog
-from tests.test_dashboard import _login
+from tests.dashboard_accounts import ACCOUNTS, sign_in
 from tests.test_reminders_builders import make_org
 from tests.test_reminders_e2e_support import DINGTALK, WECOM
 from tests.test_voice_consent_e2e import Chat
@@ -35,6 +35,7 @@ def settings_overrides(platform_name: str) -> dict[str, Any]:
         "inbox": {"process": "inline"},
         "api": {"tokens": [TOKEN]},
         "app": {"secret_key": "anon-test-secret"},
+        "dashboard": ACCOUNTS,
     }
 
 
@@ -89,7 +90,7 @@ def test_no_hr_surface_shows_who_asked(client, runtime, db, fake_platform, platf
     for path in ("/api/v1/tags", "/api/v1/reminders", "/api/v1/report", "/api/v1/report?format=csv"):
         body = client.get(path, headers=auth).get_data(as_text=True)
         assert "年假" not in body and str(row.sender_token) not in body, path
-    assert _login(client, token=TOKEN).status_code in (302, 303)
+    assert sign_in(client).status_code in (302, 303)
     for path in ("/dashboard", "/dashboard/tags", "/dashboard/reminders", "/dashboard/care", "/dashboard/report"):
         page = client.get(path).get_data(as_text=True)
         assert "年假" not in page and "zhangsan" not in page, path
