@@ -30,9 +30,15 @@ class Decision:
     retry_after_seconds: int = 0
 
 
-def check_and_record(session: Session, userid: str, now: datetime, limit: int) -> Decision:
-    """Count ``userid``'s commands in the last minute; record this one if it is within ``limit``."""
-    since = now - WINDOW
+def check_and_record(
+    session: Session, userid: str, now: datetime, limit: int, window: timedelta = WINDOW
+) -> Decision:
+    """Count ``userid``'s commands in the last ``window``; record this one if it is within ``limit``.
+
+    ``userid`` is any key: a feature with its own budget (e.g. anonymous questions a day) passes a
+    key of its own, which must not collide with a userid.
+    """
+    since = now - window
     key = userid[:64]
     if session.get_bind().dialect.name == "postgresql":
         # Serialise one user's commands across workers so two at once cannot both pass at N-1
@@ -48,7 +54,7 @@ def check_and_record(session: Session, userid: str, now: datetime, limit: int) -
         )
     ).one()
     if count >= limit:
-        wait = (oldest + WINDOW - now).total_seconds() if oldest is not None else WINDOW.total_seconds()
+        wait = (oldest + window - now).total_seconds() if oldest is not None else window.total_seconds()
         return Decision(False, max(1, math.ceil(wait)))
     session.add(CommandHit(userid=key, at=now))
     session.flush()

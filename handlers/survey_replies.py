@@ -12,7 +12,7 @@ from bot.events import CardAction, ChatMessage
 from bot.security.input_guard import plain_int
 from bot.surveys.answers import answer_click, reply_to_chat
 from bot.surveys.compose import ANSWER_ACTION
-from bot.voice import consent
+from bot.voice import consent, life
 from handlers.commands import registry
 from handlers.commands.parser import IME_SLASH, SLASHES, parse
 
@@ -30,6 +30,9 @@ def survey_reply(event: ChatMessage, ctx: Context) -> Reply | None:
     employee = active_employee(ctx.session, event.sender_userid)
     if employee is None or consent.claims(ctx.runtime, ctx.session, employee, event.text):
         # "是" / "1" answering the bot's question whether HR may call is no survey score.
+        return None
+    if life.active(ctx.runtime, ctx.session, employee) is not None:
+        # Nor is a "1" choosing a life-event category or consenting to it.
         return None
     answer = reply_to_chat(ctx.runtime, ctx.session, employee, event.text)
     return Reply(text=answer) if answer else None

@@ -19,7 +19,7 @@ from bot.surveys.bank import load_questions
 from bot.surveys.compose import chat_text, question_message
 from bot.surveys.parsing import looks_numeric
 from bot.surveys.state import answers_of, next_key, open_survey
-from bot.voice import consent
+from bot.voice import consent, life
 from bot.voice.classify import classifier_for
 from bot.voice.support import support_lines
 from handlers.survey_replies import _is_command
@@ -75,6 +75,11 @@ def voice_reply(event: ChatMessage, ctx: Context) -> Reply | None:
     if employee is None:
         return None
     locale = _locale(ctx, employee)
+    flow = life.active(ctx.runtime, ctx.session, employee)
+    if flow is not None:
+        # An open /家里有事 flow takes every non-command message as the answer to its current step.
+        said = life.step(ctx.runtime, ctx.session, employee, flow, event.text, platform=event.platform, locale=locale)
+        return Reply(text=said, private=True)
     answered = consent.answer_text(ctx.runtime, ctx.session, employee, event.text, locale)
     if answered is not None:
         return Reply(text=answered, private=True)
@@ -111,6 +116,24 @@ def consent_clicked(event: CardAction, ctx: Context) -> Reply | None:
         return None
     outcome = consent.answer_click(
         ctx.runtime, ctx.session, employee, request_id, str(event.params.get("answer", "")), _locale(ctx, employee)
+    )
+    if outcome is None:
+        return None
+    status, text = outcome
+    return Reply(text=text, card_update={"status_text": status})
+
+
+@on(CardAction)
+def life_clicked(event: CardAction, ctx: Context) -> Reply | None:
+    """同意 / 不同意 on the life-event consent card."""
+    if event.action != life.LIFE_ACTION:
+        return None
+    employee = active_employee(ctx.session, event.userid)
+    flow_id = str(event.params.get("flow", ""))
+    if employee is None or not flow_id.isdigit():
+        return None
+    outcome = life.answer_click(
+        ctx.runtime, ctx.session, employee, int(flow_id), str(event.params.get("value", "")), _locale(ctx, employee)
     )
     if outcome is None:
         return None

@@ -31,10 +31,12 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     m.name: (m.label_zh, m.label_en[:1].lower() + m.label_en[1:]) for m in DEFAULT_METRICS
 } | {"performance": ("业绩指标（任一）", "any performance metric")}
 LIFE_EVENT_LABELS: dict[str, tuple[str, str]] = {
-    "family": ("家庭事务", "family matter"),
-    "health": ("健康", "health"),
+    "family_illness": ("家人生病", "family member ill"),
     "bereavement": ("亲人离世", "bereavement"),
+    "wedding": ("结婚", "getting married"),
     "newborn": ("家有新生儿", "new baby"),
+    "health": ("自己生病", "own illness"),
+    "family": ("其他家事", "other family matter"),
     "move": ("搬家", "moving home"),
     "other": ("其他", "other"),
 }

@@ -35,7 +35,9 @@ DURATION_FIELDS: tuple[str, ...] = (
     "legal_overtime_minutes",
 )
 VoiceIntent = Literal["help", "distress", "life_event", "resign", "workload"]
-LifeEventKind = Literal["family", "health", "bereavement", "newborn", "move", "other"]
+LifeEventKind = Literal[
+    "family_illness", "bereavement", "wedding", "newborn", "move", "health", "family", "other"
+]
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
 

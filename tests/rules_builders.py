@@ -151,6 +151,7 @@ def life_event(
     consent: bool = True,
     revoked: datetime | None = None,
     consent_kind: str | None = None,
+    note: str | None = "私人",
 ) -> None:
     consent_id = None
     if consent:
@@ -170,7 +171,7 @@ def life_event(
             kind=kind,
             declared_on=d(declared),
             expires_on=d(expires),
-            note="私人",
+            note=note,
         )
     )
 

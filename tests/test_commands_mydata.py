@@ -101,9 +101,10 @@ def test_mydata_tells_what_is_stored_and_why(client: Any, runtime: Runtime, org:
     assert "收到 1 次，回答 1 次" in text and "实名关怀问答回答 1 条" in text and "团队匿名调查回答 1 条" in text
     assert rule_name(runtime, "high_pressure", "zh-CN") in text
     assert "**关怀记录**：1 条" in text and "私人备注" not in text
-    assert "生活事件 家有新生儿：2026年11月1日 告知，2027年2月1日 到期" in text
+    # A stored note is one the employee agreed HR may read: they see it here as HR does.
+    assert "家有新生儿：2026年11月1日 告知，2027年2月1日 到期，HR 可见说明：“宝宝出生”" in text
+    assert "/mydata 结束" in text
     assert "搬家" not in text  # expired life events are no longer held for care
-    assert "（你的说明：宝宝出生）" in text  # their own declaration is theirs to read back (issue 12 item 4)
     assert "被他人查看 1 次" in text
     assert "授权 生活事件：2026年11月1日 同意，有效至 2027年2月1日" in text
     assert "保存期限" in text

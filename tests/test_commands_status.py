@@ -101,8 +101,9 @@ def test_chinese_alias_and_glued_argument(client: Any, runtime: Runtime, org: Or
     assert "**张三**" in reply_text(client, "mgr_sales", "／状态张三")
 
 
-def test_no_argument_shows_usage(client: Any, runtime: Runtime, org: Org) -> None:
-    assert "用法" in reply_text(client, "mgr_sales", "/status")
+def test_no_argument_shows_yourself(client: Any, runtime: Runtime, org: Org) -> None:
+    said = reply_text(client, "mgr_sales", "/status")
+    assert "用法" not in said and "（mgr_sales）" in said
 
 
 @pytest.mark.parametrize(

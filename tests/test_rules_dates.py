@@ -103,11 +103,13 @@ def test_probation_ending(runtime: Any) -> None:
     assert {u: ev["days_left"] for u, ev in found.items()} == {"today": 0, "in14": 14}
 
 
-def test_life_events_need_an_active_consent_and_never_carry_the_note(runtime: Any) -> None:
+def test_life_events_need_an_active_consent_and_carry_only_a_shared_note(runtime: Any) -> None:
     revoked = datetime.combine(date(2026, 11, 15), time(10, 0), b.SH)
     with runtime.db.session() as s:
         ok = b.employee(s, "consented")
         b.life_event(s, ok, "newborn", "2026-11-10", "2026-12-10")
+        # A note is stored only when the employee agreed HR may read it (bot/voice/life_records.py).
+        b.life_event(s, b.employee(s, "no-note"), "bereavement", "2026-11-12", "2026-12-12", note=None)
         b.life_event(s, b.employee(s, "no-consent"), "family", "2026-11-10", "2026-12-10", consent=False)
         b.life_event(s, b.employee(s, "revoked"), "family", "2026-11-10", "2026-12-10", revoked=revoked)
         b.life_event(s, b.employee(s, "event-expired"), "family", "2026-10-10", "2026-11-19")
@@ -124,9 +126,11 @@ def test_life_events_need_an_active_consent_and_never_carry_the_note(runtime: An
         b.life_event(s, b.employee(s, "move-not-asked"), "move", "2026-11-10", "2026-12-10")
     cond = {"kind": "life_event", "kinds": ["family", "newborn", "health", "bereavement"]}
     found = b.run(runtime, cond, "2026-11-20")
-    assert set(found) == {"consented", "general-consent"}
+    assert set(found) == {"consented", "general-consent", "no-note"}
     assert found["consented"] == {
         "kind": "life_event",
-        "events": [{"type": "newborn", "declared_on": "2026-11-10", "expires_on": "2026-12-10"}],
+        "events": [{"type": "newborn", "declared_on": "2026-11-10", "expires_on": "2026-12-10", "note": "私人"}],
     }
-    assert "私人" not in repr(found)
+    assert found["no-note"]["events"] == [
+        {"type": "bereavement", "declared_on": "2026-11-12", "expires_on": "2026-12-12"}
+    ]

@@ -16,9 +16,11 @@ from bot.models.schedule import ShiftDay
 from bot.models.security import AuthFailure, DashboardSession, SeenSignature, SentCard
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
 from bot.models.system import EvaluationRun, Lease, SyncCursor
-from bot.models.voice import VoiceRequest
+from bot.models.voice import AnonymousQuestion, AnonymousSender, VoiceRequest
 
 __all__ = [
+    "AnonymousQuestion",
+    "AnonymousSender",
     "Approval",
     "AttendanceDay",
     "AuditLog",

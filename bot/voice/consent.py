@@ -30,6 +30,7 @@ YES = frozenset({"是", "是的", "好", "好的", "1", "要", "可以", "行", 
 NO = frozenset({"不用", "先不用", "不", "不要", "不了", "2", "算了", "暂时不用", "no", "n", "not now"})
 _TRIM = re.compile(r"[\s,.!?;，。！？；~～…]+")
 _AFTER_COMMIT = "voice.evaluate_after_commit"
+_LISTENING = "voice.evaluate_listener"
 
 
 def parse_answer(text: str) -> bool | None:
@@ -55,14 +56,15 @@ def pending(runtime: Runtime, session: Session, employee: Employee) -> VoiceRequ
     )
 
 
-def _hrbp(session: Session, employee: Employee) -> Employee | None:
+def hrbp_of(session: Session, employee: Employee) -> Employee | None:
+    """The employee's active HR business partner (never themselves), if any."""
     person = session.get(Employee, employee.hrbp_id) if employee.hrbp_id else None
     return person if person is not None and person.status == "active" and person.id != employee.id else None
 
 
 def question(session: Session, employee: Employee, locale: str) -> str:
     """ "要我请你的 HRBP 赵月磊联系你吗？" (or HR when there is no business partner)."""
-    hrbp = _hrbp(session, employee)
+    hrbp = hrbp_of(session, employee)
     if hrbp is not None:
         return i18n.t("voice.ask.hrbp", locale, name=hrbp.name)
     return i18n.t("voice.ask.hr", locale)
@@ -111,25 +113,33 @@ def offer(
     return Reply(text="\n".join(parts))
 
 
-def _evaluate_after_commit(runtime: Runtime, session: Session, employee_id: int) -> None:
-    """Raise the employee's voice tags once the consent is committed (the engine reads committed data)."""
-    pending_ids: set[int] | None = session.info.get(_AFTER_COMMIT)
-    if pending_ids is None:
-        pending_ids = session.info[_AFTER_COMMIT] = set()
+def evaluate_after_commit(runtime: Runtime, session: Session, employee_id: int, source: str = "voice") -> None:
+    """Re-evaluate the rules reading ``source`` for the employee once the session commits.
 
-        def run(committed: Session) -> None:
-            from rules.engine import evaluate_employee
+    The engine reads committed data in its own session, so a consent (or an ended life event)
+    raises or resolves its tag at once rather than at the nightly run.
+    """
+    session.info.setdefault(_AFTER_COMMIT, set()).add((employee_id, source))
+    if session.info.get(_LISTENING):
+        return
+    session.info[_LISTENING] = True
 
-            for emp in sorted(committed.info.pop(_AFTER_COMMIT, set())):
-                try:
-                    evaluate_employee(runtime, emp, sources={"voice"})
-                except Exception as exc:
-                    # The consent is stored either way; the nightly evaluation raises the tag. Classes and
-                    # location only: the error's text may quote what the employee said (docs/security.md).
-                    log.error("evaluating voice rules for employee %s after a consent failed: %s", emp, describe(exc))
+    def run(committed: Session) -> None:
+        from rules.engine import evaluate_employee
 
-        event.listen(session, "after_commit", run, once=True)
-    pending_ids.add(employee_id)
+        # after_commit also fires when a savepoint is released (commands run in one); other
+        # sessions see the data only once the outermost transaction commits.
+        if committed.in_nested_transaction() or not committed.info.get(_AFTER_COMMIT):
+            return
+        for emp, src in sorted(committed.info.pop(_AFTER_COMMIT)):
+            try:
+                evaluate_employee(runtime, emp, sources={src})
+            except Exception as exc:
+                # The consent is stored either way; the nightly evaluation raises the tag. Classes and
+                # location only: the error's text may quote what the employee said (docs/security.md).
+                log.error("evaluating %s rules for employee %s after a consent failed: %s", src, emp, describe(exc))
+
+    event.listen(session, "after_commit", run)
 
 
 def resolve(
@@ -141,11 +151,17 @@ def resolve(
         request.status, request.quote = "declined", None
         log.info("voice request %s declined", request.id)
         return i18n.t("voice.no.done", locale)
+    if request.intent == "life_event":
+        # A family or health matter needs its own, separate consent (PIPL art. 29): "是" opens the
+        # short declaration flow instead of passing the words on.
+        from bot.voice import life
+
+        return life.start(runtime, session, employee, locale=locale, note=request.quote, request=request)
     request.status = "consented"
     request.expires_on = runtime.today() + timedelta(days=runtime.settings.voice.request_days)
-    _evaluate_after_commit(runtime, session, employee.id)
+    evaluate_after_commit(runtime, session, employee.id)
     log.info("voice request %s consented (%s)", request.id, request.intent)
-    hrbp = _hrbp(session, employee)
+    hrbp = hrbp_of(session, employee)
     who = hrbp.name if hrbp is not None else i18n.t("voice.yes.hr", locale)
     hours = runtime.settings.care.response_hours
     return i18n.t("voice.yes.done", locale, who=who, hours=hours, quote=request.quote or "")

@@ -50,6 +50,12 @@ class VoiceSection(_Frozen):
     consent_ttl_hours: int = Field(default=48, ge=1, le=720)
     request_days: int = Field(default=14, ge=1, le=90)
     max_quote_chars: int = Field(default=500, ge=50, le=2000)
+    # A declared life event (/家里有事) and its consent last this long unless the employee ends it.
+    life_event_days: int = Field(default=30, ge=1, le=180)
+    # Anonymous questions (/匿名): how many a person may send a day, and how many days an unanswered
+    # question can still be answered (after that the way back to the sender is deleted).
+    anonymous_per_day: int = Field(default=3, ge=1, le=50)
+    anonymous_days: int = Field(default=30, ge=1, le=180)
 
     def threshold(self, intent: str) -> float:
         """The score an intent needs to be claimed."""

@@ -19,6 +19,7 @@ from handlers.commands import registry
 from handlers.commands.context import CommandContext
 from handlers.commands.help import help_reply
 from handlers.commands.parser import MAX_ARGS_CHARS, parse
+from handlers.commands.suggest import suggest
 from handlers.commands.text import plain
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,12 @@ def run_command(event: ChatMessage, ctx: Context) -> Reply | None:
         return Reply(text=i18n.t("commands.too_long", locale, limit=MAX_ARGS_CHARS))
     cmd = registry.lookup(parsed.name)
     if cmd is None:
+        # A likely typo gets one line naming the command; anything else gets the help list.
+        allowed = [c for c in registry.all_commands() if c.allowed(roles)]
+        guess = suggest(parsed.name, allowed)
+        if guess is not None:
+            example = guess.example_for(locale)
+            return Reply(text=i18n.t("commands.did_you_mean", locale, name=guess.name, example=example))
         # Unknown commands get help; the echoed name is cut and stripped of markdown.
         intro = i18n.t("commands.unknown", locale, name=plain(parsed.name, 20)) if parsed.name else None
         return help_reply(roles, locale, intro=intro)

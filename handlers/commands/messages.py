@@ -10,6 +10,10 @@ i18n.register(
             "zh-CN": "我没看懂这条消息。发送 /help（或 /帮助）查看我能做什么。",
             "en": "I didn't understand that. Send /help to see what I can do.",
         },
+        "commands.did_you_mean": {
+            "zh-CN": "你是不是想用 /{name}？例如：{example}（发送 /help 查看全部命令）",
+            "en": "Did you mean /{name}? For example: {example} (send /help for every command)",
+        },
         "commands.unknown": {
             "zh-CN": "没有“/{name}”这个命令。",
             "en": "There is no command “/{name}”.",

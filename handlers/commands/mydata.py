@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -15,7 +16,6 @@ from bot.models import (
     CareAction,
     Consent,
     Employee,
-    LifeEvent,
     Metric,
     Punch,
     Survey,
@@ -23,6 +23,7 @@ from bot.models import (
     Tag,
 )
 from bot.privacy import Category, Level
+from bot.voice import life_records
 from handlers.commands import mydata_rights as rights
 from handlers.commands import registry
 from handlers.commands.context import CommandContext
@@ -154,7 +155,6 @@ def _tags(ctx: CommandContext, me: Employee) -> Section:
 
 
 def _consents(ctx: CommandContext, me: Employee) -> list[str]:
-    today = ctx.runtime.today()
     lines = [ctx.t("commands.mydata.consents_head")]
     consents = list(
         ctx.session.scalars(select(Consent).where(Consent.employee_id == me.id).order_by(Consent.granted_at))
@@ -169,29 +169,49 @@ def _consents(ctx: CommandContext, me: Employee) -> list[str]:
         kind_key = f"commands.mydata.consent.{c.kind}"
         kind = ctx.t(kind_key) if i18n.has(kind_key) else plain(c.kind, 24)
         lines.append("- " + ctx.t("commands.mydata.consent", kind=kind, granted=granted, state=state))
-    events = list(
-        ctx.session.scalars(
-            select(LifeEvent)
-            .where(LifeEvent.employee_id == me.id, LifeEvent.expires_on >= today)
-            .order_by(LifeEvent.declared_on)
-        )
-    )
+    events = life_records.current(ctx.runtime, ctx.session, me)
     # What the person declared is theirs to read back (issue 12 item 4); the policy decides, not this view.
     own_notes = ctx.policy.can(ctx.viewer_for(me), Category.LIFE_EVENT) is Level.FULL
     for e in events:
-        kind = ctx.t(LIFE_EVENT_KEYS[e.kind]) if e.kind in LIFE_EVENT_KEYS else plain(e.kind, 24)
-        line = ctx.t(
-            "commands.mydata.life_event",
-            kind=kind,
-            declared=_day(ctx, e.declared_on),
-            expires=_day(ctx, e.expires_on),
+        lines.append(
+            "- "
+            + ctx.t(
+                "commands.mydata.life_event",
+                n=e.id,
+                kind=life_kind(ctx, e.kind),
+                declared=_day(ctx, e.declared_on),
+                expires=_day(ctx, e.expires_on),
+                note=ctx.t("commands.mydata.life_note", note=plain(e.note, 40)) if own_notes and e.note else "",
+            )
         )
-        if own_notes and e.note:
-            line += ctx.t("commands.mydata.life_event_note", note=plain(e.note, 80))
-        lines.append("- " + line)
+    if events:
+        lines.append(ctx.t("commands.mydata.life_end_hint", n=events[0].id))
     if not consents and not events:
         lines.append("- " + ctx.t("commands.mydata.none"))
     return lines
+
+
+def life_kind(ctx: CommandContext, kind: str) -> str:
+    """The label of a life-event kind in the caller's language."""
+    return ctx.t(LIFE_EVENT_KEYS[kind]) if kind in LIFE_EVENT_KEYS else plain(kind, 24)
+
+
+_END = re.compile(r"^(?:结束|删除|撤回|end|stop|delete)\s*#?\s*(\d*)$", re.IGNORECASE)
+
+
+def end_reply(ctx: CommandContext, me: Employee) -> Reply | None:
+    """``/mydata 结束 3``: end a declared life event early; None when the args ask for something else."""
+    match = _END.match(ctx.args.strip())
+    if match is None:
+        return None
+    if not match.group(1):
+        return Reply(text=ctx.t("commands.mydata.end_usage"))
+    n = int(match.group(1))
+    ended = life_records.end(ctx.runtime, ctx.session, me, n)
+    if ended is None:
+        return Reply(text=ctx.t("commands.mydata.end_unknown", n=n))
+    ctx.audit(me.userid, "privacy.life_event.end", {"event": n})
+    return Reply(text=ctx.t("commands.mydata.ended", n=n, kind=life_kind(ctx, ended.kind)))
 
 
 @registry.command(
@@ -206,6 +226,10 @@ def mydata(ctx: CommandContext) -> Reply:
     """Tell the caller everything CareBot keeps about them, why, and for how long."""
     me = ctx.caller
     assert me is not None
+    if ctx.args:
+        ended = end_reply(ctx, me)
+        if ended is not None:
+            return ended
     since = ctx.runtime.clock.now() - timedelta(days=AUDIT_DAYS)
     views = _count(
         ctx, AuditLog.id, AuditLog.subject_userid == me.userid, AuditLog.actor_userid != me.userid, AuditLog.at >= since

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot import i18n
 
 LIFE_EVENT_KEYS = {
-    kind: f"commands.mydata.life.{kind}" for kind in ("family", "health", "bereavement", "newborn", "move", "other")
+    kind: f"commands.mydata.life.{kind}"
+    for kind in ("family_illness", "bereavement", "wedding", "newborn", "move", "health", "family", "other")
 }
 
 i18n.register(
@@ -84,12 +85,31 @@ i18n.register(
         "commands.mydata.valid_until": {"zh-CN": "有效至 {day}", "en": "valid until {day}"},
         "commands.mydata.revoked": {"zh-CN": "已于 {day} 撤回", "en": "withdrawn {day}"},
         "commands.mydata.life_event": {
-            "zh-CN": "生活事件 {kind}：{declared} 告知，{expires} 到期",
-            "en": "life event {kind}: told {declared}, expires {expires}",
+            "zh-CN": "生活事件 #{n} {kind}：{declared} 告知，{expires} 到期{note}",
+            "en": "life event #{n} {kind}: told {declared}, expires {expires}{note}",
         },
-        "commands.mydata.life_event_note": {"zh-CN": "（你的说明：{note}）", "en": " (your note: {note})"},
-        "commands.mydata.life.family": {"zh-CN": "家庭事务", "en": "family matter"},
-        "commands.mydata.life.health": {"zh-CN": "健康", "en": "health"},
+        "commands.mydata.life_note": {"zh-CN": "，HR 可见说明：“{note}”", "en": '; note HR may read: "{note}"'},
+        "commands.mydata.life_end_hint": {
+            "zh-CN": "提前结束：/mydata 结束 {n}",
+            "en": "End early: /mydata end {n}",
+        },
+        "commands.mydata.end_usage": {
+            "zh-CN": "用法：/mydata 结束 编号（编号见 /mydata 中的生活事件）",
+            "en": "Usage: /mydata end <number> (the number of a life event in /mydata)",
+        },
+        "commands.mydata.ended": {
+            "zh-CN": "已结束生活事件 #{n}（{kind}）：授权已撤回，记录和说明已删除，HR 不会再收到提醒。",
+            "en": "Life event #{n} ({kind}) has ended: consent withdrawn, the record and note deleted; "
+            "HR will not be reminded again.",
+        },
+        "commands.mydata.end_unknown": {
+            "zh-CN": "没有找到你的生活事件 #{n}（可能已经到期或结束）。",
+            "en": "No life event #{n} of yours was found (it may have expired or ended).",
+        },
+        "commands.mydata.life.family_illness": {"zh-CN": "家人生病", "en": "family member ill"},
+        "commands.mydata.life.wedding": {"zh-CN": "结婚", "en": "getting married"},
+        "commands.mydata.life.family": {"zh-CN": "其他家事", "en": "other family matter"},
+        "commands.mydata.life.health": {"zh-CN": "自己生病", "en": "own illness"},
         "commands.mydata.life.bereavement": {"zh-CN": "亲人离世", "en": "bereavement"},
         "commands.mydata.life.newborn": {"zh-CN": "家有新生儿", "en": "new baby"},
         "commands.mydata.life.move": {"zh-CN": "搬家", "en": "moving home"},

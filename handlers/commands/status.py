@@ -1,4 +1,7 @@
-"""``/status`` ``/状态`` <name | @mention | userid>: one person's care picture, within the caller's scope."""
+"""``/status`` ``/状态`` [name | @mention | userid]: one person's care picture, within the caller's scope.
+
+With no name it shows the caller themselves.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +26,9 @@ i18n.register(
             "en": "a person's tags, attendance, care log and pulse participation",
         },
         "commands.status.usage": {
-            "zh-CN": "用法：/status 姓名、拼音、@某人 或 userid，例如 /status 张三",
-            "en": "Usage: /status <name, pinyin, @mention or userid>, e.g. /status Zhang San",
+            "zh-CN": "用法：/status 姓名、拼音、@某人 或 userid，例如 /status 张三；只发 /status 查看自己",
+            "en": "Usage: /status <name, pinyin, @mention or userid>, e.g. /status Zhang San; "
+            "/status alone shows yourself",
         },
         "commands.status.title": {"zh-CN": "{name} 的关怀状态", "en": "Care status of {name}"},
         "commands.status.hired": {"zh-CN": "入职 {day}", "en": "joined {day}"},
@@ -148,9 +152,11 @@ def status_reply(ctx: CommandContext, person: Employee) -> Reply:
     example_en="/status Zhang San",
 )
 def status(ctx: CommandContext) -> Reply:
-    """Show one person's tags, last care action, attendance and pulse participation."""
+    """Show one person's tags, last care action, attendance and pulse participation (no name: yourself)."""
     if not ctx.args:
-        return Reply(text=ctx.t("commands.status.usage"))
+        if ctx.caller is None:
+            return Reply(text=ctx.t("commands.status.usage"))
+        return status_reply(ctx, ctx.caller)
     resolved = resolve(ctx, ctx.args)
     if resolved.employee is None:
         assert resolved.reply is not None

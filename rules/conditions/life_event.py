@@ -1,8 +1,9 @@
 """``life_event``: a self-declared life event (family, newborn, bereavement…) under an active consent.
 
 PIPL: such events are processed only while the employee's consent is active (granted, not
-revoked, not expired) and until the event's own expiry. The free-text note never leaves the
-table: evidence carries the kind and dates only.
+revoked, not expired) and until the event's own expiry. Evidence carries the kind and dates, and
+the employee's note only when they agreed HR may read it (a note is stored only then, see
+bot/voice/life_records.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _active(ctx: EvalContext, kinds: list[str], employee_id: int | None = None) 
     le = LifeEvent
     c = aliased(Consent)
     end = ctx.end_of_day_utc(ctx.day)
-    needed = case((le.kind == "health", "health"), else_="life_event")
+    needed = case((le.kind.in_(("health", "family_illness")), "health"), else_="life_event")
     consented = exists().where(
         c.employee_id == le.employee_id,
         c.granted_at < end,
@@ -33,7 +34,7 @@ def _active(ctx: EvalContext, kinds: list[str], employee_id: int | None = None) 
         or_(and_(le.consent_id.is_(None), c.kind == needed), c.id == le.consent_id),
     )
     query = (
-        select(le.employee_id, le.kind, le.declared_on, le.expires_on)
+        select(le.employee_id, le.kind, le.declared_on, le.expires_on, le.note)
         .join(Employee, Employee.id == le.employee_id)
         .where(ctx.in_scope(), le.kind.in_(kinds), le.declared_on <= ctx.day, le.expires_on >= ctx.day, consented)
         .order_by(le.employee_id, le.declared_on)
@@ -46,11 +47,12 @@ def _active(ctx: EvalContext, kinds: list[str], employee_id: int | None = None) 
 def evaluate(cond: LifeEventCondition, ctx: EvalContext) -> Matches:
     """People with a declared, unexpired event of ``kinds`` under an active consent."""
     out: Matches = {}
-    for emp, kind, declared_on, expires_on in ctx.session.execute(_active(ctx, list(cond.kinds))):
+    for emp, kind, declared_on, expires_on, note in ctx.session.execute(_active(ctx, list(cond.kinds))):
         ev = out.setdefault(emp, {"kind": "life_event", "events": []})
-        ev["events"].append(
-            {"type": kind, "declared_on": declared_on.isoformat(), "expires_on": expires_on.isoformat()}
-        )
+        item = {"type": kind, "declared_on": declared_on.isoformat(), "expires_on": expires_on.isoformat()}
+        if note:
+            item["note"] = note
+        ev["events"].append(item)
     return out
 
 
@@ -66,11 +68,16 @@ def _events(evidence: dict[str, Any], locale: str | None) -> str:
     for e in evidence["events"]:
         what = fmt.label(fmt.LIFE_EVENT_LABELS, e["type"], locale)
         if fmt.is_en(locale):
+            note = f' — in their words, shared with consent: "{e["note"]}"' if e.get("note") else ""
             items.append(
                 f"{what} (declared {fmt.day(e['declared_on'], locale)}, until {fmt.day(e['expires_on'], locale)})"
+                + note
             )
         else:
-            items.append(f"{what}（{fmt.day(e['declared_on'], locale)}申报，{fmt.day(e['expires_on'], locale)}到期）")
+            note = f"，本人同意告知的说明：“{e['note']}”" if e.get("note") else ""
+            items.append(
+                f"{what}（{fmt.day(e['declared_on'], locale)}申报，{fmt.day(e['expires_on'], locale)}到期{note}）"
+            )
     return fmt.list_join(items, locale)
 
 
