@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 # Set by `make test-far-date`: the destination, and the folder with the sitecustomize that travels.
-_FORWARDED = ("CAREBOT_TEST_WALL_CLOCK", "PYTHONPATH")
+_FORWARDED = ("CAREBOT_TEST_WALL_CLOCK", "CAREBOT_TEST_WALL_CLOCK_ANCHOR", "PYTHONPATH")
 
 
 def subprocess_env(env: dict[str, str]) -> dict[str, str]:

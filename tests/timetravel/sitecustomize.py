@@ -12,9 +12,14 @@ import os
 
 _destination = os.environ.get("CAREBOT_TEST_WALL_CLOCK")
 if _destination:
-    from datetime import datetime
+    import time
+    from datetime import datetime, timedelta
 
     import time_machine
 
-    # tick=True: time moves on from the destination, so timeouts and freshness windows behave.
-    time_machine.travel(datetime.fromisoformat(_destination), tick=True).start()
+    # Every process of the run keeps the same offset from real time (the first one sets the anchor
+    # and children inherit it), so a subprocess started minutes later reads the same "now" as its parent.
+    _anchor = float(os.environ.setdefault("CAREBOT_TEST_WALL_CLOCK_ANCHOR", repr(time.time())))
+    _now = datetime.fromisoformat(_destination) + timedelta(seconds=time.time() - _anchor)
+    # tick=True: time moves on from there, so timeouts and freshness windows behave.
+    time_machine.travel(_now, tick=True).start()
