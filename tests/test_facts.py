@@ -357,7 +357,7 @@ def test_demo_load_computes_the_facts(runtime: Any) -> None:
     from bot.demo_loader import load_demo
 
     result = load_demo(runtime, size=120, seed=5, days=21, end=date(2026, 10, 16))
-    assert result.fact_rows > 0
+    assert result.punches > 0  # the replay ingests the punches through the real path
     with runtime.db.session() as s:
         rows = s.scalar(select(func.count()).select_from(AttendanceDay))
         late_nights = s.scalar(
@@ -368,7 +368,7 @@ def test_demo_load_computes_the_facts(runtime: Any) -> None:
             select(func.count()).select_from(AttendanceDay).where(AttendanceDay.day == date(2026, 10, 10))
         )
         kinds = set(s.scalars(select(AttendanceDay.kind).where(AttendanceDay.day == date(2026, 10, 10))))
-    assert rows == result.fact_rows
+    assert rows and rows >= result.employees  # facts for every person and replayed day, at least one each
     assert late_nights > 0 and leave_days > 0
     assert saturday > 80 and kinds == {"workday"}  # the 调休 Saturday is a full workday
 
