@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -108,7 +109,9 @@ def first_evaluated(runtime: Runtime, ruleset: RuleSet, day: date) -> set[str]:
     return set(ruleset.rules) - known
 
 
-def _before_context(runtime: Runtime, session: Any, day: date, cache: dict[str, Matches]) -> EvalContext:
+def _before_context(
+    runtime: Runtime, session: Any, day: date, cache: dict[str, Matches], employee_ids: Sequence[int] | None = None
+) -> EvalContext:
     """The evaluation context of the previous workday, as that day's evaluation would have seen it."""
     before = runtime.calendar.workdays_back(day - timedelta(days=1), 1)[0]
     at = datetime.combine(before, runtime.settings.rules.evaluation_time, runtime.tz)
@@ -119,28 +122,20 @@ def _before_context(runtime: Runtime, session: Any, day: date, cache: dict[str, 
         fact_end,
         runtime.calendar,
         runtime.tz,
-        None,
+        employee_ids,
         cache,
         None,
         runtime.settings.metrics.performance,
     )
 
 
-def _held_before(
-    runtime: Runtime, session: Any, rule: Rule, day: date, cache: dict[str, Matches], todo: list[Rule]
-) -> set[int]:
+def _held_before(runtime: Runtime, session: Any, rule: Rule, day: date, cache: dict[str, Matches]) -> set[int]:
     """Who already met ``rule`` on the previous workday.
 
-    ``cache`` is shared by every backfilled rule of this evaluation (an empty one is first filled
-    by the shared scans for all of ``todo``), so the previous day costs what one day costs.
+    ``cache`` is shared by every backfilled rule of this evaluation and was filled for all of
+    them by the shared scans, together with the day itself, so the previous day costs little.
     """
-    ctx = _before_context(runtime, session, day, cache)
-    if not cache:
-        try:
-            shared.prefill(ctx, todo)
-        except Exception:  # the rule's own queries below still answer
-            log.exception("shared scans of the previous workday failed for %s", day)
-    return set(conditions.evaluate(rule.condition, ctx))
+    return set(conditions.evaluate(rule.condition, _before_context(runtime, session, day, cache)))
 
 
 def _run_rules(
@@ -159,7 +154,8 @@ def _run_rules(
     rules = list(rules)
     before_cache: dict[str, Matches] = {}  # the previous workday, for backfilled rules (quiet tags)
     backfilled = [r for r in rules if backfill and r.id in backfill and r.condition.kind not in DATED_KINDS]
-    try:  # conditions reading the same table share one pass over it (rules.shared)
+    quiet_ok = {r.id for r in backfilled}  # new tags of these rules are quiet when they held the day before
+    try:  # conditions reading the same table share one pass over it, for both days (rules.shared)
         with runtime.db.session() as session:
             ctx = EvalContext(
                 session,
@@ -173,7 +169,8 @@ def _run_rules(
                 runtime.settings.metrics.performance,
             )
             scope = ctx.scope_ids()
-            shared.prefill(ctx, rules)
+            before = (_before_context(runtime, session, day, before_cache, employee_ids), backfilled)
+            shared.prefill(ctx, rules, before if backfilled else None)
     except Exception:  # each rule then computes its own conditions, and reports its own error
         log.exception("shared scans failed on %s", day)
     for rule in rules:
@@ -193,11 +190,18 @@ def _run_rules(
                 )
                 scope = ctx.scope_ids()
                 matches = conditions.evaluate(rule.condition, ctx)
-                quiet: set[int] = set()
-                if backfill and rule.id in backfill and rule.condition.kind not in DATED_KINDS and matches:
-                    quiet = _held_before(runtime, session, rule, day, before_cache, backfilled) & set(matches)
+                held: Callable[[], set[int]] | None = None
+                if rule.id in quiet_ok and matches:
+                    held = partial(_held_before, runtime, session, rule, day, before_cache)
                 outcome = apply(
-                    session, rule, day, matches, scope, now=runtime.clock.now(), employee_ids=employee_ids, quiet=quiet
+                    session,
+                    rule,
+                    day,
+                    matches,
+                    scope,
+                    now=runtime.clock.now(),
+                    employee_ids=employee_ids,
+                    held_before=held,
                 )
         except Exception as exc:
             log.exception("rule %s failed on %s", rule.id, day)

@@ -9,7 +9,7 @@ seen on a later day is never moved back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -88,11 +88,12 @@ def apply(
     *,
     now: datetime,
     employee_ids: Sequence[int] | None = None,
-    quiet: set[int] | None = None,
+    held_before: Callable[[], set[int]] | None = None,
 ) -> RuleOutcome:
     """Bring the rule's tags in line with today's matches for the people evaluated.
 
-    New tags for people in ``quiet`` are raised quiet (backfill: shown, not reminded). A match
+    New tags for people ``held_before()`` names (asked only when there are new tags: it reads
+    the previous workday) are raised quiet (backfill: shown, not reminded). A match
     more severe than its active tag (``severity`` in the evidence: monthly overtime past the
     legal cap) resolves that tag and raises a new one, so the escalation reaches HR.
     """
@@ -144,6 +145,7 @@ def apply(
     blocked = (set(session.scalars(recent)) & candidates) - escalated
     out.cooling_down = len(blocked)
     fresh = sorted(candidates - blocked)
+    quiet = held_before() & set(fresh) if held_before is not None and fresh else set()
     expires_on = day + timedelta(days=rule.expires_after_days) if rule.expires_after_days else None
     rows = [
         {
@@ -156,7 +158,7 @@ def apply(
             "expires_on": expires_on,
             "score": matches[emp].get("score") if matches[emp].get("kind") == "score" else None,
             "evidence": matches[emp],
-            "quiet": emp in (quiet or ()),
+            "quiet": emp in quiet,
             "created_at": now,
         }
         for emp in fresh

@@ -82,10 +82,14 @@ def evaluate(cond: BaseModel, ctx: EvalContext) -> Matches:
     key = cond.model_dump_json()
     cached = ctx.cache.get(key)
     if cached is None:
-        cached = {}
-        for one in _each_metric(cond, ctx):
-            for emp, evidence in _module(one.kind).evaluate(one, ctx).items():  # type: ignore[attr-defined]
-                cached.setdefault(emp, evidence)
+        each = _each_metric(cond, ctx)
+        if each == [cond]:
+            cached = _module(cond.kind).evaluate(cond, ctx)  # type: ignore[attr-defined]
+        else:  # each metric through the cache too: the shared scans fill it per metric
+            cached = {}
+            for one in each:
+                for emp, evidence in evaluate(one, ctx).items():
+                    cached.setdefault(emp, evidence)
         ctx.cache[key] = cached
     return cached
 

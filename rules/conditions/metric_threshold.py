@@ -18,13 +18,14 @@ _AGG_ZH = {"avg": "平均", "sum": "合计", "min": "最低", "max": "最高", "
 _AGG_EN = {"avg": "average", "sum": "total", "min": "lowest", "max": "highest", "latest": "latest"}
 
 
-def _span(cond: MetricThreshold, ctx: EvalContext) -> tuple[date, date]:
+def span(cond: MetricThreshold, ctx: EvalContext) -> tuple[date, date]:
+    """The days read: the last ``window_days`` up to the last complete day."""
     return ctx.fact_end - timedelta(days=cond.window_days - 1), ctx.fact_end
 
 
 def _aggregated(cond: MetricThreshold, ctx: EvalContext, employee_id: int | None = None) -> Any:
     m = Metric
-    start, end = _span(cond, ctx)
+    start, end = span(cond, ctx)
     where = [ctx.in_scope(), m.metric == cond.metric, m.day.between(start, end)]
     if employee_id is not None:
         where.append(m.employee_id == employee_id)
@@ -60,7 +61,7 @@ def _aggregated(cond: MetricThreshold, ctx: EvalContext, employee_id: int | None
 def evaluate(cond: MetricThreshold, ctx: EvalContext) -> Matches:
     """People whose aggregate over the window (with ≥ ``min_points`` values) meets ``op value``."""
     agg = _aggregated(cond, ctx)
-    start, end = _span(cond, ctx)
+    start, end = span(cond, ctx)
     rows = ctx.session.execute(
         select(agg.c.employee_id, agg.c.agg, agg.c.n).where(
             agg.c.n >= cond.min_points, compare(agg.c.agg, cond.op, cond.value)
@@ -93,12 +94,12 @@ def requirement(cond: MetricThreshold, locale: str | None) -> str:
 def describe(evidence: dict[str, Any], locale: str | None) -> str:
     metric, agg = evidence["metric"], evidence["aggregate"]
     label = fmt.label(fmt.METRIC_LABELS, metric, locale)
-    span = f"{fmt.day(evidence['from'], locale)}–{fmt.day(evidence['to'], locale)}"
+    period = f"{fmt.day(evidence['from'], locale)}–{fmt.day(evidence['to'], locale)}"
     value = fmt.metric_value(metric, evidence["value"])
     limit = f"{fmt.OP_TEXT[evidence['op']]} {fmt.metric_value(metric, evidence['threshold'])}"
     if fmt.is_en(locale):
-        return f"{_AGG_EN[agg]} {label} {span}: {value} ({limit}, {evidence['points']} values)"
-    return f"{span}{label}{_AGG_ZH[agg]} {value}（{limit}，{evidence['points']}个数据）"
+        return f"{_AGG_EN[agg]} {label} {period}: {value} ({limit}, {evidence['points']} values)"
+    return f"{period}{label}{_AGG_ZH[agg]} {value}（{limit}，{evidence['points']}个数据）"
 
 
 def placeholders(evidence: dict[str, Any], locale: str | None) -> dict[str, str]:

@@ -53,7 +53,8 @@ _ADVICE = {
 }
 
 
-def _month_start(day: date) -> date:
+def month_start(day: date) -> date:
+    """The 1st of ``day``'s month."""
     return day.replace(day=1)
 
 
@@ -72,11 +73,16 @@ def _sums(cond: MonthlyOvertime, ctx: EvalContext, start: date, employee_id: int
 
 def evaluate(cond: MonthlyOvertime, ctx: EvalContext) -> Matches:
     """People whose overtime this month (1st to the last complete day) reaches ``value``."""
-    start = _month_start(ctx.day)
+    start = month_start(ctx.day)
     if ctx.fact_end < start:
         return {}  # the 1st of the month: no complete day of this month yet
     query, total = _sums(cond, ctx, start)
     totals = {emp: float(t) for emp, t in ctx.session.execute(query.having(compare(total, ">=", cond.value)))}
+    return build(cond, ctx, start, totals)
+
+
+def build(cond: MonthlyOvertime, ctx: EvalContext, start: date, totals: dict[int, float]) -> Matches:
+    """Evidence for the people whose month-to-date total (from ``start``) reached ``value``: their days."""
     days: dict[int, list[dict[str, Any]]] = {}
     value = attendance_value(cond.field)
     for chunk in chunked(sorted(totals), IN_CHUNK):
@@ -167,7 +173,7 @@ def placeholders(evidence: dict[str, Any], locale: str | None) -> dict[str, str]
 
 
 def observe(cond: MonthlyOvertime, ctx: EvalContext, employee_id: int, locale: str | None) -> str:
-    start = _month_start(ctx.day)
+    start = month_start(ctx.day)
     if ctx.fact_end < start:
         return "no complete day of this month yet" if fmt.is_en(locale) else "本月还没有完整的考勤日"
     query, _ = _sums(cond, ctx, start, employee_id)

@@ -1,0 +1,321 @@
+"""Shared passes over ``metrics``: one for the per-person conditions, one for the team comparisons.
+
+``metric_change`` (weekly averages or sums, week over week) and ``metric_threshold`` (an
+aggregate over the last days) of every metric and context are columns of one
+``GROUP BY employee_id, metric`` pass: one aggregate per distinct (span, function), shared by
+every condition that reads it. ``HAVING`` applies each kind's own test (the same SQL
+expressions as the kind's query), and Python applies it again per condition — the same double
+arithmetic — since a row kept for one condition can fail another.
+
+``metric_vs_team`` needs the rest of the team's average per (team, day): one small aggregate of
+the population per context (a CTE), joined to each person's rows in the window. Per person and
+condition the query returns the satisfying days with value, team average and team size, and the
+last data day that did not satisfy. The kind asks whether the person's last N data days all
+satisfy, which is exactly "at least N satisfying days after the last one that did not".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+
+from bot.core.chunks import chunked
+from bot.core.sqlutil import IN_CHUNK
+from bot.models import Employee, Metric
+from rules.conditions import metric_change, metric_threshold
+from rules.conditions.sqlbits import compare, flag, holds, num, scanned
+from rules.context import EvalContext, Matches
+from rules.model import MetricChange, MetricThreshold, MetricVsTeam
+from rules.shared import Wanted
+from rules.shared.sql import (
+    MASK_DAYS,
+    at_least,
+    counted_days,
+    day_bit,
+    days_in,
+    dialect,
+    outer_first,
+    people_filter,
+    same_contexts,
+    unpack,
+)
+
+_AGG = {"avg": func.avg, "sum": func.sum, "min": func.min, "max": func.max}
+
+
+def scan(work: Sequence[Wanted]) -> None:
+    """Compute every metric condition of ``work`` that has a shared form into its context's cache."""
+    person = [
+        w
+        for w in work
+        if isinstance(w.cond, MetricChange) or (isinstance(w.cond, MetricThreshold) and w.cond.aggregate != "latest")
+    ]
+    if person:
+        _person_pass(person)
+    teams = [w for w in work if isinstance(w.cond, MetricVsTeam)]
+    for team in ("department", "manager"):
+        mine = [w for w in teams if w.cond.team == team]  # type: ignore[attr-defined]
+        if mine:
+            _team_pass(mine, team)
+
+
+# -- per person: metric_change, metric_threshold ---------------------------------------------------
+def _spans(w: Wanted) -> list[tuple[date, date]]:
+    cond: Any = w.cond
+    if isinstance(cond, MetricChange):
+        return metric_change.complete_weeks(w.ctx, cond.weeks + 1)
+    start, end = metric_threshold.span(cond, w.ctx)
+    return [(start, end)]
+
+
+def _person_pass(items: list[Wanted]) -> None:
+    top = same_contexts([w.ctx for w in items])
+    m = Metric
+    columns: list[Any] = [m.employee_id.label("employee_id"), m.metric.label("metric")]
+    index: dict[tuple[str, date, date], str] = {}  # (function, from, to) → column
+
+    def column(fn: str, a: date, b: date) -> str:
+        if (fn, a, b) not in index:
+            index[(fn, a, b)] = f"c{len(index)}"
+            agg = func.count() if fn == "count" else _AGG[fn](m.value)
+            columns.append(agg.filter(m.day.between(a, b)).label(index[(fn, a, b)]))
+        return index[(fn, a, b)]
+
+    spans = {id(w): _spans(w) for w in items}
+    lo = min(sp[-1][0] for sp in spans.values())
+    hi = max(sp[0][1] for sp in spans.values())
+    for w in items:
+        for a, b in spans[id(w)]:
+            column(w.cond.aggregate, a, b)  # type: ignore[attr-defined]
+            column("count", a, b)
+    metrics = sorted({w.cond.metric for w in items})  # type: ignore[attr-defined]
+    grouped = (
+        select(*columns)
+        .where(m.metric.in_(metrics), scanned(m.day, dialect(top.session)).between(lo, hi))
+        .where(*people_filter(m.employee_id, top))
+        .group_by(m.employee_id, m.metric)
+        .subquery()
+    )
+    wanted: list[Any] = []  # outside the grouping, so each aggregate is computed once
+    for w in items:
+        cond: Any = w.cond
+        aggs = [grouped.c[index[(cond.aggregate, a, b)]] for a, b in spans[id(w)]]
+        counts = [grouped.c[index[("count", a, b)]] for a, b in spans[id(w)]]
+        if isinstance(cond, MetricChange):
+            clauses = [n >= max(1, cond.min_days) for n in counts]
+            for k in range(cond.weeks):
+                change = (aggs[k] - aggs[k + 1]) * 100.0 / aggs[k + 1]
+                clauses.append(and_(aggs[k + 1] > 0, compare(change, cond.op, cond.value)))
+        else:
+            clauses = [counts[0] >= max(1, cond.min_points), compare(aggs[0], cond.op, cond.value)]
+        wanted.append(and_(grouped.c.metric == cond.metric, *clauses))
+    names = ["employee_id", "metric", *index.values()]
+    out: list[Matches] = [{} for _ in items]
+    for row in top.session.execute(select(grouped).where(or_(*wanted))):
+        got = dict(zip(names, row, strict=True))
+        for i, w in enumerate(items):
+            cond = w.cond
+            if cond.metric != got["metric"]:
+                continue
+            values = [got[index[(cond.aggregate, a, b)]] for a, b in spans[id(w)]]
+            counts_ = [got[index[("count", a, b)]] for a, b in spans[id(w)]]
+            if isinstance(cond, MetricChange):
+                evidence = _change(cond, spans[id(w)], values, counts_)
+            else:
+                evidence = _threshold(cond, spans[id(w)][0], values[0], counts_[0])
+            if evidence is not None:
+                out[i][got["employee_id"]] = evidence
+    for i, w in enumerate(items):
+        scope = w.ctx.scope_ids()
+        w.ctx.cache[w.key] = {e: ev for e, ev in out[i].items() if e in scope}
+
+
+def _change(
+    cond: MetricChange, weeks: list[tuple[date, date]], values: list[Any], counts: list[int]
+) -> dict[str, Any] | None:
+    """``metric_change.evaluate``'s test and evidence for one person's weekly values (most recent first)."""
+    if any(n < max(1, cond.min_days) for n in counts):
+        return None
+    for k in range(cond.weeks):
+        if not (values[k + 1] > 0 and holds((values[k] - values[k + 1]) * 100.0 / values[k + 1], cond.op, cond.value)):
+            return None
+    series = [
+        {"from": weeks[k][0].isoformat(), "to": weeks[k][1].isoformat(), "value": num(values[k])}
+        for k in reversed(range(cond.weeks + 1))
+    ]
+    pct = [round((values[k] - values[k + 1]) * 100.0 / values[k + 1], 1) for k in reversed(range(cond.weeks))]
+    return {
+        "kind": "metric_change",
+        "metric": cond.metric,
+        "aggregate": cond.aggregate,
+        "op": cond.op,
+        "threshold": num(cond.value),
+        "weeks": series,
+        "changes": pct,
+    }
+
+
+def _threshold(cond: MetricThreshold, span: tuple[date, date], value: Any, n: int) -> dict[str, Any] | None:
+    """``metric_threshold.evaluate``'s test and evidence for one person's aggregate."""
+    if n < max(1, cond.min_points) or value is None or not holds(value, cond.op, cond.value):
+        return None
+    return {
+        "kind": "metric_threshold",
+        "metric": cond.metric,
+        "aggregate": cond.aggregate,
+        "op": cond.op,
+        "threshold": num(cond.value),
+        "value": num(value),
+        "points": n,
+        "from": span[0].isoformat(),
+        "to": span[1].isoformat(),
+    }
+
+
+# -- against the team: metric_vs_team --------------------------------------------------------------
+def _team_pass(items: list[Wanted], team_kind: str) -> None:
+    top = same_contexts([w.ctx for w in items])
+    name = dialect(top.session)
+    m = Metric
+    team = Employee.department_id if team_kind == "department" else Employee.manager_id
+    ctxs: list[EvalContext] = []
+    for w in items:
+        if all(c is not w.ctx for c in ctxs):
+            ctxs.append(w.ctx)
+    days = {id(w): w.ctx.workdays_back(w.cond.lookback_workdays) for w in items}  # type: ignore[attr-defined]
+    every_day = sorted({d for ds in days.values() for d in ds})
+    base = every_day[0]
+    if (every_day[-1] - base).days >= MASK_DAYS:
+        return  # an unusually long look-back: these conditions keep their own path
+    metrics = sorted({w.cond.metric for w in items})  # type: ignore[attr-defined]
+    rows_read = and_(top.in_population(), m.metric.in_(metrics), m.day.in_(every_day), team.is_not(None))
+    # The team per (team, metric, day), for each context's population: what the rest of it averaged.
+    sums: list[Any] = []
+    for j, ctx in enumerate(ctxs):
+        sums += [
+            func.sum(m.value).filter(ctx.in_population()).label(f"s{j}"),
+            func.count().filter(ctx.in_population()).label(f"n{j}"),
+        ]
+    td = (
+        select(team.label("team"), m.metric.label("metric"), m.day.label("day"), *sums)
+        .select_from(outer_first(Metric, Employee, Employee.id == m.employee_id))
+        .where(rows_read)
+        .group_by(team, m.metric, m.day)
+        .cte("team_days")
+    )
+    columns: list[Any] = [m.employee_id.label("employee_id")]
+    sat_of: list[Any] = []
+    for i, w in enumerate(items):
+        cond: Any = w.cond
+        j = next(j for j, c in enumerate(ctxs) if c is w.ctx)
+        total, size = td.c[f"s{j}"], td.c[f"n{j}"]
+        mine = and_(m.metric == cond.metric, m.day.in_(days[id(w)]))
+        others = case((size > 1, (total - m.value) / (size - 1)), else_=None)
+        sat = and_(size >= cond.min_team_size, compare(m.value, cond.op, others * cond.ratio))
+        sat_of.append(sat)
+        columns += [
+            counted_days(m.day, base, and_(mine, sat), name).label(f"sat{i}"),
+            func.sum(day_bit(m.day, base, name)).filter(and_(mine, flag(sat) == 0)).label(f"miss{i}"),
+        ]
+    joined = outer_first(
+        outer_first(Metric, Employee, Employee.id == m.employee_id),
+        td,
+        and_(td.c.team == team, td.c.metric == m.metric, td.c.day == m.day),
+    )
+    grouped = (
+        select(*columns)
+        .select_from(joined)
+        .where(rows_read, *people_filter(m.employee_id, top))
+        .group_by(m.employee_id)
+        .subquery()
+    )
+    wanted = [at_least(grouped.c[f"sat{i}"], w.cond.days) for i, w in enumerate(items)]  # type: ignore[attr-defined]
+    rows = top.session.execute(select(grouped).where(or_(*wanted))).all()
+    picked: list[dict[int, list[date]]] = [{} for _ in items]
+    for row in rows:
+        for i, w in enumerate(items):
+            mask, count = unpack(row[1 + 2 * i])
+            if count < w.cond.days:  # type: ignore[attr-defined]
+                continue
+            missed = days_in(row[2 + 2 * i], base)
+            last_miss = max(missed) if missed else None
+            after = sorted((d for d in days_in(mask, base) if last_miss is None or d > last_miss), reverse=True)
+            if len(after) >= w.cond.days:  # type: ignore[attr-defined]
+                picked[i][row[0]] = sorted(after[: w.cond.days])  # type: ignore[attr-defined]
+    _team_evidence(items, picked, team, ctxs, every_day)
+
+
+def _team_evidence(
+    items: list[Wanted], picked: list[dict[int, list[date]]], team: Any, ctxs: list[EvalContext], every_day: list[date]
+) -> None:
+    """The evidence of the people picked: each day's value, the rest of the team's average and its size.
+
+    Read for them only, with the team totals the pass compared against; the average is the
+    kind's own expression ``(total - value) / (size - 1)``, in the same double arithmetic.
+    """
+    top = items[0].ctx
+    m = Metric
+    people = sorted({emp for p in picked for emp in p})
+    values: dict[tuple[int, str, date], tuple[float, Any]] = {}
+    for chunk in chunked(people, IN_CHUNK):
+        query = (
+            select(m.employee_id, m.metric, m.day, m.value, team)
+            .join(Employee, Employee.id == m.employee_id)
+            .where(m.employee_id.in_(chunk), m.metric.in_(sorted({w.cond.metric for w in items})), m.day.in_(every_day))  # type: ignore[attr-defined]
+        )
+        for emp, metric, day, value, team_id in top.session.execute(query):
+            values[(emp, metric, day)] = (value, team_id)
+    totals: dict[tuple[int, Any, str, date], tuple[float, int]] = {}
+    needed = {
+        (values[(e, w.cond.metric, d)][1], w.cond.metric, d)
+        for i, w in enumerate(items)
+        for e, ds in picked[i].items()
+        for d in ds
+    }  # type: ignore[attr-defined]
+    if needed:
+        for j, ctx in enumerate(ctxs):
+            query = (
+                select(team, m.metric, m.day, func.sum(m.value), func.count())
+                .join(Employee, Employee.id == m.employee_id)
+                .where(
+                    ctx.in_population(),
+                    m.metric.in_(sorted({k[1] for k in needed})),
+                    m.day.in_(sorted({k[2] for k in needed})),
+                    team.in_(sorted({k[0] for k in needed})),
+                )
+                .group_by(team, m.metric, m.day)
+            )
+            for team_id, metric, day, total, size in top.session.execute(query):
+                totals[(j, team_id, metric, day)] = (total, size)
+    for i, w in enumerate(items):
+        cond: Any = w.cond
+        j = next(j for j, c in enumerate(ctxs) if c is w.ctx)
+        scope = w.ctx.scope_ids()
+        matches: Matches = {}
+        for emp, ds in picked[i].items():
+            if emp not in scope:
+                continue
+            evidence_days = []
+            for d in ds:
+                value, team_id = values[(emp, cond.metric, d)]
+                total, size = totals[(j, team_id, cond.metric, d)]
+                evidence_days.append(
+                    {
+                        "date": d.isoformat(),
+                        "value": num(value),
+                        "team_avg": num((total - value) / (size - 1)),
+                        "team_size": size,
+                    }
+                )
+            matches[emp] = {
+                "kind": "metric_vs_team",
+                "metric": cond.metric,
+                "team": cond.team,
+                "op": cond.op,
+                "ratio": cond.ratio,
+                "days": evidence_days,
+            }
+        w.ctx.cache[w.key] = matches
