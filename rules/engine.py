@@ -14,12 +14,14 @@ news. Dated rules (birthday, new-hire day, probation end) are always current.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -138,7 +140,35 @@ def _held_before(runtime: Runtime, session: Any, rule: Rule, day: date, cache: d
     return set(conditions.evaluate(rule.condition, _before_context(runtime, session, day, cache)))
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while rules run.
+
+    An evaluation allocates a few hundred thousand small objects (rows, evidence dicts), which
+    triggers a thousand collections of the whole process heap — over a tenth of its time. It
+    creates no reference cycles worth collecting, and the collector runs again afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _run_rules(
+    runtime: Runtime,
+    rules: Iterable[Rule],
+    day: date,
+    employee_ids: Sequence[int] | None,
+    backfill: set[str] | None = None,
+) -> EvaluationResult:
+    with _collector_paused():
+        return _run_rules_now(runtime, rules, day, employee_ids, backfill)
+
+
+def _run_rules_now(
     runtime: Runtime,
     rules: Iterable[Rule],
     day: date,

@@ -9,17 +9,19 @@ seen on a later day is never moved back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Date, Table, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.core.chunks import chunked
 from bot.core.sqlutil import IN_CHUNK, dialect_insert
 from bot.models import Tag
+from bot.models.base import UTCDateTime
 from rules.context import Matches
 from rules.model import SEVERITY_RANK, Rule, Severity
 
@@ -180,11 +182,55 @@ def _insert(session: Session, rule_id: str, day: date, rows: list[dict[str, Any]
     """
     if not rows:
         return []
-    stmt = dialect_insert(session, Tag).on_conflict_do_nothing(index_elements=["rule_id", "employee_id", "raised_on"])
-    session.connection().execute(stmt, rows)
+    if session.get_bind().dialect.name == "postgresql":
+        _insert_postgresql(session, rows)
+    else:
+        stmt = dialect_insert(session, Tag).on_conflict_do_nothing(
+            index_elements=["rule_id", "employee_id", "raised_on"]
+        )
+        session.connection().execute(stmt, rows)
     fresh = {row["employee_id"] for row in rows}
     found = session.execute(select(Tag.employee_id, Tag.id).where(Tag.rule_id == rule_id, Tag.raised_on == day))
     return [tag_id for emp, tag_id in sorted(found) if emp in fresh]
+
+
+_PG_INSERT = text(
+    """
+    INSERT INTO tags (rule_id, employee_id, severity, status, raised_on, last_seen_on, expires_on, score, evidence,
+                      quiet, created_at)
+    SELECT :rule_id, r.employee_id, r.severity, :status, :raised_on, :last_seen_on, :expires_on, r.score, r.evidence,
+           r.quiet, :created_at
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb))
+         AS r(employee_id integer, severity text, score double precision, evidence jsonb, quiet boolean)
+    ON CONFLICT (rule_id, employee_id, raised_on) DO NOTHING
+    """
+).bindparams(
+    bindparam("raised_on", type_=Date),
+    bindparam("last_seen_on", type_=Date),
+    bindparam("expires_on", type_=Date),
+    bindparam("created_at", type_=UTCDateTime()),
+)
+
+
+def _insert_postgresql(session: Session, rows: list[dict[str, Any]]) -> None:
+    """All of a rule's new tags in one statement: the rows travel as one JSON document.
+
+    An executemany sends every row through psycopg's adapters and its pipeline (50 µs a row, most
+    of a first evaluation's time on PostgreSQL); the server unpacks one JSON array far faster.
+    What differs per row goes into the document; what is the same for all is a parameter.
+    """
+    same = {key: rows[0][key] for key in ("rule_id", "status", "raised_on", "last_seen_on", "expires_on", "created_at")}
+    per_row = [
+        {
+            "employee_id": r["employee_id"],
+            "severity": r["severity"],
+            "score": r["score"],
+            "evidence": r["evidence"],
+            "quiet": r["quiet"],
+        }
+        for r in rows
+    ]
+    session.connection().execute(_PG_INSERT, {**same, "rows": json.dumps(per_row, ensure_ascii=False)})
 
 
 def retire_rules(session: Session, keep: set[str], day: date) -> list[int]:

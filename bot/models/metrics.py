@@ -17,6 +17,9 @@ class Metric(Base):
     __table_args__ = (
         UniqueConstraint("employee_id", "metric", "day", name="uq_metrics_employee_metric_day"),
         Index("ix_metrics_metric_day", "metric", "day"),
+        # Covers the rule evaluation's per-person pass (rules/shared/metrics.py): SQLite reads the
+        # values from the index in person order instead of looking each row up in the table.
+        Index("ix_metrics_employee_metric_day_value", "employee_id", "metric", "day", "value"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -86,7 +86,7 @@ def build(cond: MonthlyOvertime, ctx: EvalContext, start: date, totals: dict[int
     days: dict[int, list[dict[str, Any]]] = {}
     value = attendance_value(cond.field)
     for chunk in chunked(sorted(totals), IN_CHUNK):
-        rows = ctx.session.execute(
+        rows = ctx.session.connection().execute(
             select(AttendanceDay.employee_id, AttendanceDay.day, value)
             .where(
                 AttendanceDay.employee_id.in_(chunk),

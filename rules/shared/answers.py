@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from bot.models import SurveyAnswer
 from rules.conditions.sqlbits import compare, flag, holds, num
@@ -32,35 +32,57 @@ from rules.shared.sql import people_filter, same_contexts
 def scan(work: Sequence[Wanted]) -> None:
     """Compute every ``pulse_latest`` and ``pulse_trend`` condition of ``work`` into its context's cache."""
     items = [w for w in work if isinstance(w.cond, PulseLatest | PulseTrend)]
-    if not items:
-        return
+    by_question: dict[str, list[Wanted]] = {}
+    for w in items:
+        by_question.setdefault(w.cond.question, []).append(w)  # type: ignore[attr-defined]
+    for question, mine in by_question.items():
+        _question(question, mine)
+
+
+def _window(w: Wanted) -> Any:
+    cond: Any = w.cond
+    days = cond.max_age_days if isinstance(cond, PulseLatest) else cond.lookback_days
+    return SurveyAnswer.answered_on.between(w.ctx.day - timedelta(days=days - 1), w.ctx.day)
+
+
+def _question(question: str, items: list[Wanted]) -> None:
+    """One window pass over the check-in answers to ``question`` for its conditions (every context)."""
     top = same_contexts([w.ctx for w in items])
     a = SurveyAnswer
-    inside: list[Any] = []
-    for w in items:
-        cond: Any = w.cond
-        days = cond.max_age_days if isinstance(cond, PulseLatest) else cond.lookback_days
-        inside.append(
-            and_(
-                a.question_key == cond.question, a.answered_on.between(w.ctx.day - timedelta(days=days - 1), w.ctx.day)
-            )
-        )
+    inside = [_window(w) for w in items]
     order = (a.answered_at.desc(), a.id.desc())
-    running = [
-        func.sum(flag(clause)).over(partition_by=(a.employee_id, a.question_key), order_by=order, rows=(None, 0))
-        for clause in inside
-    ]
     ranked = (
         select(
-            a.employee_id,
-            a.value,
-            a.answered_on,
+            a.employee_id.label("employee_id"),
+            a.value.label("value"),
+            a.answered_on.label("answered_on"),
             *[flag(clause).label(f"in{i}") for i, clause in enumerate(inside)],
-            *[r.label(f"r{i}") for i, r in enumerate(running)],
+            *[
+                func.sum(flag(clause)).over(partition_by=a.employee_id, order_by=order, rows=(None, 0)).label(f"r{i}")
+                for i, clause in enumerate(inside)
+            ],
         )
-        .where(a.mode == "checkin", a.value.is_not(None), or_(*inside), *people_filter(a.employee_id, top))
+        .where(
+            a.question_key == question,
+            a.mode == "checkin",
+            a.value.is_not(None),
+            or_(*inside),
+            *people_filter(a.employee_id, top),
+        )
         .cte("ranked")
     )
+    trends = [(i, w.cond) for i, w in enumerate(items) if isinstance(w.cond, PulseTrend)]
+    grouped: Any = None
+    if trends:  # the kind's own HAVING, for every trend condition in one grouping
+        columns: list[Any] = [ranked.c.employee_id]
+        for i, cond in trends:
+            mine, rank = ranked.c[f"in{i}"] == 1, ranked.c[f"r{i}"]
+            columns += [
+                func.count().filter(and_(mine, rank <= cond.answers)).label(f"n{i}"),
+                func.max(ranked.c.value).filter(and_(mine, rank == 1)).label(f"new{i}"),
+                func.max(ranked.c.value).filter(and_(mine, rank == cond.answers)).label(f"old{i}"),
+            ]
+        grouped = select(*columns).group_by(ranked.c.employee_id).subquery("trends")
     picks: list[Any] = []
     for i, w in enumerate(items):
         cond = w.cond
@@ -68,26 +90,24 @@ def scan(work: Sequence[Wanted]) -> None:
         if isinstance(cond, PulseLatest):
             picks.append(and_(mine, rank == 1, compare(ranked.c.value, cond.op, cond.value)))
             continue
-        k = cond.answers
-        newest = func.max(case((rank == 1, ranked.c.value)))
-        oldest = func.max(case((rank == k, ranked.c.value)))
+        newest, oldest = grouped.c[f"new{i}"], grouped.c[f"old{i}"]
         moved = (oldest - newest) if cond.direction == "falling" else (newest - oldest)
-        trending = (
-            select(ranked.c.employee_id)
-            .where(mine, rank <= k)
-            .group_by(ranked.c.employee_id)
-            .having(and_(func.count() == k, moved >= cond.min_change))
-        )
-        picks.append(and_(mine, rank <= k, ranked.c.employee_id.in_(trending)))
-    rows = top.session.execute(
+        picks.append(and_(mine, rank <= cond.answers, grouped.c[f"n{i}"] == cond.answers, moved >= cond.min_change))
+    source: Any = ranked
+    if grouped is not None:
+        source = ranked.join(grouped, grouped.c.employee_id == ranked.c.employee_id)
+    query = (
         select(
             ranked.c.employee_id,
             ranked.c.value,
             ranked.c.answered_on,
             *[ranked.c[f"in{i}"] for i in range(len(items))],
             *[ranked.c[f"r{i}"] for i in range(len(items))],
-        ).where(or_(*picks))
-    ).all()
+        )
+        .select_from(source)
+        .where(or_(*picks))
+    )
+    rows = top.session.connection().execute(query).all()
     n = len(items)
     out: list[Matches] = [{} for _ in items]
     series: list[dict[int, dict[int, tuple[Any, Any]]]] = [{} for _ in items]

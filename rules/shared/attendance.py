@@ -136,7 +136,7 @@ def scan(work: Sequence[Wanted]) -> None:
         cond: Any = s.want.cond
         op = cond.op if isinstance(cond, PeriodSum) else ">="
         wanted += [compare(grouped.c[totals[(cond.field, a, b)]], op, literal(cond.value)) for a, b in s.spans]
-    rows = top.session.execute(select(grouped).where(or_(*wanted))).all()
+    rows = top.session.connection().execute(select(grouped).where(or_(*wanted))).all()
     for i, test in enumerate(tests.values()):
         _walk(test, rows, 2 + i, base)
     index = {key: 2 + len(tests) + k for k, key in enumerate(totals)}
@@ -182,7 +182,7 @@ def _values(test: _Test, chosen: list[tuple[Wanted, Matches]]) -> None:
         query = select(ad.employee_id, ad.day, attendance_value(test.field)).where(
             ad.employee_id.in_(chunk), ad.day.between(min(named), max(named)), test.sql()
         )
-        for emp, day, value in session.execute(query):
+        for emp, day, value in session.connection().execute(query):
             values[(emp, day.isoformat())] = num(value)
     for _w, matches in chosen:
         for emp, ev in matches.items():

@@ -22,8 +22,6 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 
-from bot.core.chunks import chunked
-from bot.core.sqlutil import IN_CHUNK
 from bot.models import Employee, Metric
 from rules.conditions import metric_change, metric_threshold
 from rules.conditions.sqlbits import compare, flag, holds, num, scanned
@@ -32,15 +30,14 @@ from rules.model import MetricChange, MetricThreshold, MetricVsTeam
 from rules.shared import Wanted
 from rules.shared.sql import (
     MASK_DAYS,
-    at_least,
-    counted_days,
-    day_bit,
-    days_in,
+    day_text,
     dialect,
+    float_text,
+    int_text,
     outer_first,
     people_filter,
     same_contexts,
-    unpack,
+    split,
 )
 
 _AGG = {"avg": func.avg, "sum": func.sum, "min": func.min, "max": func.max}
@@ -114,7 +111,7 @@ def _person_pass(items: list[Wanted]) -> None:
         wanted.append(and_(grouped.c.metric == cond.metric, *clauses))
     names = ["employee_id", "metric", *index.values()]
     out: list[Matches] = [{} for _ in items]
-    for row in top.session.execute(select(grouped).where(or_(*wanted))):
+    for row in top.session.connection().execute(select(grouped).where(or_(*wanted))):
         got = dict(zip(names, row, strict=True))
         for i, w in enumerate(items):
             cond = w.cond
@@ -192,7 +189,7 @@ def _team_pass(items: list[Wanted], team_kind: str) -> None:
         return  # an unusually long look-back: these conditions keep their own path
     metrics = sorted({w.cond.metric for w in items})  # type: ignore[attr-defined]
     rows_read = and_(top.in_population(), m.metric.in_(metrics), m.day.in_(every_day), team.is_not(None))
-    # The team per (team, metric, day), for each context's population: what the rest of it averaged.
+    # The team per (team, metric, day), for each context's population.
     sums: list[Any] = []
     for j, ctx in enumerate(ctxs):
         sums += [
@@ -207,18 +204,20 @@ def _team_pass(items: list[Wanted], team_kind: str) -> None:
         .cte("team_days")
     )
     columns: list[Any] = [m.employee_id.label("employee_id")]
-    sat_of: list[Any] = []
     for i, w in enumerate(items):
         cond: Any = w.cond
         j = next(j for j, c in enumerate(ctxs) if c is w.ctx)
         total, size = td.c[f"s{j}"], td.c[f"n{j}"]
         mine = and_(m.metric == cond.metric, m.day.in_(days[id(w)]))
         others = case((size > 1, (total - m.value) / (size - 1)), else_=None)
-        sat = and_(size >= cond.min_team_size, compare(m.value, cond.op, others * cond.ratio))
-        sat_of.append(sat)
+        sat = and_(mine, size >= cond.min_team_size, compare(m.value, cond.op, others * cond.ratio))
+        # Satisfying days are few: their day, value, team total and size as text, exactly.
+        text = day_text(m.day).concat(":").concat(float_text(m.value, name)).concat(":")
+        text = text.concat(float_text(total, name)).concat(":").concat(int_text(size))
         columns += [
-            counted_days(m.day, base, and_(mine, sat), name).label(f"sat{i}"),
-            func.sum(day_bit(m.day, base, name)).filter(and_(mine, flag(sat) == 0)).label(f"miss{i}"),
+            func.aggregate_strings(text, ",").filter(sat).label(f"sat{i}"),
+            func.count().filter(sat).label(f"n{i}"),
+            func.max(day_text(m.day)).filter(and_(mine, flag(sat) == 0)).label(f"miss{i}"),
         ]
     joined = outer_first(
         outer_first(Metric, Employee, Employee.id == m.employee_id),
@@ -232,90 +231,33 @@ def _team_pass(items: list[Wanted], team_kind: str) -> None:
         .group_by(m.employee_id)
         .subquery()
     )
-    wanted = [at_least(grouped.c[f"sat{i}"], w.cond.days) for i, w in enumerate(items)]  # type: ignore[attr-defined]
-    rows = top.session.execute(select(grouped).where(or_(*wanted))).all()
-    picked: list[dict[int, list[date]]] = [{} for _ in items]
-    for row in rows:
-        for i, w in enumerate(items):
-            mask, count = unpack(row[1 + 2 * i])
-            if count < w.cond.days:  # type: ignore[attr-defined]
-                continue
-            missed = days_in(row[2 + 2 * i], base)
-            last_miss = max(missed) if missed else None
-            after = sorted((d for d in days_in(mask, base) if last_miss is None or d > last_miss), reverse=True)
-            if len(after) >= w.cond.days:  # type: ignore[attr-defined]
-                picked[i][row[0]] = sorted(after[: w.cond.days])  # type: ignore[attr-defined]
-    _team_evidence(items, picked, team, ctxs, every_day)
-
-
-def _team_evidence(
-    items: list[Wanted], picked: list[dict[int, list[date]]], team: Any, ctxs: list[EvalContext], every_day: list[date]
-) -> None:
-    """The evidence of the people picked: each day's value, the rest of the team's average and its size.
-
-    Read for them only, with the team totals the pass compared against; the average is the
-    kind's own expression ``(total - value) / (size - 1)``, in the same double arithmetic.
-    """
-    top = items[0].ctx
-    m = Metric
-    people = sorted({emp for p in picked for emp in p})
-    values: dict[tuple[int, str, date], tuple[float, Any]] = {}
-    for chunk in chunked(people, IN_CHUNK):
-        query = (
-            select(m.employee_id, m.metric, m.day, m.value, team)
-            .join(Employee, Employee.id == m.employee_id)
-            .where(m.employee_id.in_(chunk), m.metric.in_(sorted({w.cond.metric for w in items})), m.day.in_(every_day))  # type: ignore[attr-defined]
-        )
-        for emp, metric, day, value, team_id in top.session.execute(query):
-            values[(emp, metric, day)] = (value, team_id)
-    totals: dict[tuple[int, Any, str, date], tuple[float, int]] = {}
-    needed = {
-        (values[(e, w.cond.metric, d)][1], w.cond.metric, d)
-        for i, w in enumerate(items)
-        for e, ds in picked[i].items()
-        for d in ds
-    }  # type: ignore[attr-defined]
-    if needed:
-        for j, ctx in enumerate(ctxs):
-            query = (
-                select(team, m.metric, m.day, func.sum(m.value), func.count())
-                .join(Employee, Employee.id == m.employee_id)
-                .where(
-                    ctx.in_population(),
-                    m.metric.in_(sorted({k[1] for k in needed})),
-                    m.day.in_(sorted({k[2] for k in needed})),
-                    team.in_(sorted({k[0] for k in needed})),
-                )
-                .group_by(team, m.metric, m.day)
-            )
-            for team_id, metric, day, total, size in top.session.execute(query):
-                totals[(j, team_id, metric, day)] = (total, size)
+    wanted = [grouped.c[f"n{i}"] >= w.cond.days for i, w in enumerate(items)]  # type: ignore[attr-defined]
+    rows = top.session.connection().execute(select(grouped).where(or_(*wanted))).all()
     for i, w in enumerate(items):
-        cond: Any = w.cond
-        j = next(j for j, c in enumerate(ctxs) if c is w.ctx)
+        cond = w.cond
         scope = w.ctx.scope_ids()
         matches: Matches = {}
-        for emp, ds in picked[i].items():
-            if emp not in scope:
+        for row in rows:
+            emp, hits, last_miss = row[0], split(row[1 + 3 * i]), row[3 + 3 * i]
+            if len(hits) < cond.days or emp not in scope:
                 continue
-            evidence_days = []
-            for d in ds:
-                value, team_id = values[(emp, cond.metric, d)]
-                total, size = totals[(j, team_id, cond.metric, d)]
-                evidence_days.append(
-                    {
-                        "date": d.isoformat(),
-                        "value": num(value),
-                        "team_avg": num((total - value) / (size - 1)),
-                        "team_size": size,
-                    }
-                )
+            # The last N data days all satisfy ⟺ at least N satisfying days come after the last that did not.
+            after = sorted((h for h in hits if last_miss is None or h[:10] > last_miss), reverse=True)
+            if len(after) < cond.days:
+                continue
             matches[emp] = {
                 "kind": "metric_vs_team",
                 "metric": cond.metric,
                 "team": cond.team,
                 "op": cond.op,
                 "ratio": cond.ratio,
-                "days": evidence_days,
+                "days": [_team_day(hit) for hit in reversed(after[: cond.days])],
             }
         w.ctx.cache[w.key] = matches
+
+
+def _team_day(hit: str) -> dict[str, Any]:
+    """One satisfying day: the rest of the team's average is the kind's ``(total - value) / (size - 1)``."""
+    day, value_text, total_text, size_text = hit.split(":")
+    value, total, size = float(value_text), float(total_text), int(size_text)
+    return {"date": day, "value": num(value), "team_avg": num((total - value) / (size - 1)), "team_size": size}

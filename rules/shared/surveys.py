@@ -59,7 +59,7 @@ def scan(work: Sequence[Wanted]) -> None:
         k = windows[(w.ctx.day - timedelta(days=w.cond.lookback_days - 1), w.ctx.day)]  # type: ignore[attr-defined]
         least[k] = min(least.get(k, 99), w.cond.surveys)  # type: ignore[attr-defined]
     query = select(grouped).where(or_(*[grouped.c[f"n{k}"] >= n for k, n in least.items()]))
-    rows = top.session.execute(query).all()
+    rows = top.session.connection().execute(query).all()
     paused: set[int] | None = None
     if any(w.cond.exclude_paused for w in items) and rows:  # type: ignore[attr-defined]
         paused = set(top.session.scalars(select(Employee.id).where(Employee.surveys_paused.is_(True))))
