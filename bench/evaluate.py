@@ -31,13 +31,16 @@ SQLite runs in a temporary file; PostgreSQL in a throw-away database created and
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -261,6 +264,41 @@ def clear_tags(runtime: Runtime) -> None:
         s.execute(delete(EvaluationRun))
 
 
+def tags(runtime: Runtime) -> list[tuple[Any, ...]]:
+    """Every tag as (rule, person, severity, status, quiet, evidence) — what both paths must agree on."""
+    with runtime.db.session() as s:
+        rows = s.execute(
+            select(Tag.rule_id, Tag.employee_id, Tag.severity, Tag.status, Tag.quiet, Tag.raised_on, Tag.evidence)
+        ).all()
+    return sorted((*r[:-1], json.dumps(r[-1], sort_keys=True, ensure_ascii=False)) for r in rows)
+
+
+@contextmanager
+def own_path() -> Iterator[None]:
+    """Every condition on its kind's own queries, as before the shared scans (issue 19)."""
+    prefill = shared.prefill
+    shared.prefill = lambda *args, **kwargs: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        shared.prefill = prefill  # type: ignore[assignment]
+
+
+def evaluations(runtime: Runtime, clock: FixedClock) -> dict[str, Any]:
+    """First evaluation (a new installation), a re-run, and a daily evaluation (the day before done)."""
+    morning = clock.now()
+    clear_tags(runtime)
+    first = evaluate(runtime, END)
+    first_tags = tags(runtime)
+    again = evaluate(runtime, END)
+    clear_tags(runtime)
+    clock.set(morning - timedelta(days=1))
+    evaluate(runtime, END - timedelta(days=1))
+    clock.set(morning)
+    daily = evaluate(runtime, END)
+    return {"first": first, "again": again, "daily": daily, "first_tags": first_tags, "daily_tags": tags(runtime)}
+
+
 def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     with database(backend, args.postgres) as url, tempfile.TemporaryDirectory(prefix="carebot-bench-") as tmp:
         empty = Path(tmp) / "carebot.toml"
@@ -270,89 +308,123 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         runtime: Runtime = app.extensions["carebot"]
         t0 = time.perf_counter()
         counts = load(runtime, args.employees, args.days)
-        load_s = time.perf_counter() - t0
-        print(f"[{backend}] loaded {counts} in {load_s:.0f} s", flush=True)
+        print(f"[{backend}] loaded {counts} in {time.perf_counter() - t0:.0f} s", flush=True)
         # Reminders and other listeners are not part of what is measured here.
         listeners = list(engine._listeners)
         engine._listeners.clear()
+        out: dict[str, Any] = {"backend": backend, "counts": counts}
         with app.app_context():
-            base_s = min(baseline(runtime) for _ in range(3))
-            first = evaluate(runtime, END)
-            again = evaluate(runtime, END)
-            clear_tags(runtime)
-            tracemalloc.start()
-            evaluate(runtime, END)
-            _, peak = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-            alone_s = None
-            if args.per_condition:
-                clear_tags(runtime)
-                prefill = shared.prefill
-                shared.prefill = lambda ctx, rules: None
-                try:
-                    alone = evaluate(runtime, END)
-                finally:
-                    shared.prefill = prefill
-                assert len(alone.raised) == len(first.raised), "the two paths must raise the same tags"
-                alone_s = alone.seconds
-            base_after = min(baseline(runtime) for _ in range(3))
+            scans = [baseline(runtime) for _ in range(5)]
+            new = evaluations(runtime, clock)
+            print(f"[{backend}] shared scans: first {new['first'].seconds:.2f} s", flush=True)
+            if not args.skip_own_path:
+                with own_path():
+                    old = evaluations(runtime, clock)
+                print(f"[{backend}] own path: first {old['first'].seconds:.2f} s", flush=True)
+                out["old"] = {k: old[k].seconds for k in ("first", "again", "daily")}
+                out["same"] = {
+                    "first": _differences(old["first_tags"], new["first_tags"]),
+                    "daily": _differences(old["daily_tags"], new["daily_tags"]),
+                }
+            scans += [baseline(runtime) for _ in range(5)]
         engine._listeners.extend(listeners)
         runtime.db.dispose()
-        return {
-            "backend": backend,
-            "counts": counts,
-            "base_s": base_s,
-            "base_after_s": base_after,
-            "alone_s": alone_s,
-            "total_s": first.seconds,
-            "rerun_s": again.seconds,
-            "rerun_raised": len(again.raised),
-            "raised": len(first.raised),
-            "errors": first.errors,
-            "rules": {rid: (o.seconds, len(o.raised)) for rid, o in first.rules.items()},
-            "peak_mb": peak / 1e6,
-        }
+        first = new["first"]
+        out.update(
+            base_s=statistics.median(scans),
+            base_range=(min(scans), max(scans)),
+            new={k: new[k].seconds for k in ("first", "again", "daily")},
+            shared_s={k: new[k].shared_seconds for k in ("first", "daily")},
+            raised={k: len(new[k].raised) for k in ("first", "again", "daily")},
+            errors=first.errors,
+            rules={rid: (o.seconds, len(o.raised)) for rid, o in first.rules.items()},
+        )
+        return out
+
+
+def _differences(old: list[Any], new: list[Any]) -> int:
+    """How many tags differ between the two paths (0: the same tags with the same evidence)."""
+    return len(set(old) ^ set(new))
+
+
+def _row(label: str, results: list[dict[str, Any]], value: Any) -> None:
+    cells = "".join(f"{value(r):>26}" for r in results)
+    print(f"  {label:<40}{cells}")
+
+
+def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    print(f"\nrule evaluation of {END}: {args.employees:,} employees × {args.days} days (the whole built-in library)")
+    for r in results:
+        c = r["counts"]
+        print(
+            f"  [{r['backend']}] {c['attendance_days']:,} attendance days, {c['metrics']:,} metric values, "
+            f"{c['surveys']:,} pulses, {c['answers']:,} answers"
+        )
+    print(f"\n  {'':<40}" + "".join(f"{r['backend']:>26}" for r in results))
+    _row(
+        "baseline: one aggregate scan (median)",
+        results,
+        lambda r: f"{r['base_s']:.3f} s ({r['base_range'][0]:.2f}–{r['base_range'][1]:.2f})",
+    )
+    for key, label in (
+        ("daily", "daily evaluation"),
+        ("first", "first evaluation (reads the day before)"),
+        ("again", "re-run of the same day"),
+    ):
+        _row(label, results, lambda r, k=key: f"{r['new'][k]:.2f} s = {r['new'][k] / r['base_s']:.1f}×")
+        if key in r_keys(results, "old"):
+            _row(
+                "  before: each condition on its own",
+                results,
+                lambda r, k=key: f"{r['old'][k]:.2f} s = {r['old'][k] / r['base_s']:.1f}×" if "old" in r else "—",
+            )
+    _row(
+        "  of which shared scans (daily, first)",
+        results,
+        lambda r: f"{r['shared_s']['daily']:.2f}, {r['shared_s']['first']:.2f} s",
+    )
+    _row(
+        "tags raised (daily, first, re-run)",
+        results,
+        lambda r: f"{r['raised']['daily']:,}, {r['raised']['first']:,}, {r['raised']['again']}",
+    )
+    if r_keys(results, "same"):
+        _row(
+            "tags differing from own path (d, f)",
+            results,
+            lambda r: f"{r['same']['daily']}, {r['same']['first']}" if "same" in r else "—",
+        )
+    print("\n  seconds per rule, first evaluation (after the shared scans):")
+    for r in results:
+        top = sorted(r["rules"].items(), key=lambda kv: -kv[1][0])[:6]
+        print(f"  [{r['backend']}] " + ", ".join(f"{rid} {secs:.2f}" for rid, (secs, _n) in top))
+        if r["errors"]:
+            print(f"  [{r['backend']}] ERRORS: {r['errors']}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nprocess peak RSS (includes generating the data): {rss:,.0f} MB")
+    print("baseline = SELECT employee_id, COUNT(*), SUM(worked_minutes), MAX(last_out_min)")
+    print("           FROM attendance_days GROUP BY employee_id   (5 runs before and 5 after the evaluations)")
+
+
+def r_keys(results: list[dict[str, Any]], key: str) -> set[str]:
+    """The evaluation kinds measured under ``key`` in any result."""
+    return {k for r in results for k in r.get(key, {})}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--employees", type=int, default=100_000)
+    parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=60)
+    parser.add_argument("--full", action="store_true", help="the issue's size: 100,000 employees × 60 days")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test", help="admin URL")
-    parser.add_argument("--per-condition", action="store_true", help="also time the library without shared scans")
+    parser.add_argument("--skip-own-path", action="store_true", help="do not time the conditions on their own path")
     args = parser.parse_args()
+    if args.full:
+        args.employees, args.days = 100_000, 60
     logging.basicConfig(level=logging.WARNING)
     results = [run_backend(b.strip(), args) for b in args.backends.split(",") if b.strip()]
-    print(f"\nrule evaluation of {END}: {args.employees:,} employees × {args.days} days")
-    for r in results:
-        c = r["counts"]
-        print(
-            f"\n[{r['backend']}] {c['attendance_days']:,} attendance days, {c['metrics']:,} metric values, "
-            f"{c['surveys']:,} pulses, {c['answers']:,} answers"
-        )
-        print(f"  {'rule':<22}{'seconds':>9}{'raised':>9}")
-        for rid, (secs, raised) in sorted(r["rules"].items(), key=lambda kv: -kv[1][0]):
-            print(f"  {rid:<22}{secs:>9.2f}{raised:>9,}")
-        print(f"  {'whole library':<22}{r['total_s']:>9.2f}{r['raised']:>9,}")
-        print(f"  re-run (idempotent): {r['rerun_s']:.2f} s, {r['rerun_raised']} raised")
-        print(
-            f"  baseline scan: {r['base_s']:.2f} s before, {r['base_after_s']:.2f} s after the evaluations"
-            f" → library / baseline = {r['total_s'] / r['base_s']:.1f}×, re-run / baseline = "
-            f"{r['rerun_s'] / r['base_s']:.1f}×"
-        )
-        if r["alone_s"] is not None:
-            print(
-                f"  without shared scans (each condition on its own): {r['alone_s']:.2f} s"
-                f" → {r['alone_s'] / r['base_s']:.1f}× the baseline"
-            )
-        print(f"  peak Python memory during an evaluation: {r['peak_mb']:.0f} MB")
-        if r["errors"]:
-            print(f"  ERRORS: {r['errors']}")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\nprocess peak RSS (includes generating the data): {rss:,.0f} MB")
-    print("baseline = SELECT employee_id, COUNT(*), SUM(worked_minutes), MAX(last_out_min)")
-    print("           FROM attendance_days GROUP BY employee_id")
+    report(results, args)
 
 
 if __name__ == "__main__":

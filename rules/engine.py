@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.core.runtime import Runtime
-from bot.models import EvaluationRun
+from bot.models import EvaluationRun, Tag
 from rules import conditions, shared
 from rules.context import EvalContext, Matches, last_complete_day
 from rules.lifecycle import RuleOutcome, apply, retire_rules
@@ -53,6 +53,7 @@ class EvaluationResult:
     rules: dict[str, RuleOutcome] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    shared_seconds: float = 0.0  # of which the shared scans (rules.shared) before the rules ran
     employee_ids: tuple[int, ...] | None = None
 
     @property
@@ -67,6 +68,7 @@ class EvaluationResult:
             "resolved": len(self.resolved),
             "expired": len(self.expired),
             "seconds": round(self.seconds, 3),
+            "shared_seconds": round(self.shared_seconds, 3),
             "rules": {rule_id: o.stats() for rule_id, o in self.rules.items()},
             "errors": dict(self.errors),
         }
@@ -131,13 +133,31 @@ def _before_context(
     )
 
 
-def _held_before(runtime: Runtime, session: Any, rule: Rule, day: date, cache: dict[str, Matches]) -> set[int]:
+def _held_before(
+    runtime: Runtime, session: Any, rule: Rule, day: date, cache: dict[str, Matches], todo: list[Rule]
+) -> set[int]:
     """Who already met ``rule`` on the previous workday.
 
-    ``cache`` is shared by every backfilled rule of this evaluation and was filled for all of
-    them by the shared scans, together with the day itself, so the previous day costs little.
+    ``cache`` is shared by every backfilled rule of this evaluation. It was filled by the
+    shared scans together with the day itself, or (a re-run, where new tags are unlikely) is
+    filled here for all of ``todo`` at the first rule that has new tags.
     """
-    return set(conditions.evaluate(rule.condition, _before_context(runtime, session, day, cache)))
+    ctx = _before_context(runtime, session, day, cache)
+    if not cache:
+        try:
+            shared.prefill(ctx, todo)
+        except Exception:  # the rule's own queries below still answer
+            log.exception("shared scans of the previous workday failed for %s", day)
+    return set(conditions.evaluate(rule.condition, ctx))
+
+
+def _raised_already(runtime: Runtime, rules: list[Rule], day: date) -> bool:
+    """Whether any of ``rules`` already raised a tag on ``day`` (this is a re-run of the day)."""
+    with runtime.db.session() as session:
+        found = session.scalar(
+            select(Tag.id).where(Tag.rule_id.in_([r.id for r in rules]), Tag.raised_on == day).limit(1)
+        )
+    return found is not None
 
 
 @contextmanager
@@ -199,10 +219,14 @@ def _run_rules_now(
                 runtime.settings.metrics.performance,
             )
             scope = ctx.scope_ids()
+            # A first evaluation raises tags, and their quiet flag needs the previous workday:
+            # read it in the same pass. A re-run rarely raises any: read it only if it does.
+            together = backfilled and not _raised_already(runtime, backfilled, day)
             before = (_before_context(runtime, session, day, before_cache, employee_ids), backfilled)
-            shared.prefill(ctx, rules, before if backfilled else None)
+            shared.prefill(ctx, rules, before if together else None)
     except Exception:  # each rule then computes its own conditions, and reports its own error
         log.exception("shared scans failed on %s", day)
+    result.shared_seconds = time.perf_counter() - started
     for rule in rules:
         t0 = time.perf_counter()
         try:
@@ -222,7 +246,7 @@ def _run_rules_now(
                 matches = conditions.evaluate(rule.condition, ctx)
                 held: Callable[[], set[int]] | None = None
                 if rule.id in quiet_ok and matches:
-                    held = partial(_held_before, runtime, session, rule, day, before_cache)
+                    held = partial(_held_before, runtime, session, rule, day, before_cache, backfilled)
                 outcome = apply(
                     session,
                     rule,
