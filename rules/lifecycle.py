@@ -10,12 +10,13 @@ seen on a later day is never moved back.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Table, and_, bindparam, func, or_, select, text, update
+from sqlalchemy import Date, Integer, and_, any_, bindparam, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from bot.core.chunks import chunked
@@ -63,22 +64,31 @@ class RuleOutcome:
         }
 
 
-def _update(session: Session, ids: list[int], **values: Any) -> None:
+def _ids_match(session: Session, ids: list[int]) -> Iterator[Any]:
+    """``tags.id`` among ``ids``, as few short statements as the database allows.
+
+    On PostgreSQL one ``= ANY(array)`` with the ids as a single parameter: the statement text
+    stays short and the same, so it is parsed once. A ``WHERE id IN (…5,000 ids…)`` is a new,
+    long SQL text for every chunk, which psycopg re-parses in Python at more cost than the
+    database's own work. SQLite gets ``IN`` lists under its bound-parameter limit.
+    """
+    if not ids:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        yield Tag.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+        return
     for chunk in chunked(ids, IN_CHUNK):
-        session.execute(update(Tag).where(Tag.id.in_(chunk)).values(**values))
+        yield Tag.id.in_(chunk)
+
+
+def _update(session: Session, ids: list[int], **values: Any) -> None:
+    for match in _ids_match(session, ids):
+        session.connection().execute(update(Tag.__table__).where(match).values(**values))
 
 
 def _touch(session: Session, ids: list[int], day: date) -> None:
-    """``last_seen_on = day`` for many tags, as one executemany of a short statement by primary key.
-
-    A ``WHERE id IN (…5,000 ids…)`` statement is a new, long SQL text for every chunk: psycopg
-    re-parses each one (it caches only short statements), which cost more than the database's
-    own work. A short statement executed many times is prepared once and pipelined.
-    """
-    if ids:
-        table: Table = Tag.__table__  # type: ignore[assignment]  # Core, not an ORM bulk update
-        stmt = update(table).where(table.c.id == bindparam("tag_id")).values(last_seen_on=day)
-        session.connection().execute(stmt, [{"tag_id": i} for i in ids])
+    """``last_seen_on = day`` for many tags (a daily evaluation keeps most of them)."""
+    _update(session, ids, last_seen_on=day)
 
 
 def apply(

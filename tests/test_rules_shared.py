@@ -38,6 +38,7 @@ from rules.model import (
     PulseUnanswered,
     Streak,
 )
+from rules.shared import metrics
 from tests import rules_planted
 
 EXTRA: list[BaseModel] = [
@@ -121,6 +122,7 @@ def test_every_shared_condition_equals_its_own_query(planted: Runtime) -> None:
                 work = shared.plan([(ctx, rules), (before, rules)])
                 for scanner in shared._scanners():
                     scanner(work)
+                metrics.scan_teams(work, {})  # for everyone
                 for w in work:
                     if w.key not in w.ctx.cache:
                         continue  # not a shared kind (dates, tenure, life events, …)
@@ -130,6 +132,30 @@ def test_every_shared_condition_equals_its_own_query(planted: Runtime) -> None:
                     matched += len(alone)
     assert compared >= 2 * 3 * 2 * 30  # every shareable leaf, both contexts, three days, both scopes
     assert matched > 1000  # and not between empty results
+
+
+def test_a_team_comparison_under_all_is_computed_for_who_meets_the_rest(planted: Runtime) -> None:
+    """``sales_pressure`` = all(below the team, stress ≥ 8): the comparison is needed only for the stressed."""
+    rules = [r for r in _library(planted) if r.id == "sales_pressure"]
+    narrowed_some = 0
+    with planted.db.session() as session:
+        for day in rules_planted.DAYS:
+            ctx, before = _contexts(planted, session, day, None)
+            asked = [(ctx, rules), (before, rules)]
+            work = shared.plan(asked)
+            for scanner in shared._scanners():
+                scanner(work)
+            narrowed = shared.narrowing(asked)
+            metrics.scan_teams(work, narrowed)
+            for w in work:
+                if w.cond.kind != "metric_vs_team":
+                    continue
+                allowed = narrowed[(id(w.ctx), w.key)]
+                assert allowed is not None and len(allowed) < 40  # the stressed few, not everyone
+                alone = _own(planted, session, w.ctx, w.cond)
+                assert w.ctx.cache[w.key] == {e: ev for e, ev in alone.items() if e in allowed}
+                narrowed_some += len(alone) - len(w.ctx.cache[w.key])
+    assert narrowed_some > 0  # people below their team who are not stressed were left out
 
 
 def _tags(runtime: Runtime) -> list[tuple[Any, ...]]:

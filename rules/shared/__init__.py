@@ -86,6 +86,61 @@ def _scanners() -> tuple[Scanner, ...]:
     return (attendance.scan, metrics.scan, answers.scan, surveys.scan)
 
 
+Narrowed = dict[tuple[int, str], frozenset[int] | None]  # (id(ctx), key) → who can matter (None: everyone)
+
+
+def narrowing(asked: Iterable[tuple[EvalContext, Iterable[Rule]]]) -> Narrowed:
+    """For every leaf not yet computed, the people whose result can matter to any rule.
+
+    A condition under ``all`` matters only for people who meet all its siblings; when those are
+    already computed (in the cache), the condition needs computing for them alone — the
+    intersection of the siblings' matches, and the ``all`` keeps no one else. Anywhere else
+    (a rule of its own, ``any``, ``not``, a score signal) it matters for everyone.
+    """
+    out: Narrowed = {}
+    for ctx, rules in asked:
+        for rule in rules:
+            _visit(rule.condition, ctx, None, out)
+    return out
+
+
+def _visit(cond: BaseModel, ctx: EvalContext, allowed: frozenset[int] | None, out: Narrowed) -> None:
+    if isinstance(cond, AllOf):
+        for i, child in enumerate(cond.of):
+            known = _met(list(cond.of[:i]) + list(cond.of[i + 1 :]), ctx)
+            narrowed = known if allowed is None else allowed if known is None else allowed & known
+            _visit(child, ctx, narrowed, out)
+    elif isinstance(cond, AnyOf):
+        for child in cond.of:
+            _visit(child, ctx, allowed, out)
+    elif isinstance(cond, NotOf):
+        _visit(cond.of, ctx, allowed, out)
+    elif isinstance(cond, Score):
+        for signal in cond.signals:
+            _visit(signal.condition, ctx, allowed, out)
+    else:
+        for one in _each_metric(cond, ctx):
+            key = (id(ctx), one.model_dump_json())
+            before = out.get(key, frozenset())
+            out[key] = None if before is None or allowed is None else before | allowed
+
+
+def _met(siblings: list[BaseModel], ctx: EvalContext) -> frozenset[int] | None:
+    """Who meets every one of ``siblings``, when all are computed leaves; None when unknown yet."""
+    found: frozenset[int] | None = None
+    for sibling in siblings:
+        if isinstance(sibling, AllOf | AnyOf | NotOf | Score):
+            return None
+        people: set[int] = set()
+        for one in _each_metric(sibling, ctx):
+            matches = ctx.cache.get(one.model_dump_json())
+            if matches is None:
+                return None
+            people.update(matches)
+        found = frozenset(people) if found is None else found & people
+    return found
+
+
 def prefill(ctx: EvalContext, rules: Iterable[Rule], before: tuple[EvalContext, Iterable[Rule]] | None = None) -> None:
     """Compute the shareable conditions of ``rules`` (and of ``before``'s rules in its context) in shared scans.
 
@@ -101,6 +156,9 @@ def prefill(ctx: EvalContext, rules: Iterable[Rule], before: tuple[EvalContext, 
     tune(ctx.session)
     for scanner in _scanners():
         scanner(work)
+    from rules.shared import metrics
+
+    metrics.scan_teams(work, narrowing(asked))  # last: the cheaper conditions beside it narrow it down
 
 
 def tune(session: Session) -> None:

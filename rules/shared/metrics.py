@@ -22,12 +22,13 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 
+from bot.core.sqlutil import IN_CHUNK
 from bot.models import Employee, Metric
 from rules.conditions import metric_change, metric_threshold
 from rules.conditions.sqlbits import compare, flag, holds, num, scanned
 from rules.context import EvalContext, Matches
 from rules.model import MetricChange, MetricThreshold, MetricVsTeam
-from rules.shared import Wanted
+from rules.shared import Narrowed, Wanted
 from rules.shared.sql import (
     MASK_DAYS,
     day_text,
@@ -52,11 +53,15 @@ def scan(work: Sequence[Wanted]) -> None:
     ]
     if person:
         _person_pass(person)
+
+
+def scan_teams(work: Sequence[Wanted], narrowed: Narrowed) -> None:
+    """Compute every ``metric_vs_team`` of ``work``, each for the people ``narrowed`` says can matter."""
     teams = [w for w in work if isinstance(w.cond, MetricVsTeam)]
     for team in ("department", "manager"):
         mine = [w for w in teams if w.cond.team == team]  # type: ignore[attr-defined]
         if mine:
-            _team_pass(mine, team)
+            _team_pass(mine, team, narrowed)
 
 
 # -- per person: metric_change, metric_threshold ---------------------------------------------------
@@ -82,16 +87,18 @@ def _person_pass(items: list[Wanted]) -> None:
         return index[(fn, a, b)]
 
     spans = {id(w): _spans(w) for w in items}
-    lo = min(sp[-1][0] for sp in spans.values())
-    hi = max(sp[0][1] for sp in spans.values())
+    reach: dict[str, tuple[date, date]] = {}  # per metric, the days its conditions read
     for w in items:
+        metric = w.cond.metric  # type: ignore[attr-defined]
+        lo, hi = reach.get(metric, (date.max, date.min))
+        reach[metric] = (min(lo, spans[id(w)][-1][0]), max(hi, spans[id(w)][0][1]))
         for a, b in spans[id(w)]:
             column(w.cond.aggregate, a, b)  # type: ignore[attr-defined]
             column("count", a, b)
-    metrics = sorted({w.cond.metric for w in items})  # type: ignore[attr-defined]
+    day = scanned(m.day, dialect(top.session))
     grouped = (
         select(*columns)
-        .where(m.metric.in_(metrics), scanned(m.day, dialect(top.session)).between(lo, hi))
+        .where(or_(*[and_(m.metric == metric, day.between(lo, hi)) for metric, (lo, hi) in sorted(reach.items())]))
         .where(*people_filter(m.employee_id, top))
         .group_by(m.employee_id, m.metric)
         .subquery()
@@ -173,7 +180,7 @@ def _threshold(cond: MetricThreshold, span: tuple[date, date], value: Any, n: in
 
 
 # -- against the team: metric_vs_team --------------------------------------------------------------
-def _team_pass(items: list[Wanted], team_kind: str) -> None:
+def _team_pass(items: list[Wanted], team_kind: str, narrowed: Narrowed) -> None:
     top = same_contexts([w.ctx for w in items])
     name = dialect(top.session)
     m = Metric
@@ -189,6 +196,14 @@ def _team_pass(items: list[Wanted], team_kind: str) -> None:
         return  # an unusually long look-back: these conditions keep their own path
     metrics = sorted({w.cond.metric for w in items})  # type: ignore[attr-defined]
     rows_read = and_(top.in_population(), m.metric.in_(metrics), m.day.in_(every_day), team.is_not(None))
+    people: list[Any] = []  # only the people whose result can matter, and their teams
+    only = _only(items, narrowed)
+    if only is not None:
+        teams = sorted(
+            {t for t in top.session.connection().execute(select(team).where(Employee.id.in_(only))).scalars() if t}
+        )
+        rows_read = and_(rows_read, team.in_(teams))
+        people = [m.employee_id.in_(only)]
     # The team per (team, metric, day), for each context's population.
     sums: list[Any] = []
     for j, ctx in enumerate(ctxs):
@@ -227,7 +242,7 @@ def _team_pass(items: list[Wanted], team_kind: str) -> None:
     grouped = (
         select(*columns)
         .select_from(joined)
-        .where(rows_read, *people_filter(m.employee_id, top))
+        .where(rows_read, *people, *people_filter(m.employee_id, top))
         .group_by(m.employee_id)
         .subquery()
     )
@@ -254,6 +269,17 @@ def _team_pass(items: list[Wanted], team_kind: str) -> None:
                 "days": [_team_day(hit) for hit in reversed(after[: cond.days])],
             }
         w.ctx.cache[w.key] = matches
+
+
+def _only(items: list[Wanted], narrowed: Narrowed) -> list[int] | None:
+    """The people any of ``items`` must be computed for, when that is a short list; None: everyone."""
+    union: set[int] = set()
+    for w in items:
+        allowed = narrowed.get((id(w.ctx), w.key))
+        if allowed is None:
+            return None
+        union |= allowed
+    return sorted(union) if len(union) <= IN_CHUNK else None
 
 
 def _team_day(hit: str) -> dict[str, Any]:
