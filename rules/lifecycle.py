@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, any_, bindparam, func, or_, select, text, update
+from sqlalchemy import Date, Integer, Table, and_, any_, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -82,8 +82,9 @@ def _ids_match(session: Session, ids: list[int]) -> Iterator[Any]:
 
 
 def _update(session: Session, ids: list[int], **values: Any) -> None:
+    table: Table = Tag.__table__  # type: ignore[assignment]  # Core: no ORM synchronisation, no RETURNING
     for match in _ids_match(session, ids):
-        session.connection().execute(update(Tag.__table__).where(match).values(**values))
+        session.connection().execute(update(table).where(match).values(**values))
 
 
 def _touch(session: Session, ids: list[int], day: date) -> None:

@@ -78,14 +78,14 @@ def load(runtime: Runtime, people: int = 96, seed: int = 7) -> dict[str, int]:
             surveys += _surveys(rnd, i, emp)
         s.execute(insert(AttendanceDay), facts)
         s.execute(insert(Metric), metrics)
-        s.execute(insert(Survey), [{k: v for k, v in row.items() if k != "answers"} for row in surveys])
+        s.execute(insert(Survey), [{k: v for k, v in pulse.items() if k != "answers"} for pulse in surveys])
         survey_ids = {
             (e, d): sid for sid, e, d in s.execute(select(Survey.id, Survey.employee_id, Survey.scheduled_on))
         }
         answers = []
-        for row in surveys:
-            for answer in row["answers"]:
-                answers.append({**answer, "survey_id": survey_ids[(row["employee_id"], row["scheduled_on"])]})
+        for pulse in surveys:
+            for answer in pulse["answers"]:
+                answers.append({**answer, "survey_id": survey_ids[(pulse["employee_id"], pulse["scheduled_on"])]})
         s.execute(insert(SurveyAnswer), answers)
         counts.update(attendance_days=len(facts), metrics=len(metrics), surveys=len(surveys), answers=len(answers))
     return counts

@@ -94,7 +94,7 @@ def _contexts(runtime: Runtime, session: Any, day: date, people: list[int] | Non
     return ctx, engine._before_context(runtime, session, day, {}, people)
 
 
-def _own(runtime: Runtime, session: Any, ctx: EvalContext, cond: BaseModel) -> Any:
+def _own(runtime: Runtime, session: Any, ctx: EvalContext, cond: Any) -> Any:
     alone = EvalContext(
         session, ctx.day, ctx.fact_end, runtime.calendar, runtime.tz, ctx.employee_ids, {}, None,
         runtime.settings.metrics.performance,
@@ -148,7 +148,7 @@ def test_a_team_comparison_under_all_is_computed_for_who_meets_the_rest(planted:
             narrowed = shared.narrowing(asked)
             metrics.scan_teams(work, narrowed)
             for w in work:
-                if w.cond.kind != "metric_vs_team":
+                if not isinstance(w.cond, MetricVsTeam):
                     continue
                 allowed = narrowed[(id(w.ctx), w.key)]
                 assert allowed is not None and len(allowed) < 40  # the stressed few, not everyone

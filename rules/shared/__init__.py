@@ -125,7 +125,7 @@ def _visit(cond: BaseModel, ctx: EvalContext, allowed: frozenset[int] | None, ou
             out[key] = None if before is None or allowed is None else before | allowed
 
 
-def _met(siblings: list[BaseModel], ctx: EvalContext) -> frozenset[int] | None:
+def _met(siblings: Sequence[BaseModel], ctx: EvalContext) -> frozenset[int] | None:
     """Who meets every one of ``siblings``, when all are computed leaves; None when unknown yet."""
     found: frozenset[int] | None = None
     for sibling in siblings:

@@ -75,15 +75,16 @@ def _question(question: str, items: list[Wanted]) -> None:
     grouped: Any = None
     if trends:  # the kind's own HAVING, for every trend condition in one grouping
         columns: list[Any] = [ranked.c.employee_id]
-        for i, cond in trends:
+        for i, trend in trends:
             mine, rank = ranked.c[f"in{i}"] == 1, ranked.c[f"r{i}"]
             columns += [
-                func.count().filter(and_(mine, rank <= cond.answers)).label(f"n{i}"),
+                func.count().filter(and_(mine, rank <= trend.answers)).label(f"n{i}"),
                 func.max(ranked.c.value).filter(and_(mine, rank == 1)).label(f"new{i}"),
-                func.max(ranked.c.value).filter(and_(mine, rank == cond.answers)).label(f"old{i}"),
+                func.max(ranked.c.value).filter(and_(mine, rank == trend.answers)).label(f"old{i}"),
             ]
         grouped = select(*columns).group_by(ranked.c.employee_id).subquery("trends")
     picks: list[Any] = []
+    cond: Any
     for i, w in enumerate(items):
         cond = w.cond
         mine, rank = ranked.c[f"in{i}"] == 1, ranked.c[f"r{i}"]
@@ -116,10 +117,10 @@ def _question(question: str, items: list[Wanted]) -> None:
         for i, w in enumerate(items):
             if not row[3 + i]:
                 continue
-            rank = int(row[3 + n + i])
+            place = int(row[3 + n + i])
             cond = w.cond
             if isinstance(cond, PulseLatest):
-                if rank == 1 and holds(value, cond.op, cond.value):
+                if place == 1 and holds(value, cond.op, cond.value):
                     out[i][emp] = {
                         "kind": "pulse_latest",
                         "question": cond.question,
@@ -128,8 +129,8 @@ def _question(question: str, items: list[Wanted]) -> None:
                         "value": num(value),
                         "answered_on": answered_on.isoformat(),
                     }
-            elif rank <= cond.answers:
-                series[i].setdefault(emp, {})[rank] = (value, answered_on)
+            elif place <= cond.answers:
+                series[i].setdefault(emp, {})[place] = (value, answered_on)
     for i, w in enumerate(items):
         cond = w.cond
         if isinstance(cond, PulseTrend):

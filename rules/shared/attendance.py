@@ -55,7 +55,7 @@ _LEAVE = DayFact(True, False, None)
 class _Test:
     """One day-level test (``field op value``) and the workday windows that use it."""
 
-    field: str
+    fact: str  # the attendance field
     op: str
     value: float
     windows: list[tuple[Wanted, list[date], int]] = field(default_factory=list)  # (want, days, need)
@@ -63,8 +63,8 @@ class _Test:
     def sql(self) -> Any:
         ad = AttendanceDay
         # The threshold first: it is false for most rows, and both databases stop at the first false.
-        sat = and_(compare(attendance_value(self.field), self.op, literal(self.value)), ad.on_leave.is_(False))
-        shift_ok = within_shift_hours(self.field, self.op, literal(self.value))  # as in workdays.fetch
+        sat = and_(compare(attendance_value(self.fact), self.op, literal(self.value)), ad.on_leave.is_(False))
+        shift_ok = within_shift_hours(self.fact, self.op, literal(self.value))  # as in workdays.fetch
         return and_(sat, shift_ok) if shift_ok is not None else sat
 
 
@@ -144,7 +144,7 @@ def scan(work: Sequence[Wanted]) -> None:
         _build(s, rows, index)
 
 
-def _walk(test: _Test, rows: list[Any], at: int, base: date) -> None:
+def _walk(test: _Test, rows: Sequence[Any], at: int, base: date) -> None:
     """Each window of ``test``: the kind's walk over leave and satisfying days, then the values it names."""
     least = min(need for _w, _d, need in test.windows)
     found: dict[int, tuple[set[date], set[date]]] = {}
@@ -179,7 +179,7 @@ def _values(test: _Test, chosen: list[tuple[Wanted, Matches]]) -> None:
     ad = AttendanceDay
     values: dict[tuple[int, str], Any] = {}
     for chunk in chunked(people, IN_CHUNK):
-        query = select(ad.employee_id, ad.day, attendance_value(test.field)).where(
+        query = select(ad.employee_id, ad.day, attendance_value(test.fact)).where(
             ad.employee_id.in_(chunk), ad.day.between(min(named), max(named)), test.sql()
         )
         for emp, day, value in session.connection().execute(query):
@@ -190,7 +190,7 @@ def _values(test: _Test, chosen: list[tuple[Wanted, Matches]]) -> None:
                 d["value"] = values[(emp, d["date"])]
 
 
-def _build(s: _Sum, rows: list[Any], index: dict[tuple[str, date, date], int]) -> None:
+def _build(s: _Sum, rows: Sequence[Any], index: dict[tuple[str, date, date], int]) -> None:
     cond: Any = s.want.cond
     ctx = s.want.ctx
     op = cond.op if isinstance(cond, PeriodSum) else ">="

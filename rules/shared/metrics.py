@@ -41,7 +41,7 @@ from rules.shared.sql import (
     split,
 )
 
-_AGG = {"avg": func.avg, "sum": func.sum, "min": func.min, "max": func.max}
+_AGG: dict[str, Any] = {"avg": func.avg, "sum": func.sum, "min": func.min, "max": func.max}
 
 
 def scan(work: Sequence[Wanted]) -> None:
