@@ -9,22 +9,26 @@ days as on-leave rows, first_in/last_out instants left empty — no rule reads t
 (calls and rejection rate like ``DemoOrg.metrics``) and weekly check-in pulses (stress, mood;
 some people sliding, some silent) with a few consented life events.
 
-Per backend it times, on the last day of the period:
+Per backend it times, on the last day of the period (a Friday):
 
-* ``baseline``: one plain aggregate scan of ``attendance_days`` (GROUP BY employee);
-* ``evaluate``: ``rules.engine.evaluate`` of every enabled rule — seconds per rule and in total,
-  tags raised — and the ratio to the baseline;
-* ``re-run``: the same day again (idempotent: nothing new);
-* with ``--per-condition``, also the first run again with the shared scans (``rules.shared``)
-  switched off, so every condition reads its table on its own, as before issue 19;
-* peak Python memory of an evaluation (tracemalloc, on a separate run after clearing the tags)
-  and the process's peak RSS.
+* ``baseline``: one plain aggregate scan of ``attendance_days`` (GROUP BY employee), five times
+  before and five times after the evaluations; the median is the yardstick;
+* ``daily``: ``rules.engine.evaluate`` of every enabled rule the day after the previous workday
+  was evaluated — what the scheduler does every morning;
+* ``first``: the same day as a new installation's first evaluation, which also evaluates the
+  previous workday (tags about a situation that already held are raised quiet);
+* ``re-run``: the first day again (idempotent: nothing new);
+* unless ``--skip-own-path``, the same three with the shared scans (``rules.shared``) switched
+  off, so every condition reads its table on its own query, and whether both paths leave the
+  same tags with the same evidence (the number of tags that differ, 0 when they agree);
+* seconds per rule after the shared scans, and the process's peak RSS.
 
 Evaluation listeners (reminder planning) are switched off: this measures the rules alone.
 
-    .venv/bin/python bench/evaluate.py [--employees 100000] [--days 60] [--backends sqlite,postgresql]
-        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test] [--per-condition]
+    .venv/bin/python bench/evaluate.py [--employees 10000] [--days 60] [--full] [--backends sqlite,postgresql]
+        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test] [--skip-own-path]
 
+``--full`` is the issue's size, 100,000 employees × 60 days (minutes to generate and load).
 SQLite runs in a temporary file; PostgreSQL in a throw-away database created and dropped here.
 """
 
