@@ -13,7 +13,7 @@ from bot.attendance import facts
 from bot.attendance.approval_details import with_interval
 from bot.attendance.approvals import record_approval_touching
 from bot.attendance.punches import insane_reason, record_punches
-from bot.people.directory_sync import apply_org_change
+from bot.intake.directory_sync import apply_org_change
 from bot.pipeline.dispatch import Context, Reply, on
 from bot.pipeline.events import ApprovalChange, AttendancePunch, OrgChange
 

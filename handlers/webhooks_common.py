@@ -11,10 +11,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from bot.core.errors import ConfigError
+from bot.core.logsafe import describe
 from bot.core.runtime import Runtime
 from bot.pipeline import inbox
 from bot.platforms.crypto import CallbackCrypto
-from bot.security.logsafe import describe
 from handlers.routing_errors import on_routing_error
 
 log = logging.getLogger(__name__)

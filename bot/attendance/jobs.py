@@ -12,7 +12,7 @@ from bot.attendance.dingtalk_schedule import sync as sync_schedules
 from bot.attendance.wecom_pull import pull_checkins
 from bot.core.config import Settings
 from bot.core.runtime import Runtime
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 from bot.platforms.dingtalk.client import list_schedules
 
 log = logging.getLogger(__name__)

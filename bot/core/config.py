@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.core.errors import ConfigError
-from bot.evaluation.settings import EvaluationSection
-from bot.intake.metric_catalogue import MetricsSection
-from bot.journeys.settings import OnboardingSection
-from bot.privacy.scopes import TokenConfig
-from bot.security.settings import DashboardSection, SecuritySection
-from bot.voice.settings import CareSection, VoiceSection
+from bot.core.settings.evaluation import EvaluationSection
+from bot.core.settings.metric_catalogue import MetricsSection
+from bot.core.settings.onboarding import OnboardingSection
+from bot.core.settings.scopes import TokenConfig
+from bot.core.settings.security import DashboardSection, SecuritySection
+from bot.core.settings.voice import CareSection, VoiceSection
 
 log = logging.getLogger(__name__)
 

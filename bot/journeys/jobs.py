@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.runtime import Runtime
 from bot.journeys.dispatch import dispatch
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 
 
 @job("journeys.dispatch", "interval", "Dispatch onboarding journey tasks", minutes=10)

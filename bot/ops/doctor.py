@@ -128,7 +128,7 @@ def _platforms(runtime: Runtime) -> list[CheckResult]:
 
 
 def run_checks(runtime: Runtime) -> list[CheckResult]:
-    """Every general check, in the order an admin would fix things (security: bot/security/doctor_checks.py)."""
+    """Every general check, in the order an admin would fix things (security: bot/ops/security_checks.py)."""
     settings = runtime.settings
     results = [
         _check(

@@ -1,4 +1,4 @@
-"""Import the modules that register scheduled jobs, so ``bot.ops.scheduler.build`` sees them all."""
+"""Import the modules that register scheduled jobs, so ``bot.pipeline.scheduler.build`` sees them all."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.runtime import Runtime
-from bot.ops.scheduler import job
 from bot.pipeline import inbox
+from bot.pipeline.scheduler import job
 
 
 @job("inbox.sweep", "interval", "Process pending inbound events", seconds=30)

@@ -27,9 +27,9 @@ from bot.core.errors import PlatformAPIError
 from bot.core.runtime import Runtime
 from bot.core.sqlutil import dialect_insert
 from bot.models import OutboxMessage
-from bot.ops.scheduler import current_leader
 from bot.pipeline import outbox_pacing
 from bot.pipeline.payloads import bounded_key
+from bot.pipeline.scheduler import current_leader
 from bot.platforms.base import Button, Card, SendResult
 from bot.security import sent_cards
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from bot.core.runtime import Runtime
-from bot.ops.scheduler import job
 from bot.pipeline import outbox
+from bot.pipeline.scheduler import job
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from bot.core.config import Settings
 from bot.core.runtime import Runtime, get_runtime
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 from bot.privacy.purge import purge
 
 

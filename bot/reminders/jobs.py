@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.core.runtime import Runtime
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan
 

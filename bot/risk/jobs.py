@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.core.config import Settings
 from bot.core.runtime import Runtime
 from bot.models import RiskModel
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 from bot.risk import train
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.runtime import Runtime
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 from bot.surveys.dispatch import dispatch
 
 

@@ -12,7 +12,7 @@ import threading
 
 from bot.core.config import Settings
 from bot.core.runtime import Runtime
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 from rules.engine import EvaluationResult, evaluate
 from rules.loader import load_rules
 from rules.runs import due_days

@@ -10,12 +10,12 @@ import logging
 from dataclasses import replace
 
 from bot.core import i18n
+from bot.core.logsafe import describe
 from bot.people.access import roles_of
 from bot.people.directory import active_employee
 from bot.pipeline import ratelimit
 from bot.pipeline.dispatch import Context, Reply, on
 from bot.pipeline.events import ChatMessage
-from bot.security.logsafe import describe
 from handlers.commands import registry
 from handlers.commands.context import CommandContext
 from handlers.commands.help import help_reply

@@ -24,9 +24,9 @@ from typing import Any
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.errors import PlatformAPIError
+from bot.core.input_guard import plain_int
 from bot.platforms.base import Card, SendResult
 from bot.platforms.dingtalk.client import DingTalkClient
-from bot.security.input_guard import plain_int
 
 log = logging.getLogger(__name__)
 
