@@ -8,10 +8,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.dingtalk_stream.connector import StreamConnector
-from bot.dingtalk_stream.options import StreamOptions
-from bot.dingtalk_stream.stream_frames import TOPIC_CARD, FrameHandler, StreamAck, StreamFrame, event_ack
-from tests.fake_stream_gateway import FakeStreamGateway
+from bot.platforms.dingtalk.stream.connector import StreamConnector
+from bot.platforms.dingtalk.stream.options import StreamOptions
+from bot.platforms.dingtalk.stream_frames import (
+    TOPIC_CARD,
+    FrameHandler,
+    StreamAck,
+    StreamFrame,
+    callback_ack,
+    event_ack,
+)
+from tests.fakes.dingtalk_stream import FakeStreamGateway
 
 
 def fast_options(gateway: FakeStreamGateway, **overrides: Any) -> StreamOptions:
@@ -61,8 +68,9 @@ class Recorder:
                 return result
             with self.lock:
                 self.frames.append(frame)
-            card_update = '{"cardData":{"cardParamMap":{"status":"done"}}}'
-            return StreamAck(frame.message_id, card_update if frame.topic == TOPIC_CARD else event_ack("SUCCESS"))
+            if frame.topic == TOPIC_CARD:
+                return callback_ack(frame, {"cardData": {"cardParamMap": {"status": "done"}}})
+            return event_ack(frame)
         finally:
             with self.lock:
                 self.active -= 1

@@ -11,10 +11,10 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from bot.dingtalk_stream.gateway import SUBSCRIPTIONS, open_connection
-from bot.dingtalk_stream.stream_frames import TOPIC_CARD, TOPIC_ROBOT, StreamAck, event_ack
-from bot.errors import PlatformAPIError
-from tests.fake_stream_gateway import FakeStreamGateway
+from bot.core.errors import PlatformAPIError
+from bot.platforms.dingtalk.stream.gateway import SUBSCRIPTIONS, open_connection
+from bot.platforms.dingtalk.stream_frames import STATUS_LATER, TOPIC_CARD, TOPIC_ROBOT, event_ack
+from tests.fakes.dingtalk_stream import FakeStreamGateway
 from tests.stream_support import Recorder, RunningConnector, fast_options
 
 ROBOT_BODY = {"msgtype": "text", "text": {"content": " hi"}, "msgId": "msg-1", "conversationType": "1"}
@@ -138,7 +138,7 @@ def test_no_ack_when_the_handler_says_none_or_fails(gateway: FakeStreamGateway) 
             raise RuntimeError("database down")
         if frame.topic == TOPIC_ROBOT:
             return None
-        return StreamAck(frame.message_id, event_ack("LATER"))
+        return event_ack(frame, STATUS_LATER)
 
     recorder = Recorder(answer=answer)
     with RunningConnector(fast_options(gateway), recorder) as run:

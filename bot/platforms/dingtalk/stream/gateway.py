@@ -12,8 +12,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 
-from bot.dingtalk_stream.stream_frames import TOPIC_CARD, TOPIC_EVENTS, TOPIC_ROBOT
-from bot.errors import PlatformAPIError
+from bot.core.errors import PlatformAPIError
+from bot.platforms.dingtalk.stream_frames import TOPIC_CARD, TOPIC_EVENTS, TOPIC_ROBOT
 
 OPEN_PATH = "/v1.0/gateway/connections/open"
 USER_AGENT = "carebot-stream/1.0"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.config import Settings
+from bot.core.config import Settings
 
 # After a SYSTEM disconnect the server closes the old socket about 10 s later (protocols.md §3.4);
 # we keep reading it that long, plus a margin, while the new connection already takes pushes.

@@ -20,12 +20,20 @@ from typing import Any, Literal
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
-from bot.dingtalk_stream.backoff import Backoff
-from bot.dingtalk_stream.gateway import open_connection
-from bot.dingtalk_stream.options import STOP_GRACE_SECONDS, StreamOptions
-from bot.dingtalk_stream.stats import ConnectorStats
-from bot.dingtalk_stream.stream_frames import TOPIC_ROBOT, FrameHandler, StreamAck, StreamFrame
-from bot.errors import PlatformAPIError
+from bot.core.errors import PlatformAPIError
+from bot.platforms.dingtalk.stream.backoff import Backoff
+from bot.platforms.dingtalk.stream.gateway import open_connection
+from bot.platforms.dingtalk.stream.options import STOP_GRACE_SECONDS, StreamOptions
+from bot.platforms.dingtalk.stream.stats import ConnectorStats
+from bot.platforms.dingtalk.stream_frames import (
+    TOPIC_ROBOT,
+    TYPE_CALLBACK,
+    TYPE_EVENT,
+    TYPE_SYSTEM,
+    FrameHandler,
+    StreamAck,
+    StreamFrame,
+)
 
 log = logging.getLogger(__name__)
 
@@ -158,29 +166,24 @@ class StreamConnector:
 
     async def _on_frame(self, link: _Link, raw: str | bytes) -> None:
         try:
-            msg = json.loads(raw)
-            kind, headers = str(msg["type"]), {str(k): str(v) for k, v in (msg.get("headers") or {}).items()}
-            data = msg.get("data", "")
-        except (ValueError, KeyError, TypeError, AttributeError):
+            frame = StreamFrame.from_json(json.loads(raw))
+        except (ValueError, TypeError, AttributeError):
             self.stats.frame_errors += 1
             log.warning("stream: undecodable frame (%d bytes) ignored", len(raw))
             return
-        topic = headers.get("topic", "")
-        if kind == "SYSTEM":
-            if topic == "ping":  # answered at once (same data), whatever the handlers are doing
-                pong = StreamAck(headers.get("messageId", ""), data if isinstance(data, str) else "")
-                await link.send(pong.to_json())
-            elif topic == "disconnect":
+        if frame.type == TYPE_SYSTEM:
+            if frame.topic == "ping":  # answered at once (same data), whatever the handlers are doing
+                await link.send(StreamAck(frame.message_id, frame.data).to_json())
+            elif frame.topic == "disconnect":
                 link.handover.set()
             else:
-                log.debug("stream: SYSTEM frame %r ignored", topic)
+                log.debug("stream: SYSTEM frame %r ignored", frame.topic)
             return
-        if kind not in ("EVENT", "CALLBACK"):
+        if frame.type not in (TYPE_EVENT, TYPE_CALLBACK):
             self.stats.frame_errors += 1
-            log.warning("stream: frame of unknown type %r ignored", kind)
+            log.warning("stream: frame of unknown type %r ignored", frame.type[:40])
             return
         self.stats.frames_in += 1
-        frame = StreamFrame(kind, topic, headers, data if isinstance(data, str) else json.dumps(data))
         self._spawn(self._handle(link, frame), self._tasks)
 
     async def _handle(self, link: _Link, frame: StreamFrame) -> None:
