@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.core.runtime import Runtime
 from bot.platforms.dingtalk.stream.connector import StreamConnector
 from bot.platforms.dingtalk.stream.options import StreamOptions
+from bot.platforms.dingtalk.stream.service import StreamService
 from bot.platforms.dingtalk.stream_frames import (
     TOPIC_CARD,
     FrameHandler,
@@ -80,16 +82,16 @@ class Recorder:
             return {f.headers.get("eventId", "") for f in self.frames if f.type == "EVENT"}
 
 
-class RunningConnector:
-    """``StreamConnector.run`` on a thread of its own, stopped by ``close()``."""
+class InThread:
+    """``run(stop)`` on a thread and an event loop of its own, stopped by ``close()``."""
 
-    def __init__(self, options: StreamOptions, handler: FrameHandler) -> None:
-        self.connector = StreamConnector(options, handler, now=_utcnow)
+    def __init__(self, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]], name: str = "stream") -> None:
+        self._run = run
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._main, name="stream-connector", daemon=True)
+        self._thread = threading.Thread(target=self._main, name=name, daemon=True)
         self._thread.start()
         self._ready.wait(timeout=5)
 
@@ -98,27 +100,55 @@ class RunningConnector:
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
             self._ready.set()
-            await self.connector.run(self._stop)
+            await self._run(self._stop)
 
         try:
             asyncio.run(main())
         except BaseException as exc:  # surfaced by close()
             self.error = exc
 
-    @property
-    def stats(self) -> Any:
-        return self.connector.stats
-
     def close(self) -> None:
         assert self._loop is not None and self._stop is not None
         self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(timeout=30)
-        assert not self._thread.is_alive(), "the connector did not stop"
+        assert not self._thread.is_alive(), "did not stop"
         if self.error is not None:
             raise self.error
 
-    def __enter__(self) -> RunningConnector:
+    def __enter__(self) -> InThread:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class RunningConnector(InThread):
+    """A bare :class:`StreamConnector` (no lease) on its own thread."""
+
+    def __init__(self, options: StreamOptions, handler: FrameHandler) -> None:
+        self.connector = StreamConnector(options, handler, now=_utcnow)
+        super().__init__(self.connector.run, "stream-connector")
+
+    @property
+    def stats(self) -> Any:
+        return self.connector.stats
+
+    def __enter__(self) -> RunningConnector:
+        return self
+
+
+class RunningService(InThread):
+    """A :class:`StreamService` (lease, connector, status row) on its own thread; ``release=False`` mimics a kill."""
+
+    def __init__(self, runtime: Runtime, options: StreamOptions, handler: FrameHandler, holder: str) -> None:
+        self.service = StreamService(runtime, options, handler, holder=holder)
+        self.release = True
+        super().__init__(lambda stop: self.service.run(stop, release=self.release), f"stream-{holder}")
+
+    def kill(self) -> None:
+        """Stop without giving the lease back, as a killed process would."""
+        self.release = False
+        self.close()
+
+    def __enter__(self) -> RunningService:
+        return self
