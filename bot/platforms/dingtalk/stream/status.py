@@ -52,6 +52,15 @@ def write_status(
         )
 
 
+Problem = Literal["no_leader", "not_connected", "stale"]
+
+PROBLEMS: dict[Problem, str] = {
+    "no_leader": "no Stream connector holds the lease: is `carebot stream` running?",
+    "not_connected": "the leader is not connected to the gateway",
+    "stale": "the leader's last frame is too old",
+}
+
+
 @dataclass(frozen=True)
 class StreamHealth:
     """What the database says about an app's connectors, judged against the configured timings."""
@@ -60,7 +69,7 @@ class StreamHealth:
     leader: str | None  # the holder of an unexpired lease
     generation: int | None
     connectors: list[StreamConnector]  # rows written within the last day, newest first
-    problem: str | None  # None when healthy
+    problem: Problem | None  # None when healthy
 
     @property
     def healthy(self) -> bool:
@@ -83,18 +92,17 @@ def read_health(runtime: Runtime, options: StreamOptions) -> StreamHealth:
             )
         )
         s.expunge_all()
-    held = lease is not None and lease.expires_at > now
-    leader = lease.holder if held and lease is not None else None
-    health = StreamHealth(now, leader, lease.generation if held and lease else None, rows, None)
-    row = health.leader_row()
-    stale = timedelta(seconds=options.stale_after_seconds)
+    held = lease if lease is not None and lease.expires_at > now else None
+    leader = held.holder if held else None
+    row = next((c for c in rows if c.holder == leader), None)
+    problem: Problem | None = None
     if leader is None:
-        problem = "no Stream connector holds the lease: is `carebot stream` running?"
+        problem = "no_leader"
     elif row is None or row.connected_since is None:
-        problem = f"the leader {leader} is not connected to the gateway"
-    elif now - max(t for t in (row.last_frame_at, row.connected_since) if t is not None) > stale:
-        # Measured from the connection's opening too: a fresh connection has had no time for a frame.
-        problem = f"the leader's last frame is older than {stale.total_seconds():.0f} s"
-    else:
-        problem = None
-    return StreamHealth(health.now, health.leader, health.generation, rows, problem)
+        problem = "not_connected"
+    # Measured from the connection's opening too: a fresh connection has had no time for a frame.
+    elif now - max(t for t in (row.last_frame_at, row.connected_since) if t is not None) > timedelta(
+        seconds=options.stale_after_seconds
+    ):
+        problem = "stale"
+    return StreamHealth(now, leader, held.generation if held else None, rows, problem)
