@@ -13,7 +13,7 @@ from websockets.exceptions import InvalidStatus
 
 from bot.core.errors import PlatformAPIError
 from bot.platforms.dingtalk.stream.gateway import SUBSCRIPTIONS, open_connection
-from bot.platforms.dingtalk.stream_frames import STATUS_LATER, TOPIC_CARD, TOPIC_ROBOT, event_ack
+from bot.platforms.dingtalk.stream_frames import STATUS_LATER, TOPIC_CARD, TOPIC_ROBOT, StreamAck, event_ack
 from tests.fakes.dingtalk_stream import FakeStreamGateway
 from tests.stream_support import Recorder, RunningConnector, fast_options
 
@@ -137,23 +137,25 @@ def test_no_ack_when_the_handler_says_none_or_fails(gateway: FakeStreamGateway) 
         if frame.headers.get("eventId") == "boom":
             raise RuntimeError("database down")
         if frame.topic == TOPIC_ROBOT:
-            return None
+            return None if frame.data and "first" in frame.data else StreamAck(frame.message_id, "{}", code=500)
         return event_ack(frame, STATUS_LATER)
 
     recorder = Recorder(answer=answer)
     with RunningConnector(fast_options(gateway), recorder) as run:
         later = gateway.push_event("user_add_org", {"UserId": ["u1"]}, event_id="later")
         gateway.push_event("user_add_org", {"UserId": ["u2"]}, event_id="boom")
-        gateway.push_robot(ROBOT_BODY)
-        gateway.wait_until(lambda: run.stats.frames_in == 3 and run.stats.frames_acked == 1, what="frames")
+        gateway.push_robot({**ROBOT_BODY, "msgId": "first"})
+        failed_robot = gateway.push_robot({**ROBOT_BODY, "msgId": "second"})
+        gateway.wait_until(lambda: run.stats.frames_in == 4 and run.stats.frames_acked == 2, what="frames")
         gateway.wait_until(lambda: run.stats.frame_errors == 1 and run.stats.frames_unacked == 1, what="counts")
         # The connection survives a failing handler.
         ok = gateway.push_card({"outTrackId": "t2"})
         gateway.wait_until(lambda: ok in gateway.acked_ids(), what="card ack")
-        assert gateway.acked_ids() == [later, ok]
-        assert json.loads(gateway.acks[0]["data"])["status"] == "LATER"
+        assert sorted(gateway.acked_ids()) == sorted([later, failed_robot, ok])
+        assert json.loads(_ack(gateway, later)["data"])["status"] == "LATER"
+        assert _ack(gateway, failed_robot)["code"] == 500
         assert set(gateway.unacked_events) == {"later", "boom"}  # DingTalk will redeliver both
-        assert run.stats.robot_lost == 1  # the robot message is gone: counted
+        assert run.stats.robot_lost == 2  # neither robot message was stored, and neither comes again
 
 
 def test_nothing_lost_across_a_restart(gateway: FakeStreamGateway) -> None:
@@ -183,3 +185,7 @@ def test_refused_open_backs_off_and_retries(gateway: FakeStreamGateway) -> None:
 def _acked_events(gateway: FakeStreamGateway) -> list[dict[str, str]]:
     with gateway.lock:
         return [gateway.pushed[a["headers"]["messageId"]]["headers"] for a in gateway.acks]
+
+
+def _ack(gateway: FakeStreamGateway, message_id: str) -> dict:
+    return next(a for a in gateway.acks if a["headers"]["messageId"] == message_id)

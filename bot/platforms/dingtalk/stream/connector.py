@@ -200,6 +200,8 @@ class StreamConnector:
             self.stats.frames_unacked += 1
             self._count_gap(frame)
             return
+        if ack.code >= 500:  # answered, but not stored (e.g. the database is down)
+            self._count_gap(frame)
         try:
             await link.send(ack.to_json())
         except ConnectionClosed:
