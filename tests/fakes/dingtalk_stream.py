@@ -108,8 +108,8 @@ class FakeStreamGateway:
         port = next(iter(self._ws_server.sockets)).getsockname()[1]
         return f"ws://127.0.0.1:{port}/connect"
 
-    def _call(self, coro: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=10)
+    def _call(self, coro: Any, timeout: float = 10) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=timeout)
 
     # -- connections/open and the ticket check -----------------------------------------------------
     def issue(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -224,6 +224,29 @@ class FakeStreamGateway:
             eventCorpId="ding-corp",
             eventUnifiedAppId="fake-app",
         )
+
+    def push_events(self, frames: list[tuple[str, dict[str, Any]]]) -> list[str]:
+        """Push many (event type, data) EVENT frames at once to the live connection (for benchmarks)."""
+        conn = self.live()
+        assert conn is not None, "no live connection"
+        mids: list[str] = []
+        batch: list[dict[str, Any]] = []
+        for event_type, data in frames:
+            mid, event_id = uuid.uuid4().hex, uuid.uuid4().hex
+            headers = {"messageId": mid, "topic": event_type, "eventId": event_id, "eventType": event_type}
+            headers |= {"eventCorpId": "ding-corp", "eventBornTime": str(int(time.time() * 1000))}
+            frame = {"specVersion": "1.0", "type": "EVENT", "headers": headers, "data": json.dumps(data)}
+            with self.lock:
+                self.unacked_events[event_id] = frame
+            batch.append(frame)
+            mids.append(mid)
+
+        async def send_all() -> None:
+            for frame in batch:
+                await self._send(conn, frame)
+
+        self._call(send_all(), timeout=120)
+        return mids
 
     def push_robot(self, body: dict[str, Any]) -> str:
         return self.push("CALLBACK", TOPIC_ROBOT, body)
