@@ -77,7 +77,7 @@ class StreamService:
         """Renew or take the lease; a failed renewal keeps leading only while the last one still holds."""
         loop = asyncio.get_running_loop()
         try:
-            held = await asyncio.wait_for(asyncio.to_thread(self.lease.try_acquire), timeout=2 * interval)
+            held = await asyncio.wait_for(asyncio.to_thread(self.lease.try_acquire), timeout=interval)
         except (SQLAlchemyError, TimeoutError) as exc:
             log.warning("stream: cannot renew lease %s (%s)", self.options.lease_name, type(exc).__name__)
             # Step down before the lease can lapse, so a standby never connects beside us.
