@@ -48,10 +48,11 @@ class FakeStreamGateway:
         app_key: str = "dingstreamapp",
         app_secret: str = "stream-secret",  # noqa: S107 (a fake's credential)
         *,
+        corp_id: str = "ding-corp",
         disconnect_grace: float = 1.0,
         redeliver_on_connect: bool = True,
     ) -> None:
-        self.app_key, self.app_secret = app_key, app_secret
+        self.app_key, self.app_secret, self.corp_id = app_key, app_secret, corp_id
         self.disconnect_grace = disconnect_grace
         self.redeliver_on_connect = redeliver_on_connect
         self.lock = threading.Lock()
@@ -213,6 +214,7 @@ class FakeStreamGateway:
         return mid
 
     def push_event(self, event_type: str, data: dict[str, Any], event_id: str | None = None) -> str:
+        """An EVENT frame: the event's metadata in the headers, its fields as data (protocols.md §3.3)."""
         event_id = event_id or uuid.uuid4().hex
         return self.push(
             "EVENT",
@@ -221,7 +223,7 @@ class FakeStreamGateway:
             eventId=event_id,
             eventType=event_type,
             eventBornTime=str(int(time.time() * 1000)),
-            eventCorpId="ding-corp",
+            eventCorpId=self.corp_id,
             eventUnifiedAppId="fake-app",
         )
 
@@ -234,7 +236,7 @@ class FakeStreamGateway:
         for event_type, data in frames:
             mid, event_id = uuid.uuid4().hex, uuid.uuid4().hex
             headers = {"messageId": mid, "topic": event_type, "eventId": event_id, "eventType": event_type}
-            headers |= {"eventCorpId": "ding-corp", "eventBornTime": str(int(time.time() * 1000))}
+            headers |= {"eventCorpId": self.corp_id, "eventBornTime": str(int(time.time() * 1000))}
             frame = {"specVersion": "1.0", "type": "EVENT", "headers": headers, "data": json.dumps(data)}
             with self.lock:
                 self.unacked_events[event_id] = frame
