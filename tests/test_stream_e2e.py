@@ -60,7 +60,7 @@ class CommitChecked:
 
 def _key(frame: StreamFrame) -> str:
     if frame.topic == TOPIC_ROBOT:
-        return f"msg:{json.loads(frame.data)['msgId']}"
+        return f"robot:{json.loads(frame.data)['msgId']}"
     return f"eid:{frame.headers['eventId']}"
 
 
@@ -82,11 +82,11 @@ def test_events_duplicates_and_robot_messages_make_one_row_per_key(
     with RunningConnector(fast_options(gateway), checked):
         first = gateway.push_event(punch["EventType"], _event_data(punch), event_id=punch["eventId"])
         again = gateway.push_event(punch["EventType"], _event_data(punch), event_id=punch["eventId"])  # duplicate
-        other = gateway.push_event(leave["EventType"], _event_data(leave), event_id=leave["eventId"])
+        other = gateway.push_event(leave["EventType"], _event_data(leave), event_id="leave-1")
         message = gateway.push_robot(robot)
         gateway.wait_until(lambda: {first, again, other, message} <= set(gateway.acked_ids()), what="four acks")
     keys = sorted(r.idempotency_key for r in _rows(runtime))
-    assert keys == sorted([f"eid:{punch['eventId']}", f"eid:{leave['eventId']}", f"msg:{robot['msgId']}"])
+    assert keys == sorted([f"eid:{punch['eventId']}", "eid:leave-1", f"robot:{robot['msgId']}"])
     assert checked.seen_before_ack == [True] * 4  # every ack went out after its row was committed
     statuses = {a["headers"]["messageId"]: a for a in gateway.acks}
     for mid in (first, again, other):

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import click
-from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from bot.core.runtime import Runtime, get_runtime
@@ -18,7 +17,7 @@ from bot.platforms.dingtalk.stream.status import PROBLEMS, StreamHealth, read_he
 
 if TYPE_CHECKING:
     from bot.platforms.dingtalk.stream.service import StreamService
-from bot.platforms.dingtalk.stream_frames import FrameHandler, StreamAck, StreamFrame
+from bot.platforms.dingtalk.stream_frames import FrameHandler
 
 
 @click.command("stream")
@@ -40,7 +39,7 @@ def stream(check: bool) -> None:
     if reason is not None:
         click.echo(f"carebot: {reason}", err=True)
         sys.exit(2)
-    handler = _frame_handler(runtime, current_app._get_current_object())  # type: ignore[attr-defined]
+    handler = _frame_handler(runtime)
     service = StreamService(runtime, options, handler)
     click.echo(f"stream connector starting for app {options.app_key} (holder {service.lease.holder})")
     asyncio.run(_run(service))
@@ -62,19 +61,14 @@ def _refuse_unless_stream(runtime: Runtime) -> None:
         sys.exit(2)
 
 
-def _frame_handler(runtime: Runtime, app: Flask) -> FrameHandler:
-    """The pipeline's handler for DingTalk frames, run inside an application context."""
-    pipeline = getattr(runtime, "pipeline", None) or runtime.extras.get("pipeline")
+def _frame_handler(runtime: Runtime) -> FrameHandler:
+    """The pipeline's handler for DingTalk frames (it enters the application context itself)."""
+    pipeline = getattr(runtime, "pipeline", None)
     if pipeline is None:
         click.echo("carebot: this build has no inbound pipeline for Stream frames", err=True)
         sys.exit(2)
     handler: FrameHandler = pipeline.stream_handler("dingtalk")
-
-    def in_app_context(frame: StreamFrame) -> StreamAck | None:
-        with app.app_context():
-            return handler(frame)
-
-    return in_app_context
+    return handler
 
 
 async def _run(service: StreamService) -> None:
