@@ -30,7 +30,7 @@ def fast_options(gateway: FakeStreamGateway, **overrides: Any) -> StreamOptions:
         "app_key": gateway.app_key,
         "app_secret": gateway.app_secret,
         "silence_seconds": 5.0,
-        "ping_timeout_seconds": 0.5,
+        "ping_timeout_seconds": 2.0,
         "backoff_min_seconds": 0.05,
         "backoff_max_seconds": 0.2,
         "lease_seconds": 2.0,
