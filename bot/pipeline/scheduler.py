@@ -7,22 +7,16 @@ the leader's lease expires, so nothing is sent twice. Modules add their jobs wit
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import threading
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import ColumnElement, case, exists, or_, select, update
 
+from bot.core.lease import LeaseHolder
 from bot.core.runtime import Runtime
-from bot.core.sqlutil import dialect_insert
-from bot.models import Lease
 
 log = logging.getLogger(__name__)
 
@@ -62,74 +56,11 @@ def registered_jobs() -> dict[str, JobSpec]:
     return dict(_jobs)
 
 
-class Leader:
+class Leader(LeaseHolder):
     """Holds or waits for the scheduler lease in the database."""
 
     def __init__(self, runtime: Runtime, holder: str | None = None) -> None:
-        self.runtime = runtime
-        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-        self.generation: int | None = None  # the fencing token of the lease this process holds
-        self.stopped = False  # set by release(): a job thread still running must not take the lease back
-        # Serialises acquisition and release: a job thread renewing the lease while SIGTERM releases
-        # it would otherwise write its renewal after the release (seen: the lease held 60 s more).
-        self._lock = threading.Lock()
-
-    def try_acquire(self) -> bool:
-        """Take or renew the lease; True when this process is the leader now."""
-        with self._lock:
-            if self.stopped:
-                return False
-            return self._acquire()
-
-    def _acquire(self) -> bool:
-        now = self.runtime.clock.now()
-        expires = now + timedelta(seconds=LEASE_SECONDS)
-        with self.runtime.db.session() as s:
-            s.execute(
-                dialect_insert(s, Lease)
-                .values(name=LEASE_NAME, holder=self.holder, expires_at=expires)
-                .on_conflict_do_nothing(index_elements=["name"])
-            )
-            result = s.execute(
-                update(Lease)
-                .where(Lease.name == LEASE_NAME, or_(Lease.holder == self.holder, Lease.expires_at < now))
-                .values(
-                    holder=self.holder,
-                    expires_at=expires,
-                    # A takeover (or a comeback after losing it) starts a new generation.
-                    generation=case((Lease.holder == self.holder, Lease.generation), else_=Lease.generation + 1),
-                )
-            )
-            if not result.rowcount:  # type: ignore[attr-defined]
-                self.generation = None
-                return False
-            self.generation = s.scalar(select(Lease.generation).where(Lease.name == LEASE_NAME))
-            return True
-
-    def fence(self, now: datetime) -> ColumnElement[bool]:
-        """SQL that is true only while this process still holds the lease it acquired (fencing token).
-
-        Writes that must not outlive leadership (sending a claimed message) add it to their WHERE
-        clause, so a leader that was frozen past its lease stops at once when it resumes.
-        """
-        return exists().where(
-            Lease.name == LEASE_NAME,
-            Lease.holder == self.holder,
-            Lease.generation == (self.generation if self.generation is not None else -1),
-            Lease.expires_at > now,
-        )
-
-    def release(self) -> None:
-        """Give the lease up at once (on shutdown), so a standby takes over without waiting it out."""
-        with self._lock:
-            self.stopped = True
-            self.generation = None
-            with self.runtime.db.session() as s:
-                s.execute(
-                    update(Lease)
-                    .where(Lease.name == LEASE_NAME, Lease.holder == self.holder)
-                    .values(expires_at=self.runtime.clock.now() - timedelta(seconds=1))
-                )
+        super().__init__(runtime, LEASE_NAME, LEASE_SECONDS, holder)
 
 
 def _guarded(runtime: Runtime, leader: Leader, spec: JobSpec) -> Callable[[], None]:
