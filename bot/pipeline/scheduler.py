@@ -15,8 +15,8 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.core.lease import LeaseHolder
 from bot.core.runtime import Runtime
+from bot.pipeline.lease import LeaseHolder
 
 log = logging.getLogger(__name__)
 

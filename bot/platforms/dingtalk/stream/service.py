@@ -15,8 +15,8 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core.lease import LeaseHolder
 from bot.core.runtime import Runtime
+from bot.pipeline.lease import LeaseHolder
 from bot.platforms.dingtalk.stream.connector import StreamConnector
 from bot.platforms.dingtalk.stream.options import StreamOptions
 from bot.platforms.dingtalk.stream.stats import ConnectorStats
