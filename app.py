@@ -12,11 +12,21 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, load_settings
 from bot.db import Database, Timeouts
+from bot.pipeline.inbound import InboundPipeline
 from bot.platforms.configured import configured_platforms
+from bot.platforms.inbound_adapters import inbound_adapters
 from bot.platforms.local import LocalPlatform
 from bot.runtime import EXTENSION_KEY, Runtime
 from bot.security.startup import refuse_unsafe_start
 from bot.workcalendar import from_settings as calendar_from_settings
+
+
+def _inbound_pipeline(runtime: Runtime, app: Flask) -> InboundPipeline:
+    """One path for every inbound delivery: HTTP callbacks, Stream frames, the failed-callback pull, the simulator."""
+    pipeline = InboundPipeline(runtime, app)
+    for adapter in inbound_adapters(runtime):
+        pipeline.add(adapter)
+    return pipeline
 
 
 def create_app(
@@ -61,6 +71,7 @@ def create_app(
     runtime.platforms["local"] = LocalPlatform(db)
     runtime.platforms.update(configured_platforms(settings, runtime.clock))
     app.extensions[EXTENSION_KEY] = runtime
+    runtime.pipeline = _inbound_pipeline(runtime, app)
 
     from bot.reminders.templates import get as reminder_templates
 

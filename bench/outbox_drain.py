@@ -54,6 +54,9 @@ class NullPlatform:
     def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
         return SendResult(ok=True, ref={})
 
+    def reply(self, recipient: str, payload: dict[str, Any], *, dedupe_key: str) -> SendResult:
+        return SendResult(ok=True, ref={"msgid": "m"})
+
 
 def fill(runtime: Any, tag: str, n: int, recipients: int, *, sent: bool = False) -> None:
     """Queue ``n`` texts spread over ``recipients`` (or insert them as already sent, for history)."""

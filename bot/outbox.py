@@ -120,15 +120,7 @@ def deliver(runtime: Runtime, msg: OutboxMessage) -> SendResult:
     if msg.kind == "card_update":
         return platform.update_card(msg.recipient, card_from_payload(p), p.get("ref") or {})
     if msg.kind == "reply":
-        reply = getattr(platform, "reply", None)
-        if reply is not None:
-            result: SendResult = reply(msg.recipient, p, dedupe_key=msg.idempotency_key)
-            return result
-        # Platforms without a reply channel answer the sender directly.
-        userid = p.get("userid") or msg.recipient
-        if p.get("title"):
-            return platform.send_markdown(userid, p["title"], p["text"])
-        return platform.send_text(userid, p["text"])
+        return platform.reply(msg.recipient, p, dedupe_key=msg.idempotency_key)
     raise PlatformAPIError(f"unknown outbox message kind {msg.kind!r}", retryable=False)
 
 

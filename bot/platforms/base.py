@@ -59,3 +59,16 @@ class Platform(Protocol):
     def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
         """Update a card sent before; ``ref`` is what ``send_card`` returned (or the click gave)."""
         ...
+
+    def reply(self, recipient: str, payload: dict[str, Any], *, dedupe_key: str) -> SendResult:
+        """Answer a chat message (an outbox ``reply``): into its conversation where the platform can,
+        else to the sender (:func:`reply_directly`). ``dedupe_key`` lets the platform drop a resend."""
+        ...
+
+
+def reply_directly(platform: Platform, recipient: str, payload: dict[str, Any]) -> SendResult:
+    """A reply as a message to the sender, for platforms without a conversation reply channel."""
+    userid = str(payload.get("userid") or recipient)
+    if payload.get("title"):
+        return platform.send_markdown(userid, str(payload["title"]), str(payload["text"]))
+    return platform.send_text(userid, str(payload["text"]))

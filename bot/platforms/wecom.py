@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import PlatformAPIError
 from bot.platforms import wecom_cards
-from bot.platforms.base import Card, SendResult
+from bot.platforms.base import Card, SendResult, reply_directly
 from bot.platforms.wecom_client import TASK_ID_EXISTS, WeComClient
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,10 @@ class WeComPlatform:
         if answer.get("response_code"):
             ref["response_code"] = answer["response_code"]
         return SendResult(ok=True, ref=ref)
+
+    def reply(self, recipient: str, payload: dict[str, Any], *, dedupe_key: str) -> SendResult:
+        """No conversation reply channel is used here: the sender gets a message."""
+        return reply_directly(self, recipient, payload)
 
     def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
         code = ref.get("response_code")

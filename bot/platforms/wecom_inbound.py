@@ -18,7 +18,6 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from sqlalchemy.orm import Session
 
-from bot import inbox
 from bot.dispatch import Reply
 from bot.errors import BadPayload
 from bot.events import AppEntered, ApprovalChange, CardAction, ChatMessage, Event, OrgChange, UnknownEvent
@@ -228,6 +227,3 @@ def outbox_sink(session: Session, event: StoredEvent, replies: list[Reply]) -> N
         if reply.text:
             enqueue_reply(session, platform=PLATFORM, recipient=sender, key=reply_key(event.id, i), reply=reply)
 
-
-inbox.register_normaliser(PLATFORM, normalise)
-inbox.register_reply_sink(PLATFORM, outbox_sink)
