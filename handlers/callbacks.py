@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, request
 
+from bot.core.runtime import get_runtime
 from bot.pipeline.inbound import InboundPipeline
 from bot.pipeline.requests import InboundAnswer, InboundRequest
-from bot.runtime import get_runtime
 from handlers.webhooks_common import CALLBACKS_PREFIX, install_error_handlers
 
 

@@ -8,10 +8,10 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.models import LocalMessage
-from bot.platforms.local_inbound import PLATFORM
-from bot.runtime import get_runtime
+from bot.platforms.local.inbound import PLATFORM
 from handlers import simulator_view as view
 from handlers.callbacks import neutral, render
 from handlers.chat_markdown import chat_html

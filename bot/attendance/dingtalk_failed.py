@@ -15,10 +15,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.core.runtime import Runtime
 from bot.pipeline.requests import InboundRequest
-from bot.platforms.dingtalk_failed import to_payload
-from bot.platforms.dingtalk_inbound import PLATFORM
-from bot.runtime import Runtime
+from bot.platforms.dingtalk.inbound import PLATFORM
+from bot.platforms.dingtalk.platform.failed import to_payload
 
 log = logging.getLogger(__name__)
 

@@ -1,1 +1,1 @@
-"""The inbound pipeline: neutral requests, one path from every transport to the inbox and the replies."""
+"""Inbound and outbound plumbing: neutral events, the inbox, dispatch, the outbox and pacing."""

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot import inbox
-from bot.dispatch import Reply
-from bot.events import Event
-from bot.inbox import StoredEvent
-from bot.inbox_executor import after_commit, push_outbox
+from bot.core.runtime import Runtime
+from bot.pipeline import inbox
+from bot.pipeline.dispatch import Reply
+from bot.pipeline.events import Event
+from bot.pipeline.inbox import StoredEvent
+from bot.pipeline.inbox_executor import after_commit, push_outbox
 from bot.pipeline.requests import UNAVAILABLE, InboundAnswer, InboundRequest, Refused
-from bot.runtime import Runtime
 from bot.security.logsafe import describe
 
 if TYPE_CHECKING:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from bot.core.runtime import Runtime
 from bot.pipeline.inbound import InboundAdapter
-from bot.runtime import Runtime
 
 
 def inbound_adapters(runtime: Runtime) -> list[InboundAdapter]:
     """The adapters of the local, DingTalk and WeCom platforms (unconfigured ones refuse with 503)."""
-    from bot.platforms.dingtalk_adapter import DingTalkInbound
-    from bot.platforms.local_adapter import LocalInbound
-    from bot.platforms.wecom_adapter import WeComInbound
+    from bot.platforms.dingtalk.platform.adapter import DingTalkInbound
+    from bot.platforms.local.platform.adapter import LocalInbound
+    from bot.platforms.wecom.platform.adapter import WeComInbound
 
     return [LocalInbound(runtime), DingTalkInbound(runtime), WeComInbound(runtime)]

@@ -7,12 +7,12 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from bot.errors import BadPayload, ConfigError
-from bot.payloads import loads_object
+from bot.core.errors import BadPayload, ConfigError
+from bot.core.runtime import Runtime
 from bot.pipeline.inbound import Item
+from bot.pipeline.payloads import loads_object
 from bot.pipeline.requests import InboundAnswer, Refused
 from bot.platforms.crypto import CallbackCrypto
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
