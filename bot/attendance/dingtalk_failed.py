@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from bot.core.runtime import Runtime
 from bot.pipeline.requests import InboundRequest
+from bot.platforms.dingtalk.failed import to_payload
 from bot.platforms.dingtalk.inbound import PLATFORM
-from bot.platforms.dingtalk.platform.failed import to_payload
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from bot.pipeline.inbound import InboundAdapter
 
 def inbound_adapters(runtime: Runtime) -> list[InboundAdapter]:
     """The adapters of the local, DingTalk and WeCom platforms (unconfigured ones refuse with 503)."""
-    from bot.platforms.dingtalk.platform.adapter import DingTalkInbound
-    from bot.platforms.local.platform.adapter import LocalInbound
-    from bot.platforms.wecom.platform.adapter import WeComInbound
+    from bot.platforms.dingtalk.adapter import DingTalkInbound
+    from bot.platforms.local.adapter import LocalInbound
+    from bot.platforms.wecom.adapter import WeComInbound
 
     return [LocalInbound(runtime), DingTalkInbound(runtime), WeComInbound(runtime)]

@@ -35,10 +35,10 @@ from bot.pipeline.requests import InboundAnswer, InboundRequest, Refused
 from bot.platforms.crypto import CallbackCrypto, random_nonce
 from bot.platforms.dingtalk import answers
 from bot.platforms.dingtalk import inbound_chat as chat
+from bot.platforms.dingtalk.failed import failed_items
 from bot.platforms.dingtalk.fields import field
 from bot.platforms.dingtalk.inbound import PLATFORM, event_key, event_type_of, normalise
-from bot.platforms.dingtalk.platform.failed import failed_items
-from bot.platforms.dingtalk.platform.stream_inbound import ROBOT_ACK, SUCCESS, DingTalkStreamCodec, event_payload
+from bot.platforms.dingtalk.stream_inbound import ROBOT_ACK, SUCCESS, DingTalkStreamCodec, event_payload
 from bot.platforms.inbound_common import callback_crypto, json_body, plain_refusal, signature_window, unparseable
 from bot.platforms.inbound_replies import enqueue_reply, reply_key
 from bot.security import replay, sent_cards
