@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Protocol
+
+# Outbox kinds that are messages to a person (a ``reply`` answers a chat; a ``card_update`` is free).
+MESSAGE_KINDS = frozenset({"text", "markdown", "card"})
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,31 @@ class SendResult:
 
     ok: bool = True
     ref: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Cap:
+    """A platform's send cap: at most ``limit`` messages of ``kinds`` per recipient of ``platform`` per window."""
+
+    platform: str
+    kinds: frozenset[str]
+    limit: int
+    window: timedelta | None  # None: the calendar day in China
+    label: str
+
+
+@dataclass(frozen=True)
+class MarkdownLimit:
+    """How much markdown one message may hold: characters, UTF-8 bytes, or both (None: no limit)."""
+
+    chars: int | None = None
+    bytes: int | None = None
+
+    def fits(self, text: str) -> bool:
+        """Whether ``text`` is within the limit."""
+        if self.chars is not None and len(text) > self.chars:
+            return False
+        return self.bytes is None or len(text.encode("utf-8")) <= self.bytes
 
 
 class Platform(Protocol):

@@ -20,14 +20,14 @@ from bot.models import SentCard
 from bot.people import audit
 from bot.pipeline.events import CardAction
 from bot.platforms.base import Card
-from bot.platforms.wecom.cards import task_id
+from bot.platforms.card_ids import clicked_card_id
 
 log = logging.getLogger(__name__)
 
 
 def platform_card_id(platform: str, card_id: str) -> str:
-    """The id the platform echoes in a click: WeCom's ``task_id`` form, else the card id itself."""
-    return task_id(card_id) if platform == "wecom" else card_id
+    """The id the platform echoes in a click (e.g. WeCom's ``task_id`` form), else the card id itself."""
+    return clicked_card_id(platform, card_id)
 
 
 def record(session: Session, platform: str, userid: str, card: Card, outbox_id: int | None, at: datetime) -> None:
