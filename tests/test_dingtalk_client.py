@@ -12,7 +12,7 @@ from responses import matchers
 
 from bot.core.clock import FixedClock
 from bot.core.errors import PlatformAPIError
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 from bot.platforms.dingtalk.platform import DingTalkClient, DingTalkPlatform, card_params, msg_uuid
 from bot.platforms.http import RateLimited
 

@@ -24,10 +24,9 @@ from app import create_app
 from bot.core.clock import FixedClock
 from bot.core.errors import ConfigError
 from bot.models import AuditLog, Employee, InboundEvent, Survey, SurveyAnswer
-from bot.pipeline import inbox
-from bot.platforms.base import Button, Card
+from bot.pipeline import inbox, sent_cards
+from bot.pipeline.platform import Button, Card
 from bot.platforms.dingtalk.inbound_chat import card_signature, robot_sign
-from bot.security import sent_cards
 from bot.surveys.bank import seed_questions
 from bot.surveys.compose import ANSWER_ACTION
 from tests.conftest import _truncate, make_settings

@@ -42,7 +42,6 @@ MOVES: dict[str, str] = {
     "bot.inbox_executor": "bot.pipeline.inbox_executor",
     "bot.inbox_jobs": "bot.pipeline.inbox_jobs",
     "bot.outbox": "bot.pipeline.outbox",
-    "bot.outbox_cli": "bot.pipeline.outbox_cli",
     "bot.outbox_jobs": "bot.pipeline.outbox_jobs",
     "bot.outbox_pacing": "bot.pipeline.outbox_pacing",
     "bot.payloads": "bot.pipeline.payloads",
@@ -113,6 +112,13 @@ MOVES: dict[str, str] = {
     "bot.journeys.budget": "bot.reminders.journey_sends",
     # org changes from the platforms drive people, attendance and journeys: data from outside
     "bot.people.directory_sync": "bot.intake.directory_sync",
+    # the pipeline defines what platforms plug into (outbound Platform protocol and message shapes)
+    # and keeps the record of cards it sent: platforms import the pipeline, never the reverse
+    "bot.platforms.base": "bot.pipeline.platform",
+    "bot.security.sent_cards": "bot.pipeline.sent_cards",
+    # delivery commands check each configured platform: they sit in ops, above the platforms
+    "bot.outbox_cli": "bot.ops.outbox_cli",
+    "bot.pipeline.outbox_cli": "bot.ops.outbox_cli",
 }
 
 PACKAGE_DOCS = {

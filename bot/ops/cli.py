@@ -191,7 +191,7 @@ def register_cli(app: Flask) -> None:
     from bot.intake.cli import COMMANDS as DATA_COMMANDS
     from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
     from bot.ops.doctor_cli import COMMANDS as DOCTOR_COMMANDS
-    from bot.pipeline.outbox_cli import COMMANDS as OUTBOX_COMMANDS
+    from bot.ops.outbox_cli import COMMANDS as OUTBOX_COMMANDS
     from bot.platforms.dingtalk.stream.cli import COMMANDS as STREAM_COMMANDS
     from bot.privacy.jobs import COMMANDS as PRIVACY_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS

@@ -12,7 +12,7 @@ from bot.core import i18n
 from bot.core.db import mask_url
 from bot.core.migrate import is_at_head
 from bot.core.runtime import Runtime
-from bot.platforms.configured import dingtalk_configured, wecom_configured
+from bot.platforms.configured import callbacks_configured, missing_credentials
 
 Level = Literal["ok", "warning", "error"]
 
@@ -128,18 +128,12 @@ def _platforms(runtime: Runtime) -> list[CheckResult]:
     settings = runtime.settings
     default = settings.platform.default
     out: list[CheckResult] = []
-    if default == "dingtalk" and not dingtalk_configured(settings):
-        out.append(_check("warning", "doctor.platform_missing", platform=default, keys="app_key, app_secret, agent_id"))
-    elif default == "wecom" and not wecom_configured(settings):
-        out.append(_check("warning", "doctor.platform_missing", platform=default, keys="corp_id, secret, agent_id"))
+    missing = missing_credentials(settings, default)
+    if missing is not None:
+        out.append(_check("warning", "doctor.platform_missing", platform=default, keys=missing))
     elif default != "local":
         out.append(_check("ok", "doctor.platform_ok", platform=default))
-    stream_mode = settings.dingtalk.mode == "stream"  # no HTTP event callbacks, so no callback keys
-    if default == "dingtalk" and not stream_mode and not (
-        settings.dingtalk.callback_token and settings.dingtalk.callback_aes_key
-    ):
-        out.append(_check("warning", "doctor.callbacks_missing", platform=default))
-    if default == "wecom" and not (settings.wecom.callback_token and settings.wecom.callback_aes_key):
+    if not callbacks_configured(settings, default):
         out.append(_check("warning", "doctor.callbacks_missing", platform=default))
     if default != "local" and not settings.app.public_url:
         out.append(_check("warning", "doctor.public_url"))

@@ -21,10 +21,10 @@ from bot.core.logsafe import describe
 from bot.core.runtime import Runtime
 from bot.core.sqlutil import dialect_insert
 from bot.models import InboundEvent
+from bot.pipeline import sent_cards
 from bot.pipeline.dispatch import Context, Reply, dispatch
 from bot.pipeline.events import CardAction, Event
 from bot.pipeline.payloads import bounded_key, storable
-from bot.security import sent_cards
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
 """The scheduler: APScheduler 3 jobs that run only on the leader (a database lease).
 
 Run exactly one ``carebot scheduler`` in production; a second one stands by and takes over when
-the leader's lease expires, so nothing is sent twice. Modules add their jobs with :func:`job`.
+the leader's lease expires, so nothing is sent twice. Modules declare their jobs with :func:`job`;
+``create_app`` registers them (each package's ``register(registry)``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ class JobSpec:
     description: str
 
 
-_jobs: dict[str, JobSpec] = {}
+_declared: dict[Callable[[Runtime], Any], JobSpec] = {}  # what @job declared, by function
+_jobs: dict[str, JobSpec] = {}  # what create_app registered: the jobs a scheduler runs
 
 # The leader whose job is running in this context: sends made by a scheduled job are fenced by it
 # (a web worker or the CLI draining the outbox is not, and is never deposed).
@@ -43,13 +45,30 @@ current_leader: ContextVar[Leader | None] = ContextVar("current_leader", default
 def job(
     job_id: str, trigger: str, description: str, **trigger_args: Any
 ) -> Callable[[Callable[[Runtime], Any]], Callable[[Runtime], Any]]:
-    """Register ``func(runtime)`` as a scheduled job (``trigger_args`` may be callables of settings)."""
+    """Declare ``func(runtime)`` a scheduled job (``trigger_args`` may be callables of settings).
 
-    def register(func: Callable[[Runtime], Any]) -> Callable[[Runtime], Any]:
-        _jobs[job_id] = JobSpec(job_id, func, trigger, trigger_args, description)
+    Declaring does not schedule it: ``create_app`` registers the job explicitly
+    (:func:`register_job`, through each package's ``register(registry)``).
+    """
+
+    def declare(func: Callable[[Runtime], Any]) -> Callable[[Runtime], Any]:
+        _declared[func] = JobSpec(job_id, func, trigger, trigger_args, description)
         return func
 
-    return register
+    return declare
+
+
+def register_job(func: Callable[[Runtime], Any]) -> JobSpec:
+    """Schedule a function declared with :func:`job` (registering it again changes nothing).
+
+    Raises:
+        LookupError: ``func`` was not declared with ``@job``.
+    """
+    spec = _declared.get(func)
+    if spec is None:
+        raise LookupError(f"{getattr(func, '__qualname__', func)} is not declared with @job")
+    _jobs[spec.id] = spec
+    return spec
 
 
 def registered_jobs() -> dict[str, JobSpec]:
@@ -82,8 +101,6 @@ def _guarded(runtime: Runtime, leader: Leader, spec: JobSpec) -> Callable[[], No
 
 def build(runtime: Runtime, *, blocking: bool) -> BackgroundScheduler | BlockingScheduler:
     """A scheduler with every registered job, in the company time zone."""
-    import bot.ops.jobs  # noqa: F401  (registers the jobs of every module)
-
     # APScheduler logs two INFO lines per run; the 5-second outbox drain would bury everything else.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     sched_cls = BlockingScheduler if blocking else BackgroundScheduler

@@ -25,7 +25,7 @@ from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.errors import PlatformAPIError
 from bot.core.input_guard import plain_int
-from bot.platforms.base import Card, SendResult
+from bot.pipeline.platform import Card, SendResult
 from bot.platforms.dingtalk.client import DingTalkClient
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def msg_uuid(key: str) -> str:
 
 
 class DingTalkPlatform:
-    """Implements :class:`bot.platforms.base.Platform` on DingTalk."""
+    """Implements :class:`bot.pipeline.platform.Platform` on DingTalk."""
 
     name = "dingtalk"
 

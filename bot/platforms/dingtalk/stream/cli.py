@@ -63,11 +63,7 @@ def _refuse_unless_stream(runtime: Runtime) -> None:
 
 def _frame_handler(runtime: Runtime) -> FrameHandler:
     """The pipeline's handler for DingTalk frames (it enters the application context itself)."""
-    pipeline = getattr(runtime, "pipeline", None)
-    if pipeline is None:
-        click.echo("carebot: this build has no inbound pipeline for Stream frames", err=True)
-        sys.exit(2)
-    handler: FrameHandler = pipeline.stream_handler("dingtalk")
+    handler: FrameHandler = runtime.pipeline.stream_handler("dingtalk")
     return handler
 
 
