@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.models import LocalMessage
-from bot.pipeline import inbound, inbox
+from bot.pipeline import inbound, inbox, sent_cards
 from bot.pipeline.dispatch import Reply
 from bot.pipeline.events import ChatMessage, Event, UnknownEvent
 from bot.pipeline.inbound import Accepted, HttpRoute, InboundPipeline, Item, Outcome, StreamCodec
@@ -161,12 +161,16 @@ class Toy:
     def reply_sink(self) -> ReplySink | None:
         return None
 
+    def clicked_card_id(self, card_id: str) -> str:
+        return card_id
+
 
 @pytest.fixture
 def toy(app: Any, runtime: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[InboundPipeline, Toy, list[str]]:
     """A pipeline with only the toy adapter (registries restored after the test); records outbox pushes."""
     monkeypatch.setattr(inbox, "_normalisers", dict(inbox._normalisers))
     monkeypatch.setattr(inbox, "_sinks", dict(inbox._sinks))
+    monkeypatch.setattr(sent_cards, "_clicked_ids", dict(sent_cards._clicked_ids))
     pushes: list[str] = []
     monkeypatch.setattr(inbound, "push_outbox", lambda rt: pushes.append("push"))
     pipeline = InboundPipeline(runtime, app)
