@@ -28,11 +28,11 @@ from dingtalk.crypto import DingTalkCrypto
 from sqlalchemy import func, select
 
 from app import create_app
-from bot import outbox
-from bot.config import load_settings
+from bot.pipeline import outbox
+from bot.core.config import load_settings
 from bot.models import InboundEvent, Lease, OutboxMessage
 from bot.platforms.base import Card
-from bot.scheduler import LEASE_NAME
+from bot.ops.scheduler import LEASE_NAME
 from tests.fake_dingtalk_api import FakeDingTalkAPI, fake_dingtalk_api
 from tests.topology_support import (
     Proc,

@@ -20,7 +20,7 @@ import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.migrate import upgrade
+from bot.core.migrate import upgrade
 from tests.acceptance.cli import command
 from tests.conftest import PG_URL
 from tests.wallclock import subprocess_env
