@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 WORK_NOTICE = "/topapi/message/corpconversation/asyncsend_v2"
 CARD = "/v1.0/card/instances/createAndDeliver"

@@ -28,11 +28,11 @@ from dingtalk.crypto import DingTalkCrypto
 from sqlalchemy import func, select
 
 from app import create_app
-from bot.pipeline import outbox
 from bot.core.config import load_settings
 from bot.models import InboundEvent, Lease, OutboxMessage
-from bot.platforms.base import Card
 from bot.ops.scheduler import LEASE_NAME
+from bot.pipeline import outbox
+from bot.platforms.base import Card
 from tests.fake_dingtalk_api import FakeDingTalkAPI, fake_dingtalk_api
 from tests.topology_support import (
     Proc,
@@ -153,7 +153,7 @@ def test_two_web_nodes_and_two_schedulers_survive_kill_9(tmp_path: Path) -> None
             _run(tmp_path, url, fake)
 
 
-def _run(tmp_path: Path, url: str, fake: FakeDingTalkAPI) -> None:  # noqa: PLR0915 (one scenario, in order)
+def _run(tmp_path: Path, url: str, fake: FakeDingTalkAPI) -> None:
     ports = [free_port(), free_port()]
     config = write_config(tmp_path / "carebot.toml", {
         "app": {"environment": "production", "secret_key": secrets.token_hex(32)},

@@ -27,7 +27,7 @@ from bot.models import Lease
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "scheduler"
-LEASE_SECONDS = 60
+LEASE_SECONDS = 60  # the default of [scheduler].lease_seconds
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class Leader:
 
     def _acquire(self) -> bool:
         now = self.runtime.clock.now()
-        expires = now + timedelta(seconds=LEASE_SECONDS)
+        expires = now + timedelta(seconds=self.runtime.settings.scheduler.lease_seconds)
         with self.runtime.db.session() as s:
             s.execute(
                 dialect_insert(s, Lease)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 
@@ -58,4 +59,19 @@ class Platform(Protocol):
 
     def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
         """Update a card sent before; ``ref`` is what ``send_card`` returned (or the click gave)."""
+        ...
+
+
+class RepeatAware(Protocol):
+    """A platform that can say whether it would drop a repeated message (the outbox asks it).
+
+    After a call that got no answer (a read timeout, a sender killed mid-call) the platform may
+    have accepted the message; the outbox sends it again only where the platform itself drops the
+    repeat — a dedupe key of ours (card ids, ``msgUuid``) or a dedupe rule (identical content) —
+    and otherwise marks it ``unknown`` for an admin. Platforms without this method get ``unknown``.
+    """
+
+    def repeat_risk(self, kind: str, payload: dict[str, Any], since: datetime, now: datetime) -> str | None:
+        """Why sending this outbox message (``kind``, ``payload``) again at ``now`` could show the user
+        a second copy, given a call at ``since`` whose outcome is unknown; None when a repeat is dropped."""
         ...
