@@ -178,6 +178,15 @@ class FakeDingTalkAPI:
     def state(self) -> GatewayState:
         return self._server.state
 
+    @property
+    def delay(self) -> float:
+        """Seconds a send waits before its answer (after the message was accepted)."""
+        return self._server.delay
+
+    @delay.setter
+    def delay(self, seconds: float) -> None:
+        self._server.delay = seconds
+
     def hold(self) -> None:
         """Accept sends but keep their answers until :meth:`release`."""
         self._server.open_gate.clear()
