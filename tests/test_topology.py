@@ -40,6 +40,7 @@ from tests.topology_support import (
     children_of,
     free_port,
     holder_pid,
+    kill_quietly,
     postgres_database,
     socket_owner,
     start_scheduler,
@@ -181,6 +182,7 @@ def _run(tmp_path: Path, url: str, fake: FakeDingTalkAPI) -> None:
         procs += webs + schedulers
         for base, web in zip(bases, webs, strict=True):
             wait_ready(base, web, time.monotonic() + 90)
+        web_ready_in = time.monotonic() - t_start
         for web in webs:
             web.children = children_of(web.pid)
         leader = _leader(runtime, schedulers, time.monotonic() + 60)
@@ -209,7 +211,11 @@ def _run(tmp_path: Path, url: str, fake: FakeDingTalkAPI) -> None:
             # Mid-load: node 0 loses its gunicorn master, the leader dies in the middle of a send.
             while len(load.acked) + len(load.refused) < CALLBACKS // 3:
                 time.sleep(0.05)
+            # kill -9 of a gunicorn master alone leaves its workers serving while requests keep
+            # coming (they check for a new parent only when idle): a lost node loses them too.
             webs[0].kill9()
+            for pid in webs[0].children:
+                kill_quietly(pid)
             in_flight = _kill_leader_mid_send(fake, leader, time.monotonic() + 15)
             t_kill = time.monotonic()
             killed.set()
@@ -232,6 +238,9 @@ def _run(tmp_path: Path, url: str, fake: FakeDingTalkAPI) -> None:
 
         # DingTalk re-sends what was not acknowledged; the load balancer sends it to the live node.
         retried = list(load.refused)
+        with runtime.db.session() as s:
+            keys = [f"eid:{e}" for e in retried]
+            stored_unacked = s.scalar(select(func.count()).where(InboundEvent.idempotency_key.in_(keys)))
         with requests.Session() as session:
             for event_id in retried:
                 assert _post(session, crypto, bases[1], event_id), f"live node refused {event_id}"
@@ -245,7 +254,7 @@ def _run(tmp_path: Path, url: str, fake: FakeDingTalkAPI) -> None:
             time.sleep(0.5)
         with runtime.db.session() as s:
             stored = set(s.scalars(select(InboundEvent.idempotency_key)))
-            statuses = dict(s.execute(select(OutboxMessage.idempotency_key, OutboxMessage.status)).tuples())
+            statuses = {k: v for k, v in s.execute(select(OutboxMessage.idempotency_key, OutboxMessage.status))}
         state = fake.state
         with state.lock:
             requested, delivered = Counter(state.requests), Counter(state.delivered)
@@ -271,9 +280,11 @@ def _run(tmp_path: Path, url: str, fake: FakeDingTalkAPI) -> None:
     assert takeover is standby
 
     print(
-        f"\ntopology: 2 gunicorn nodes (-w 2) + 2 schedulers on PostgreSQL, started in {started_in:.1f} s\n"
+        f"\ntopology: 2 gunicorn nodes (-w 2) + 2 schedulers on PostgreSQL, started in {started_in:.1f} s "
+        f"(web nodes ready after {web_ready_in:.1f} s)\n"
         f"  callbacks: {CALLBACKS} sent, {len(load.acked)} acknowledged, {len(retried)} not acknowledged "
-        f"(re-sent to the live node), {len(stored_ids & set(event_ids))} stored, 0 lost\n"
+        f"({stored_unacked} of them stored before the cut; all re-sent to the live node), "
+        f"{len(stored_ids & set(event_ids))} stored once each, 0 lost\n"
         f"  messages: {len(queued)} queued, {sum(requested[k] for k in queued)} send calls, "
         f"{sum(delivered[k] for k in queued)} delivered, {len(repeated)} repeats dropped by DingTalk's dedupe, "
         f"{len(unknown)} left 'unknown' (in flight at the kill: {len(in_flight)})\n"

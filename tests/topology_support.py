@@ -95,7 +95,7 @@ class Proc:
                 self.popen.kill()
                 self.popen.wait(timeout=10)
         for pid in self.children:
-            _kill_quietly(pid)
+            kill_quietly(pid)
         if self._out is not None:
             self._out.close()
 
@@ -106,7 +106,8 @@ class Proc:
             return ""
 
 
-def _kill_quietly(pid: int) -> None:
+def kill_quietly(pid: int) -> None:
+    """SIGKILL ``pid`` unless it is gone already."""
     with suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
 
