@@ -33,6 +33,7 @@ from bot.models import InboundEvent, Lease, OutboxMessage
 from bot.ops.scheduler import LEASE_NAME
 from bot.pipeline import outbox
 from bot.platforms.base import Card
+from tests.conftest import IN_CI
 from tests.fake_dingtalk_api import FakeDingTalkAPI, fake_dingtalk_api
 from tests.topology_support import (
     Proc,
@@ -149,6 +150,8 @@ def _kill_leader_mid_send(fake: FakeDingTalkAPI, leader: Proc, deadline: float) 
 def test_two_web_nodes_and_two_schedulers_survive_kill_9(tmp_path: Path) -> None:
     with postgres_database() as url:
         if url is None:
+            if IN_CI:
+                pytest.fail("PostgreSQL not reachable")
             pytest.skip("PostgreSQL not reachable")
         with fake_dingtalk_api(delay=0.005) as fake:
             _run(tmp_path, url, fake)
