@@ -22,6 +22,7 @@ from bot.models import OutboxMessage
 from bot.pipeline import outbox, outbox_claims
 from bot.platforms.base import Card
 from bot.platforms.dingtalk.platform import DingTalkClient, DingTalkPlatform
+from bot.platforms.http import may_have_arrived
 from bot.platforms.wecom.platform import WeComClient, WeComPlatform
 from tests.fake_dingtalk_api import fake_dingtalk_api
 
@@ -282,3 +283,35 @@ def test_accepted_after_the_read_timeout_reaches_the_user_once(runtime, clock, k
         with fake.state.lock:
             requested, delivered = fake.state.requests["late-1"], fake.state.delivered["late-1"]
     assert (_row(runtime, msg).status, requested, delivered) == (status, calls, 1)
+
+
+# -- what counts as "may have arrived" -------------------------------------------------------------
+def test_only_a_connection_never_made_is_known_not_to_have_arrived() -> None:
+    def failure(url: str) -> requests.RequestException:
+        try:
+            requests.post(url, json={"x": 1}, timeout=(2, 2))
+        except requests.RequestException as exc:
+            return exc
+        raise AssertionError("the request did not fail")
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    assert may_have_arrived(failure(f"http://127.0.0.1:{port}/")) is False  # refused: nothing sent
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def read_then_close() -> None:
+        conn, _ = server.accept()
+        conn.recv(65536)  # the whole request arrived
+        conn.close()  # … and no answer
+
+    thread = threading.Thread(target=read_then_close, daemon=True)
+    thread.start()
+    assert may_have_arrived(failure(f"http://127.0.0.1:{server.getsockname()[1]}/")) is True
+    thread.join(timeout=5)
+    server.close()
+    assert may_have_arrived(requests.ReadTimeout("read timed out")) is True
+    assert may_have_arrived(requests.ConnectTimeout("connect timed out")) is False
