@@ -10,6 +10,8 @@ platform's own message id is recorded on every successful send.
 from __future__ import annotations
 
 import json
+import socket
+import threading
 from typing import Any
 
 import pytest
