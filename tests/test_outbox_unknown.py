@@ -22,11 +22,11 @@ from sqlalchemy import update
 
 from bot.models import OutboxMessage
 from bot.pipeline import outbox, outbox_claims
-from bot.platforms.base import Card
+from bot.pipeline.platform import Card
 from bot.platforms.dingtalk.platform import DingTalkClient, DingTalkPlatform
 from bot.platforms.http import may_have_arrived
 from bot.platforms.wecom.platform import WeComClient, WeComPlatform
-from tests.fake_dingtalk_api import fake_dingtalk_api
+from tests.fakes.dingtalk_api import fake_dingtalk_api
 
 API, OAPI, WECOM = "https://dt-api.test", "https://dt-oapi.test", "https://wecom.test"
 NOTICE = f"{OAPI}/topapi/message/corpconversation/asyncsend_v2"

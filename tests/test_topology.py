@@ -30,11 +30,11 @@ from sqlalchemy import func, select
 from app import create_app
 from bot.core.config import load_settings
 from bot.models import InboundEvent, Lease, OutboxMessage
-from bot.ops.scheduler import LEASE_NAME
 from bot.pipeline import outbox
-from bot.platforms.base import Card
+from bot.pipeline.platform import Card
+from bot.pipeline.scheduler import LEASE_NAME
 from tests.conftest import IN_CI
-from tests.fake_dingtalk_api import FakeDingTalkAPI, fake_dingtalk_api
+from tests.fakes.dingtalk_api import FakeDingTalkAPI, fake_dingtalk_api
 from tests.topology_support import (
     Proc,
     child_env,

@@ -16,10 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import select
 
+from bot.core.logsafe import describe
 from bot.core.runtime import Runtime
 from bot.models import OutboxMessage
 from bot.pipeline import inbox, outbox
-from bot.security.logsafe import describe
 
 log = logging.getLogger(__name__)
 

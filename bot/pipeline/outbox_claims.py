@@ -16,8 +16,8 @@ from sqlalchemy import and_, func, or_, select, update
 
 from bot.core.runtime import Runtime
 from bot.models import OutboxMessage
-from bot.ops.scheduler import current_leader
 from bot.pipeline import outbox_pacing
+from bot.pipeline.scheduler import current_leader
 
 # A claimed row is "sending" until its claim deadline (next_attempt_at): long enough for one call
 # with its timeouts, renewed just before the send, so a killed worker's unsent rows are retried

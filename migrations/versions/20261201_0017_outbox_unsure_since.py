@@ -1,7 +1,7 @@
 """outbox: when a message's delivery became unknown (a send with no answer)
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-01 10:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import bot.models.base
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0013"
+down_revision: str | Sequence[str] | None = "0014"  # re-chained onto main's head at the merge (was 0013)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
