@@ -317,3 +317,19 @@ def test_only_a_connection_never_made_is_known_not_to_have_arrived() -> None:
     server.close()
     assert may_have_arrived(requests.ReadTimeout("read timed out")) is True
     assert may_have_arrived(requests.ConnectTimeout("connect timed out")) is False
+
+
+def test_a_sender_killed_while_fetching_a_token_had_sent_nothing(runtime, dingtalk, clock, rsps) -> None:
+    def die(_request: Any) -> Any:
+        raise KeyboardInterrupt  # the process dies here, before any message request was written
+
+    rsps.add_callback("POST", f"{API}/v1.0/oauth2/accessToken", callback=die)
+    msg = _queue(runtime, "r5", "reply", {"text": "稍等", "userid": "u1"})
+    with pytest.raises(KeyboardInterrupt):
+        outbox.send_pending(runtime)
+    assert _row(runtime, msg).unsure_since is None  # the robot message is not in doubt
+    _tokens(rsps)
+    rsps.post(ROBOT, json={"processQueryKey": "pqk-5", "invalidStaffIdList": [], "flowControlledStaffIdList": []})
+    clock.advance(seconds=runtime.settings.outbox.claim_seconds + 1)
+    assert outbox.send_pending(runtime)["sent"] == 1
+    assert len(_calls(rsps, ROBOT)) == 1

@@ -9,45 +9,17 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import requests
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from bot.core.migrate import upgrade
 from tests.acceptance.cli import command
-from tests.conftest import PG_URL
 from tests.wallclock import subprocess_env
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@contextmanager
-def postgres_database() -> Iterator[str | None]:
-    """A fresh, migrated PostgreSQL database (dropped afterwards); None when PostgreSQL is unreachable."""
-    admin = make_url(PG_URL)
-    name = f"carebot_topology_{uuid.uuid4().hex[:8]}"
-    try:
-        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception:
-        yield None
-        return
-    url = admin.set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
 
 
 def free_port() -> int:
@@ -87,23 +59,33 @@ class Proc:
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL after 10 s; the same for children that outlived their parent."""
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=10)
-        for pid in self.children:
-            kill_quietly(pid)
-        if self._out is not None:
-            self._out.close()
+        stop_all([self])
 
     def tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
+
+
+def stop_all(procs: list[Proc]) -> None:
+    """SIGTERM every process at once, SIGKILL what still runs 10 s later, and children that
+    outlived their parent (a gunicorn master's workers)."""
+    for proc in procs:
+        if proc.popen.poll() is None:
+            proc.popen.terminate()
+    deadline = time.monotonic() + 10
+    for proc in procs:
+        try:
+            proc.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.popen.kill()
+            proc.popen.wait(timeout=10)
+        for pid in proc.children:
+            kill_quietly(pid)
+        if proc._out is not None:
+            proc._out.close()
+            proc._out = None
 
 
 def kill_quietly(pid: int) -> None:

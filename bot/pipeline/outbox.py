@@ -35,7 +35,7 @@ from bot.models import OutboxMessage
 from bot.pipeline import outbox_claims as claims
 from bot.pipeline import sent_cards
 from bot.pipeline.payloads import bounded_key
-from bot.pipeline.platform import Button, Card, SendResult
+from bot.pipeline.platform import Button, Card, SendResult, delivery_starting
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,8 @@ def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
         return counts
     for index, msg in enumerate(claimed):
         earlier = msg.unsure_since  # an earlier call that got no answer, if any
-        if not claims.confirm(runtime, msg):
+        announces = bool(getattr(runtime.platforms.get(msg.platform), "announces_deliveries", False))
+        if not claims.confirm(runtime, msg, mark_unsure=not announces):
             if claims.deposed(runtime):
                 # A scheduler that lost its lease stops at once and hands the rest back.
                 counts["released"] = claims.release(runtime, claimed[index:])
@@ -155,6 +156,7 @@ def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
 
 def _send_one(runtime: Runtime, msg: OutboxMessage, earlier: datetime | None) -> str:
     """Call the platform for a confirmed row and record the outcome; returns its count key."""
+    token = delivery_starting.set(lambda: claims.mark_unsure(runtime, msg))
     try:
         result = deliver(runtime, msg)
     except PlatformAPIError as exc:
@@ -165,6 +167,8 @@ def _send_one(runtime: Runtime, msg: OutboxMessage, earlier: datetime | None) ->
         # The platform clients turn every transport failure into PlatformAPIError (saying whether
         # the call may have arrived); anything else failed in our code, before or after the call.
         return _failed(runtime, msg, f"{type(exc).__name__}: {exc}", retryable=True, unsure=earlier)
+    finally:
+        delivery_starting.reset(token)
     ref = dict(result.ref)
     if earlier is not None:
         ref["repeat_after_no_answer"] = True  # the platform's dedupe absorbed the repeat, if it had the first

@@ -104,30 +104,43 @@ def deposed(runtime: Runtime) -> bool:
         return not s.scalar(select(leader.fence(runtime.clock.now())))
 
 
-def confirm(runtime: Runtime, msg: OutboxMessage) -> bool:
+def confirm(runtime: Runtime, msg: OutboxMessage, *, mark_unsure: bool = True) -> bool:
     """Renew the row's claim just before sending it; False if it is no longer ours to send.
 
     The row must still be "sending" with the attempt count our claim gave it (nobody re-claimed it
     after a lapse), and a scheduler must still hold its lease with the same fencing token.
+    ``mark_unsure`` records the call as started (see :func:`mark_unsure`) in the same write, for
+    platforms that cannot say when their request goes out.
     """
     now = runtime.clock.now()
-    stmt = (
-        update(OutboxMessage)
-        .where(still_ours(msg))
-        .values(
-            next_attempt_at=now + timedelta(seconds=runtime.settings.outbox.claim_seconds),
-            # Committed before the call: a sender killed during it leaves the row saying so.
-            unsure_since=func.coalesce(OutboxMessage.unsure_since, now),
-        )
-    )
+    values: dict[str, Any] = {"next_attempt_at": now + timedelta(seconds=runtime.settings.outbox.claim_seconds)}
+    if mark_unsure:
+        values["unsure_since"] = func.coalesce(OutboxMessage.unsure_since, now)
+    stmt = update(OutboxMessage).where(still_ours(msg)).values(**values)
     leader = current_leader.get()
     if leader is not None:
         stmt = stmt.where(leader.fence(now))
     with runtime.db.session() as s:
         confirmed = bool(s.execute(stmt).rowcount)  # type: ignore[attr-defined]
-    if confirmed:
+    if confirmed and mark_unsure:
         msg.unsure_since = msg.unsure_since or now
     return confirmed
+
+
+def mark_unsure(runtime: Runtime, msg: OutboxMessage) -> None:
+    """Record, before the request is written, that the platform may have the message from now on.
+
+    Committed first: a sender killed during the call leaves the row saying so, and the next sender
+    repeats it only where the platform would drop the repeat.
+    """
+    now = runtime.clock.now()
+    with runtime.db.session() as s:
+        s.execute(
+            update(OutboxMessage)
+            .where(still_ours(msg))
+            .values(unsure_since=func.coalesce(OutboxMessage.unsure_since, now))
+        )
+    msg.unsure_since = msg.unsure_since or now
 
 
 def release(runtime: Runtime, rows: list[OutboxMessage]) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -101,6 +103,12 @@ def reply_directly(platform: Platform, recipient: str, payload: dict[str, Any]) 
     if payload.get("title"):
         return platform.send_markdown(userid, str(payload["title"]), str(payload["text"]))
     return platform.send_text(userid, str(payload["text"]))
+
+
+# Set by the outbox around one message's platform call, for platforms whose ``announces_deliveries``
+# is true: their client runs it right before writing a request that hands the platform a message
+# (after any token fetch), so "the platform may have it" is recorded no earlier than it can be true.
+delivery_starting: ContextVar[Callable[[], None] | None] = ContextVar("delivery_starting", default=None)
 
 
 class RepeatAware(Protocol):

@@ -16,6 +16,7 @@ import requests
 from urllib3.exceptions import ConnectTimeoutError
 
 from bot.core.errors import PlatformAPIError
+from bot.pipeline.platform import delivery_starting
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +73,16 @@ class JsonHttpClient:
     ) -> tuple[int, dict[str, Any]]:
         """Send one request; returns ``(HTTP status, decoded JSON object)``.
 
-        ``delivers`` marks a call that hands the platform a message: when it fails after the
-        request may have reached the platform, the error says the delivery is unknown.
+        ``delivers`` marks a call that hands the platform a message: the outbox's
+        ``delivery_starting`` hook runs first, and when the call fails after the request may have
+        reached the platform, the error says the delivery is unknown.
 
         Raises:
             PlatformAPIError: retryable for network errors and non-JSON 5xx/429 answers.
         """
+        starting = delivery_starting.get() if delivers else None
+        if starting is not None:
+            starting()
         try:
             resp = self._session.request(
                 method, url, params=params, json=json_body, headers=dict(headers or {}), timeout=self._timeout

@@ -10,12 +10,15 @@ Every request is counted per message (``requests``), and what a user would see i
 one session-webhook message per ``msgUuid``; robot 1:1 messages have no dedupe.
 
 ``hold()`` makes send answers wait (the message is accepted when it arrives, as on the real
-platform) until ``release()``: a test can kill a sender while its call is in flight.
+platform) until ``release()``: a test can kill a sender while its call is in flight. Given a
+:class:`tests.fakes.dingtalk_stream.FakeStreamGateway`, it also answers Stream's
+``connections/open`` with that gateway's tickets, so one ``api_base`` serves both.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections import Counter
@@ -31,6 +34,7 @@ CARD = "/v1.0/card/instances/createAndDeliver"
 ROBOT = "/v1.0/robot/oToMessages/batchSend"
 SESSION = "/robot/sendBySession"
 TOKEN = "/v1.0/oauth2/accessToken"
+STREAM_OPEN = "/v1.0/gateway/connections/open"
 
 
 @dataclass
@@ -109,6 +113,10 @@ class _Handler(BaseHTTPRequestHandler):
                 state.tokens += 1
             self._answer({"accessToken": "fake-token", "expireIn": 7200})
             return
+        if path == STREAM_OPEN and self.server.stream is not None:
+            status, answer = self.server.stream.issue(body)
+            self._answer(answer, status)
+            return
         if path not in (WORK_NOTICE, CARD, ROBOT, SESSION):
             self._answer({"errcode": 0, "errmsg": "ok"})
             return
@@ -134,10 +142,10 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._answer({"errcode": 0, "errmsg": "ok"})
 
-    def _answer(self, answer: dict[str, Any]) -> None:
+    def _answer(self, answer: dict[str, Any], status: int = 200) -> None:
         raw = json.dumps(answer).encode()
         try:
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(raw)))
             self.end_headers()
@@ -158,16 +166,23 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.state = GatewayState()
         self.delay = 0.0
+        self.stream: Any = None  # a FakeStreamGateway answering connections/open
         self.open_gate = threading.Event()
         self.open_gate.set()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A caller killed mid-request (the point of some tests) is not an error worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class FakeDingTalkAPI:
     """The running fake: ``base`` serves as both ``api_base`` and ``oapi_base``."""
 
-    def __init__(self, *, delay: float = 0.0) -> None:
+    def __init__(self, *, delay: float = 0.0, stream: Any = None) -> None:
         self._server = _Server()
         self._server.delay = delay
+        self._server.stream = stream
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -210,9 +225,9 @@ class FakeDingTalkAPI:
 
 
 @contextmanager
-def fake_dingtalk_api(*, delay: float = 0.0) -> Iterator[FakeDingTalkAPI]:
+def fake_dingtalk_api(*, delay: float = 0.0, stream: Any = None) -> Iterator[FakeDingTalkAPI]:
     """Run a :class:`FakeDingTalkAPI` for the duration of the block."""
-    fake = FakeDingTalkAPI(delay=delay).start()
+    fake = FakeDingTalkAPI(delay=delay, stream=stream).start()
     try:
         yield fake
     finally:

@@ -119,6 +119,8 @@ class DingTalkPlatform:
     """Implements :class:`bot.pipeline.platform.Platform` on DingTalk."""
 
     name = "dingtalk"
+    # Its client runs ``delivery_starting`` just before each message request (bot/platforms/http.py).
+    announces_deliveries = True
 
     def __init__(
         self,

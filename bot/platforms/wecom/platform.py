@@ -41,6 +41,8 @@ class WeComPlatform:
     """Implements :class:`bot.pipeline.platform.Platform` on WeCom."""
 
     name = "wecom"
+    # Its client runs ``delivery_starting`` just before each message request (bot/platforms/http.py).
+    announces_deliveries = True
 
     def __init__(self, client: WeComClient) -> None:
         self.client = client
