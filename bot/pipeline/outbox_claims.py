@@ -3,8 +3,9 @@
 A sender claims due rows by switching them to ``sending`` with a claim deadline (guarded
 ``UPDATE … RETURNING``, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), renews the claim just before
 each platform call, and hands unsent rows back when its scheduler lost the lease. A row whose
-claim lapsed (its sender died) is due again for anyone; ``unsure_since``, written with the
-renewal, tells the next sender whether the dead one had started calling the platform.
+claim lapsed (its sender died) is due again for anyone; ``unsure_since``, committed just before
+the message request is written (:func:`mark_unsure`), tells the next sender whether the dead one
+had started handing the platform the message.
 """
 
 from __future__ import annotations
