@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.core.errors import ConfigError
 from bot.core.settings.evaluation import EvaluationSection
@@ -248,11 +257,22 @@ class OutboxSection(_Section):
 
     drain_seconds: int = Field(default=5, ge=1, le=3600)
     batch_size: int = Field(default=200, ge=1, le=5000)
+    # A claimed message is the claimer's for this long (renewed just before its platform call), then
+    # any sender may take it over: longer than one platform call with its token fetch and timeouts.
+    claim_seconds: int = Field(default=120, ge=2, le=3600)
     max_attempts: int = Field(default=8, ge=1, le=50)
     dingtalk_per_user_per_day: int = Field(default=500, ge=1, le=5000)
     wecom_per_member_per_minute: int = Field(default=30, ge=1, le=1000)
     wecom_per_member_per_hour: int = Field(default=1000, ge=1, le=100_000)
     robot_per_minute: int = Field(default=20, ge=1, le=1000)
+
+
+class SchedulerSection(_Section):
+    """The scheduler's leader lease (docs/deployment.md): a standby takes over this long after the
+    leader stopped renewing it (the leader renews on every job run, the outbox drain being the most
+    frequent)."""
+
+    lease_seconds: int = Field(default=60, ge=2, le=3600)
 
 
 class AccessSection(_Section):
@@ -368,6 +388,7 @@ class Settings(_Section):
     reminders: RemindersSection = RemindersSection()
     surveys: SurveysSection = SurveysSection()
     outbox: OutboxSection = OutboxSection()
+    scheduler: SchedulerSection = SchedulerSection()
     access: AccessSection = AccessSection()
     commands: CommandsSection = CommandsSection()
     rules: RulesSection = RulesSection()
@@ -380,6 +401,17 @@ class Settings(_Section):
     onboarding: OnboardingSection = OnboardingSection()
     care: CareSection = CareSection()
     voice: VoiceSection = VoiceSection()
+
+    @model_validator(mode="after")
+    def _lease_outlives_a_drain(self) -> Settings:
+        # The leader renews its lease when a job runs; with a lease shorter than two drains it
+        # would lose it between runs and the schedulers would take turns.
+        if self.scheduler.lease_seconds < 2 * self.outbox.drain_seconds:
+            raise ValueError(
+                f"[scheduler].lease_seconds ({self.scheduler.lease_seconds}) must be at least twice "
+                f"[outbox].drain_seconds ({self.outbox.drain_seconds})"
+            )
+        return self
 
     @property
     def tz(self) -> ZoneInfo:
@@ -434,8 +466,10 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     loc = [str(p) for p in first["loc"]]
-    key = f"[{loc[0]}].{'.'.join(loc[1:])}" if len(loc) > 1 else f"[{loc[0]}]" if loc else "?"
     msg = first["msg"]
+    if not loc:  # a rule across sections names its keys itself
+        return f"invalid configuration: {msg.removeprefix('Value error, ')}"
+    key = f"[{loc[0]}].{'.'.join(loc[1:])}" if len(loc) > 1 else f"[{loc[0]}]"
     if first["type"] == "extra_forbidden":
         msg = "unknown key"
     return f"invalid configuration: {key}: {msg}"

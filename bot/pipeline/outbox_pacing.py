@@ -90,14 +90,17 @@ def _next_day_morning(now: datetime, settings: Settings) -> datetime:
 
 
 def _sent_since() -> Any:
-    """The instant a row counts from: when it was sent, or claimed when it is being sent right now."""
-    return func.coalesce(OutboxMessage.sent_at, OutboxMessage.next_attempt_at)
+    """The instant a row counts from: when it was sent, when a call without an answer began, or
+    when it was claimed if it is being sent right now."""
+    return func.coalesce(OutboxMessage.sent_at, OutboxMessage.unsure_since, OutboxMessage.next_attempt_at)
 
 
 def _in_window(since: datetime) -> Any:
     return or_(
         and_(OutboxMessage.status == "sent", OutboxMessage.sent_at >= since),
         and_(OutboxMessage.status == "sending", OutboxMessage.next_attempt_at >= since),
+        # It may have arrived: count it against the caps as if it had.
+        and_(OutboxMessage.status == "unknown", OutboxMessage.unsure_since >= since),
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 # Outbox kinds that are messages to a person (a ``reply`` answers a chat; a ``card_update`` is free).
@@ -101,3 +103,24 @@ def reply_directly(platform: Platform, recipient: str, payload: dict[str, Any]) 
     if payload.get("title"):
         return platform.send_markdown(userid, str(payload["title"]), str(payload["text"]))
     return platform.send_text(userid, str(payload["text"]))
+
+
+# Set by the outbox around one message's platform call, for platforms whose ``announces_deliveries``
+# is true: their client runs it right before writing a request that hands the platform a message
+# (after any token fetch), so "the platform may have it" is recorded no earlier than it can be true.
+delivery_starting: ContextVar[Callable[[], None] | None] = ContextVar("delivery_starting", default=None)
+
+
+class RepeatAware(Protocol):
+    """A platform that can say whether it would drop a repeated message (the outbox asks it).
+
+    After a call that got no answer (a read timeout, a sender killed mid-call) the platform may
+    have accepted the message; the outbox sends it again only where the platform itself drops the
+    repeat — a dedupe key of ours (card ids, ``msgUuid``) or a dedupe rule (identical content) —
+    and otherwise marks it ``unknown`` for an admin. Platforms without this method get ``unknown``.
+    """
+
+    def repeat_risk(self, kind: str, payload: dict[str, Any], since: datetime, now: datetime) -> str | None:
+        """Why sending this outbox message (``kind``, ``payload``) again at ``now`` could show the user
+        a second copy, given a call at ``since`` whose outcome is unknown; None when a repeat is dropped."""
+        ...

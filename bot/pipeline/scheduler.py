@@ -22,7 +22,7 @@ from bot.pipeline.lease import LeaseHolder
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "scheduler"
-LEASE_SECONDS = 60
+LEASE_SECONDS = 60  # the default of [scheduler].lease_seconds
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class Leader(LeaseHolder):
     """Holds or waits for the scheduler lease in the database."""
 
     def __init__(self, runtime: Runtime, holder: str | None = None) -> None:
-        super().__init__(runtime, LEASE_NAME, LEASE_SECONDS, holder)
+        super().__init__(runtime, LEASE_NAME, runtime.settings.scheduler.lease_seconds, holder)
 
 
 def _guarded(runtime: Runtime, leader: Leader, spec: JobSpec) -> Callable[[], None]:

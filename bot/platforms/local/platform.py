@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -53,3 +54,7 @@ class LocalPlatform:
             if row is not None:
                 row.payload = asdict(card)
         return self._store(userid, "card_update", asdict(card), ref=card.card_id)
+
+    def repeat_risk(self, kind: str, payload: dict[str, Any], since: datetime, now: datetime) -> str | None:
+        """A repeat is harmless here: the simulator is a developer's chat, and cards are kept by id."""
+        return None
