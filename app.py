@@ -9,14 +9,14 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.clock import Clock, SystemClock
-from bot.config import Settings, load_settings
-from bot.db import Database, Timeouts
+from bot.core.clock import Clock, SystemClock
+from bot.core.config import Settings, load_settings
+from bot.core.db import Database, Timeouts
+from bot.core.runtime import EXTENSION_KEY, Runtime
+from bot.core.workcalendar import from_settings as calendar_from_settings
 from bot.platforms.configured import configured_platforms
-from bot.platforms.local import LocalPlatform
-from bot.runtime import EXTENSION_KEY, Runtime
+from bot.platforms.local.platform import LocalPlatform
 from bot.security.startup import refuse_unsafe_start
-from bot.workcalendar import from_settings as calendar_from_settings
 
 
 def create_app(
@@ -70,7 +70,7 @@ def create_app(
 
     register_blueprints(app)
 
-    from bot.cli import register_cli
+    from bot.ops.cli import register_cli
 
     register_cli(app)
     return app

@@ -42,11 +42,11 @@ from app import create_app
 from bench.benchdb import database
 from bot.attendance import facts
 from bot.attendance.approvals import record_approval
-from bot.config import load_settings
-from bot.demo import DemoOrg
-from bot.directory import upsert_employees
+from bot.core.config import load_settings
+from bot.core.runtime import Runtime
 from bot.models import AttendanceDay, Employee, Punch
-from bot.runtime import Runtime
+from bot.ops.demo.company import DemoOrg
+from bot.people.directory import upsert_employees
 
 END = date(2026, 10, 20)  # the period covers National Day and the 调休 Saturday 2026-10-10
 BATCH = 50_000

@@ -25,14 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import delete, insert
 
 from bench.benchdb import database
-from bot.clock import FixedClock
-from bot.config import load_settings
-from bot.db import Database
-from bot.imports import import_employees
+from bot.core.clock import FixedClock
+from bot.core.config import load_settings
+from bot.core.db import Database
+from bot.core.runtime import Runtime
+from bot.core.workcalendar import WorkCalendar
 from bot.intake.attendance_import import import_attendance
+from bot.intake.imports import import_employees
 from bot.models import Punch
-from bot.runtime import Runtime
-from bot.workcalendar import WorkCalendar
 
 END = date(2026, 10, 31)
 

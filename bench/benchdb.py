@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, make_url, text
 
-from bot.migrate import upgrade
+from bot.core.migrate import upgrade
 
 
 @contextmanager

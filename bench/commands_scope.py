@@ -34,13 +34,13 @@ from sqlalchemy import insert, text
 
 from app import create_app
 from bench.benchdb import database
-from bot.clock import FixedClock
-from bot.config import load_settings
-from bot.directory import name_to_pinyin
-from bot.dispatch import Context
-from bot.events import ChatMessage
+from bot.core.clock import FixedClock
+from bot.core.config import load_settings
+from bot.core.runtime import Runtime
 from bot.models import Department, Employee, Tag
-from bot.runtime import Runtime
+from bot.people.directory import name_to_pinyin
+from bot.pipeline.dispatch import Context
+from bot.pipeline.events import ChatMessage
 from handlers.commands.chat import run_command
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 The organisation (departments, managers, hire dates, probation, birthdays, leavers and each
 person's hidden pattern: late nights, late arrivals, weekend work, declining sales, leave) comes
-from the demo generator ``bot.demo.DemoOrg``; employees go through the real upsert. For speed the
+from the demo generator ``bot.ops.demo.company.DemoOrg``; employees go through the real upsert. For speed the
 facts the rules read are generated from those patterns and bulk-inserted directly instead of going
 through punches → facts: ``attendance_days`` (same in/out logic as ``DemoOrg.punches``, leave
 days as on-leave rows, first_in/last_out instants left empty — no rule reads them), ``metrics``
@@ -49,12 +49,12 @@ from sqlalchemy import delete, select, text
 
 from app import create_app
 from bench.benchdb import database
-from bot.clock import FixedClock
-from bot.config import load_settings
-from bot.demo import DemoOrg, DemoPerson
-from bot.directory import upsert_employees
+from bot.core.clock import FixedClock
+from bot.core.config import load_settings
+from bot.core.runtime import Runtime
 from bot.models import Consent, EvaluationRun, LifeEvent, Survey, Tag
-from bot.runtime import Runtime
+from bot.ops.demo.company import DemoOrg, DemoPerson
+from bot.people.directory import upsert_employees
 from rules import engine, shared
 from rules.engine import evaluate
 

@@ -28,10 +28,10 @@ from sqlalchemy import insert, select, update
 
 from app import create_app
 from bench.benchdb import database
-from bot import outbox
-from bot.clock import FixedClock
-from bot.config import load_settings
+from bot.core.clock import FixedClock
+from bot.core.config import load_settings
 from bot.models import OutboxMessage
+from bot.pipeline import outbox
 from bot.platforms.base import Card, SendResult
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """Benchmark: pulse dispatch and reminder delivery for a large organisation, on SQLite and PostgreSQL.
 
-The demo organisation (``bot.demo.DemoOrg``, through the real employee upsert) is surveyed for the
+The demo organisation (``bot.ops.demo.company.DemoOrg``, through the real employee upsert) is surveyed for the
 first time on a Monday morning, so everyone is due. Per backend it times:
 
 * ``surveys plan``: ``bot.surveys.dispatch.plan`` — cadence, leave check, per-person rotation and
@@ -36,15 +36,15 @@ from sqlalchemy import delete, func, insert, select
 
 from app import create_app
 from bench.benchdb import database
-from bot.chunks import chunked
-from bot.clock import FixedClock
-from bot.config import load_settings
-from bot.demo import DemoOrg
-from bot.directory import upsert_employees
+from bot.core.chunks import chunked
+from bot.core.clock import FixedClock
+from bot.core.config import load_settings
+from bot.core.runtime import Runtime
 from bot.models import Employee, OutboxMessage, Reminder, Survey, SurveyDelivery, Tag
+from bot.ops.demo.company import DemoOrg
+from bot.people.directory import upsert_employees
 from bot.reminders.delivery import deliver_in
 from bot.reminders.planner import plan as plan_reminders
-from bot.runtime import Runtime
 from bot.surveys.bank import seed_questions
 from bot.surveys.dispatch import SEND_BATCH, send_planned
 from bot.surveys.dispatch import plan as plan_surveys

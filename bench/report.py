@@ -31,14 +31,14 @@ from sqlalchemy import func, insert, select
 
 from app import create_app
 from bench.benchdb import database
-from bot.chunks import chunked
-from bot.clock import FixedClock
-from bot.config import load_settings
+from bot.core.chunks import chunked
+from bot.core.clock import FixedClock
+from bot.core.config import load_settings
+from bot.core.runtime import Runtime
 from bot.models import CareAction, Department, Employee, Reminder, Survey, SurveyAnswer, Tag
 from bot.report import render_csv, render_json, render_md
 from bot.report.build import build
 from bot.report.period import Period
-from bot.runtime import Runtime
 
 START, END = date(2026, 10, 24), date(2026, 11, 22)
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)

@@ -36,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text
 
 from bench.benchdb import database
-from bot.clock import FixedClock
-from bot.config import RiskSection
-from bot.db import Database
+from bot.core.clock import FixedClock
+from bot.core.config import RiskSection
+from bot.core.db import Database
 from bot.risk import train
 
 END = date(2026, 10, 31)

@@ -30,9 +30,9 @@ from werkzeug.serving import BaseWSGIServer, make_server
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app
-from bot.config import load_settings
-from bot.inbox_executor import background
-from bot.migrate import upgrade
+from bot.core.config import load_settings
+from bot.core.migrate import upgrade
+from bot.pipeline.inbox_executor import background
 from bot.platforms.crypto import CallbackCrypto
 
 TOKEN, AES_KEY, APP_KEY = "benchToken", "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7", "dingbenchappkey"

@@ -7,10 +7,11 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to ``app``."""
-    import bot.platforms.local_inbound  # noqa: F401  (registers the local normaliser)
+    import bot.platforms.local.inbound  # noqa: F401  (registers the local normaliser)
     import handlers.commands  # noqa: F401  (registers the slash-command chat handler)
     from bot.evaluation.hooks import assign_new_units  # noqa: F401  (evaluation mode: arms before reminders)
-    from bot.platforms import dingtalk_inbound, wecom_inbound  # noqa: F401  (register their normalisers)
+    from bot.platforms.dingtalk import inbound as dingtalk_inbound  # noqa: F401  (register their normalisers)
+    from bot.platforms.wecom import inbound as wecom_inbound  # noqa: F401  (register their normalisers)
     from bot.reminders.hooks import remind_new_tags  # noqa: F401  (reminders follow every rule evaluation)
     from handlers import events_ingest  # noqa: F401  (punches, approvals, org changes → facts, directory)
     from handlers.api import register as register_api

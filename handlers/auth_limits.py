@@ -13,7 +13,7 @@ from typing import Literal
 
 from flask import request
 
-from bot.runtime import Runtime, get_runtime
+from bot.core.runtime import Runtime, get_runtime
 from bot.security import lockout
 
 log = logging.getLogger(__name__)

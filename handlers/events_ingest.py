@@ -13,9 +13,9 @@ from bot.attendance import facts
 from bot.attendance.approval_details import with_interval
 from bot.attendance.approvals import record_approval_touching
 from bot.attendance.punches import insane_reason, record_punches
-from bot.directory_sync import apply_org_change
-from bot.dispatch import Context, Reply, on
-from bot.events import ApprovalChange, AttendancePunch, OrgChange
+from bot.people.directory_sync import apply_org_change
+from bot.pipeline.dispatch import Context, Reply, on
+from bot.pipeline.events import ApprovalChange, AttendancePunch, OrgChange
 
 log = logging.getLogger(__name__)
 

@@ -14,14 +14,15 @@ from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from bot import audit, i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.growth import link
 from bot.growth import messages as _messages  # noqa: F401  (registers the texts)
 from bot.growth.progress import milestones, progress
 from bot.growth.svg import chart
 from bot.growth.trend import TEAM_MIN, WEEKS, trends
 from bot.models import Employee
-from bot.runtime import get_runtime
+from bot.people import audit
 from handlers.commands.growth import figure, metric_label
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.migrate import current_revisions, head_revisions
-from bot.runtime import Runtime, get_runtime
+from bot.core.migrate import current_revisions, head_revisions
+from bot.core.runtime import Runtime, get_runtime
 
 log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)

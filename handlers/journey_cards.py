@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.directory import active_employee
-from bot.dispatch import Context, Reply, on
-from bot.events import CardAction
 from bot.journeys.actions import Action, act
 from bot.journeys.compose import DONE, LATER, SKIP
+from bot.people.directory import active_employee
+from bot.pipeline.dispatch import Context, Reply, on
+from bot.pipeline.events import CardAction
 from bot.security.input_guard import plain_int
 
 ACTIONS: dict[str, Action] = {DONE: "done", LATER: "later", SKIP: "skip"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.dispatch import Context, Reply, on
-from bot.events import CardAction
 from bot.models import Employee
+from bot.pipeline.dispatch import Context, Reply, on
+from bot.pipeline.events import CardAction
 from bot.reminders.actions import Action, act
 from bot.reminders.compose import DISMISS, DONE, SNOOZE
 from bot.security.input_guard import plain_int

@@ -13,8 +13,8 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from bot import i18n
-from bot.runtime import get_runtime
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.security.input_guard import any_nul, has_nul
 
 API_PREFIX = "/api/v1"
@@ -38,7 +38,7 @@ def _carries_nul() -> bool:
     if "\x00" in request.path or any_nul(k for k in request.args) or any_nul(request.args.values()):
         return True
     if request.path.startswith(CALLBACKS_PREFIX):
-        return False  # verified callbacks are made storable instead (bot/payloads.py)
+        return False  # verified callbacks are made storable instead (bot/pipeline/payloads.py)
     if request.mimetype == "application/x-www-form-urlencoded":
         return any_nul(k for k in request.form) or any_nul(request.form.values())
     if request.is_json:

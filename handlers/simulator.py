@@ -9,10 +9,10 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.models import LocalMessage
-from bot.platforms.local_inbound import enter
-from bot.runtime import get_runtime
+from bot.platforms.local.inbound import enter
 from handlers import simulator_view as view
 from handlers.chat_markdown import chat_html
 

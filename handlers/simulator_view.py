@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot import i18n
+from bot.core import i18n
 from bot.models import Department, Employee, LocalMessage, Reminder, Survey, Tag
 
 CHAT_LIMIT = 120  # the newest messages; older ones are history nobody scrolls to in a demo

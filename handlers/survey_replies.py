@@ -6,9 +6,9 @@ commands are never touched (the command handler owns them).
 
 from __future__ import annotations
 
-from bot.directory import active_employee
-from bot.dispatch import Context, Reply, on
-from bot.events import CardAction, ChatMessage
+from bot.people.directory import active_employee
+from bot.pipeline.dispatch import Context, Reply, on
+from bot.pipeline.events import CardAction, ChatMessage
 from bot.security.input_guard import plain_int
 from bot.surveys.answers import answer_click, reply_to_chat
 from bot.surveys.compose import ANSWER_ACTION

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from bot import i18n, outbox
-from bot.directory import active_employee
-from bot.dispatch import Context, Reply, on
-from bot.events import CardAction, ChatMessage
+from bot.core import i18n
 from bot.models import Employee
+from bot.people.directory import active_employee
+from bot.pipeline import outbox
+from bot.pipeline.dispatch import Context, Reply, on
+from bot.pipeline.events import CardAction, ChatMessage
 from bot.security.input_guard import plain_int
 from bot.surveys.bank import load_questions
 from bot.surveys.compose import chat_text, question_message

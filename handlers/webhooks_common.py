@@ -10,10 +10,10 @@ from flask import Blueprint, Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from bot import inbox
-from bot.errors import ConfigError
+from bot.core.errors import ConfigError
+from bot.core.runtime import Runtime
+from bot.pipeline import inbox
 from bot.platforms.crypto import CallbackCrypto
-from bot.runtime import Runtime
 from bot.security.logsafe import describe
 from handlers.routing_errors import on_routing_error
 

@@ -15,18 +15,20 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.orm import Session
 
-from bot import audit, i18n, inbox
-from bot.dispatch import Reply
-from bot.errors import BadPayload, InvalidSignature
-from bot.inbox import StoredEvent
-from bot.inbox_executor import after_commit, push_outbox
-from bot.payloads import TooDeep, loads_object
-from bot.platforms import dingtalk_inbound_chat as chat
+from bot.core import i18n
+from bot.core.errors import BadPayload, InvalidSignature
+from bot.core.runtime import Runtime, get_runtime
+from bot.people import audit
+from bot.pipeline import inbox
+from bot.pipeline.dispatch import Reply
+from bot.pipeline.inbox import StoredEvent
+from bot.pipeline.inbox_executor import after_commit, push_outbox
+from bot.pipeline.payloads import TooDeep, loads_object
 from bot.platforms.crypto import CallbackCrypto, random_nonce
-from bot.platforms.dingtalk_fields import field
-from bot.platforms.dingtalk_inbound import event_key, event_type_of
+from bot.platforms.dingtalk import inbound_chat as chat
+from bot.platforms.dingtalk.fields import field
+from bot.platforms.dingtalk.inbound import event_key, event_type_of
 from bot.platforms.inbound_replies import enqueue_reply, reply_key
-from bot.runtime import Runtime, get_runtime
 from bot.security import replay, sent_cards
 from handlers.webhooks_common import callback_crypto, install_error_handlers, refuse, store, store_unparseable
 
@@ -209,7 +211,7 @@ def _card_was_sent(runtime: Runtime, payload: dict[str, Any]) -> bool:
 def card_update_body(update: dict[str, Any] | None) -> dict[str, Any]:
     """The card-callback answer that updates the card in place (``{}`` leaves it as it is).
 
-    Keys follow the card template of :func:`bot.platforms.dingtalk.card_params`: a ``status_text``
+    Keys follow the card template of :func:`bot.platforms.dingtalk.platform.card_params`: a ``status_text``
     becomes ``status`` and clears ``buttons``; other keys (``title``, ``markdown`` …) pass through,
     and only the keys given are updated.
     """

@@ -11,12 +11,12 @@ import logging
 
 from flask import Blueprint, Response, request
 
-from bot import inbox
-from bot.errors import BadPayload, InvalidSignature
-from bot.inbox_executor import after_commit, push_outbox
+from bot.core.errors import BadPayload, InvalidSignature
+from bot.core.runtime import Runtime, get_runtime
+from bot.pipeline import inbox
+from bot.pipeline.inbox_executor import after_commit, push_outbox
 from bot.platforms.crypto import CallbackCrypto
-from bot.platforms.wecom_inbound import SYNC_TYPES, envelope_encrypt, event_type_of, message_key, parse_message
-from bot.runtime import Runtime, get_runtime
+from bot.platforms.wecom.inbound import SYNC_TYPES, envelope_encrypt, event_type_of, message_key, parse_message
 from handlers.webhooks_common import callback_crypto, install_error_handlers, plain, refuse, store
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from typing import Any
 from alembic import context
 
 import bot.models  # noqa: F401  (registers every table)
-from bot.db import make_engine
+from bot.core.db import make_engine
 from bot.models.base import Base
 
 config = context.config
@@ -17,7 +17,7 @@ target_metadata = Base.metadata
 def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if not url:
-        from bot.config import load_settings
+        from bot.core.config import load_settings
 
         url = load_settings().database.url
     return url

@@ -9,9 +9,9 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli_types import ISO_DATE
-from bot.errors import BadRuleFile
-from bot.runtime import get_runtime
+from bot.core.cli_types import ISO_DATE
+from bot.core.errors import BadRuleFile
+from bot.core.runtime import get_runtime
 from rules.engine import EvaluationResult
 
 MAX_RANGE_DAYS = 366

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from bot.core.workcalendar import WorkCalendar
 from bot.models import Employee
-from bot.workcalendar import WorkCalendar
 
 # Evidence per employee id: the exact dates and values that satisfied a condition.
 Matches = dict[int, dict[str, Any]]

@@ -23,8 +23,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.core.runtime import Runtime
 from bot.models import EvaluationRun
-from bot.runtime import Runtime
 from rules import conditions, shared
 from rules.context import EvalContext, Matches, last_complete_day
 from rules.lifecycle import RuleOutcome, apply, retire_rules

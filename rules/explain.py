@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot import audit
+from bot.core.runtime import Runtime
 from bot.models import Employee, Tag
-from bot.runtime import Runtime
+from bot.people import audit
 from rules import conditions, fmt
 from rules.context import EvalContext, Matches
 from rules.engine import facts_through

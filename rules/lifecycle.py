@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.chunks import chunked
+from bot.core.chunks import chunked
+from bot.core.sqlutil import IN_CHUNK, dialect_insert
 from bot.models import Tag
-from bot.sqlutil import IN_CHUNK, dialect_insert
 from rules.context import Matches
 from rules.model import SEVERITY_RANK, Rule, Severity
 

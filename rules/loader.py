@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.config import RulesSection
-from bot.errors import BadRuleFile
+from bot.core.config import RulesSection
+from bot.core.errors import BadRuleFile
 from rules.conditions import KINDS
 from rules.model import Rule
 from rules.templates import unknown_placeholders

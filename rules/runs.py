@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
+from bot.core.sqlutil import dialect_insert
 from bot.models import EvaluationRun
-from bot.runtime import Runtime
-from bot.sqlutil import dialect_insert
 
 MAX_ATTEMPTS = 3  # a day that keeps failing is retried this often, then left for a human
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot import inbox
-from bot.directory import name_to_pinyin
-from bot.dispatch import Reply
+from bot.core.runtime import Runtime
 from bot.models import Department, Employee, Tag
-from bot.runtime import Runtime
+from bot.people.directory import name_to_pinyin
+from bot.pipeline import inbox
+from bot.pipeline.dispatch import Reply
 
 STREAK_EVIDENCE = {
     "kind": "streak",

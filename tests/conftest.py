@@ -20,11 +20,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from bot.clock import FixedClock
-from bot.config import Settings, load_settings
-from bot.migrate import upgrade
+from bot.core.clock import FixedClock
+from bot.core.config import Settings, load_settings
+from bot.core.migrate import upgrade
+from bot.core.runtime import Runtime
 from bot.models import Base
-from bot.runtime import Runtime
 from tests.fakes import FakePlatform
 
 PG_URL = os.environ.get("CAREBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -17,11 +17,11 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from app import create_app
-from bot.clock import FixedClock
-from bot.config import load_settings
-from bot.demo_loader import DemoLoadResult, load_demo
-from bot.migrate import upgrade
-from bot.runtime import Runtime
+from bot.core.clock import FixedClock
+from bot.core.config import load_settings
+from bot.core.migrate import upgrade
+from bot.core.runtime import Runtime
+from bot.ops.demo.loader import DemoLoadResult, load_demo
 
 NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)  # Wednesday 10:00 Asia/Shanghai, a workday
 SIZE, DAYS, SEED = 90, 75, 7

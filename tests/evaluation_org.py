@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.directory import EmployeeRow, upsert_employees
 from bot.models import Employee, Tag
+from bot.people.directory import EmployeeRow, upsert_employees
 
 DEPARTMENTS = ("销售部", "研发部", "客服部", "市场部")
 # Hire dates that fall in each tenure band on 2026-11-23 (0-3m, 3-12m, 1-3y, 3y+).

@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
 from bot.evaluation.assignment import arms_by_employee, assign_pending
 from bot.models import Employee, Metric, Survey, SurveyAnswer, Tag
-from bot.runtime import Runtime
 from tests.evaluation_org import company
 
 TAGGED_ON = date(2026, 9, 1)

@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from sqlalchemy import select
 
-from bot import outbox
-from bot.clock import FixedClock
-from bot.directory import EmployeeRow, upsert_employees
-from bot.directory_sync import apply_org_change
-from bot.events import OrgChange
-from bot.imports import import_employees
+from bot.core.clock import FixedClock
+from bot.core.runtime import Runtime
+from bot.intake.imports import import_employees
 from bot.journeys.dispatch import dispatch
 from bot.models import JourneyStep
-from bot.runtime import Runtime
+from bot.people.directory import EmployeeRow, upsert_employees
+from bot.people.directory_sync import apply_org_change
+from bot.pipeline import outbox
+from bot.pipeline.events import OrgChange
 from tests.fakes import FakePlatform
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.core.runtime import Runtime
 from bot.models import CareAction, Consent, LifeEvent, Reminder, Survey, SurveyAnswer
 from bot.privacy import Category
-from bot.runtime import Runtime
 from tests.commands_org import STREAK_EVIDENCE, Org, add_tag, build_org
 
 CHECKIN_VALUE = 9.37  # a stress score nobody would type: "9.37/10"

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.directory import EmployeeRow, upsert_employees
 from bot.models import CareAction, Employee, Reminder, Survey, SurveyAnswer, Tag
+from bot.people.directory import EmployeeRow, upsert_employees
 
 TZ = ZoneInfo("Asia/Shanghai")
 START, END = date(2026, 11, 2), date(2026, 11, 15)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.workcalendar import WorkCalendar
 from bot.models import (
     AttendanceDay,
     Consent,
@@ -19,7 +20,6 @@ from bot.models import (
     Survey,
     SurveyAnswer,
 )
-from bot.workcalendar import WorkCalendar
 
 __all__ = ["Employee", "Survey", "SurveyAnswer", "select"]  # used by the tests through this module as well
 

@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.access import roles_of
-from bot.db import session_now
-from bot.directory import EmployeeRow, upsert_employees
+from bot.core.db import session_now
 from bot.models import Employee, Reminder, Tag
+from bot.people.access import roles_of
+from bot.people.directory import EmployeeRow, upsert_employees
 
 
 def test_recipient_role_follows_reminders(db) -> None:

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from bot.attendance import facts
 from bot.attendance.approvals import record_approval_touching
 from bot.attendance.punches import record_punches
-from bot.directory import EmployeeRow, upsert_employees
-from bot.events import ApprovalChange, AttendancePunch
 from bot.models import AuditLog
+from bot.people.directory import EmployeeRow, upsert_employees
+from bot.pipeline.events import ApprovalChange, AttendancePunch
 
 TZ = ZoneInfo("Asia/Shanghai")
 AUTH = {"Authorization": "Bearer t0ken"}

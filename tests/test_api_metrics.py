@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.directory import EmployeeRow, upsert_employees
 from bot.models import AuditLog, Metric
+from bot.people.directory import EmployeeRow, upsert_employees
 
 AUTH = {"Authorization": "Bearer crm-token"}
 

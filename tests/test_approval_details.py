@@ -11,10 +11,10 @@ import responses
 from responses import matchers
 from sqlalchemy import select
 
-from bot.directory import EmployeeRow, upsert_employees
-from bot.dispatch import Context, dispatch
-from bot.events import ApprovalChange
 from bot.models import Approval, AttendanceDay
+from bot.people.directory import EmployeeRow, upsert_employees
+from bot.pipeline.dispatch import Context, dispatch
+from bot.pipeline.events import ApprovalChange
 
 DT_API = "https://api.dingtalk.test"
 DT_OAPI = "https://oapi.dingtalk.test"

@@ -12,19 +12,19 @@ import responses
 from responses import matchers
 from sqlalchemy import func, select
 
-from bot import inbox
 from bot.attendance import cursors
 from bot.attendance.catchup import catch_up
 from bot.attendance.dingtalk_failed import pull_failed_callbacks, to_payload
 from bot.attendance.pacing import CallPacer
 from bot.attendance.punches import record_punches
 from bot.attendance.wecom_pull import CURSOR, pull_checkins, to_punch
-from bot.directory import EmployeeRow, upsert_employees
-from bot.errors import PlatformAPIError
-from bot.events import AttendancePunch
+from bot.core.errors import PlatformAPIError
 from bot.models import AttendanceDay, Employee, InboundEvent, Punch
-from bot.platforms.dingtalk_inbound import event_key, event_type_of
-from bot.scheduler import registered_jobs
+from bot.ops.scheduler import registered_jobs
+from bot.people.directory import EmployeeRow, upsert_employees
+from bot.pipeline import inbox
+from bot.pipeline.events import AttendancePunch
+from bot.platforms.dingtalk.inbound import event_key, event_type_of
 
 WC_API = "https://qyapi.wecom.test"
 DT_API = "https://api.dingtalk.test"
@@ -297,7 +297,7 @@ def test_catch_up_recent_days_and_days_touched_since_last_run(runtime: Any) -> N
 
 
 def test_jobs_are_registered_and_skip_unconfigured_platforms(app: Any) -> None:
-    import bot.jobs  # noqa: F401
+    import bot.ops.jobs  # noqa: F401
 
     jobs = registered_jobs()
     for job_id in ("attendance.wecom_checkins", "attendance.dingtalk_failed_callbacks", "attendance.facts_catchup"):

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import audit
 from bot.models import AuditLog
+from bot.people import audit
 from tests import rules_builders as b
 from tests.test_rules_api import tag
 

@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import select, update
 
-from bot import inbox, outbox
 from bot.models import InboundEvent, Lease, OutboxMessage
-from bot.payloads import MAX_DEPTH, bounded_key, nesting_depth, storable
-from bot.scheduler import Leader, current_leader
+from bot.ops.scheduler import Leader, current_leader
+from bot.pipeline import inbox, outbox
+from bot.pipeline.payloads import MAX_DEPTH, bounded_key, nesting_depth, storable
 from tests.fakes import FakePlatform
 from tests.test_webhooks_dingtalk import assert_success, post_event
 from tests.test_webhooks_dingtalk import settings_overrides as dingtalk_settings

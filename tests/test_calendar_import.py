@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.workcalendar import WorkCalendar
+from bot.core.workcalendar import WorkCalendar
 from tests.dashboard_accounts import ACCOUNTS, sign_in
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -11,7 +11,7 @@ from tests.wallclock import subprocess_env
 
 def test_db_upgrade_unreachable_masks_password(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; main()", "db", "upgrade"],
+        [sys.executable, "-c", "from bot.ops.cli import main; main()", "db", "upgrade"],
         env=subprocess_env(
             {
                 "CAREBOT_CONFIG": str(tmp_path / "none.toml"),
@@ -34,7 +34,7 @@ def test_db_upgrade_unreachable_database(tmp_path: Path) -> None:
     cfg = tmp_path / "c.toml"
     cfg.write_text('[database]\nurl = "postgresql+psycopg://carebot:s3cret@127.0.0.1:1/carebot"\n')
     proc = subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; main()", "db", "upgrade"],
+        [sys.executable, "-c", "from bot.ops.cli import main; main()", "db", "upgrade"],
         env=subprocess_env({"CAREBOT_CONFIG": str(cfg), "PATH": "/usr/bin:/bin"}),
         capture_output=True,
         text=True,

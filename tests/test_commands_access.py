@@ -1,4 +1,4 @@
-"""Roles and scope (bot/access.py) on SQLite and PostgreSQL: recursive reports, HR scopes, cycles."""
+"""Roles and scope (bot/people/access.py) on SQLite and PostgreSQL: recursive reports, HR scopes, cycles."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.access import can_view, report_ids, roles_of, scope_clause
-from bot.config import Settings
+from bot.core.config import Settings
+from bot.core.runtime import Runtime
 from bot.models import Employee
-from bot.runtime import Runtime
+from bot.people.access import can_view, report_ids, roles_of, scope_clause
 from tests.commands_org import build_org
 
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FixedClock
-from bot.dispatch import Context, Reply
-from bot.events import ChatMessage
+from bot.core.clock import FixedClock
+from bot.core.runtime import Runtime
 from bot.models import AuditLog, CommandHit, Employee, InboundEvent
-from bot.runtime import Runtime
+from bot.pipeline.dispatch import Context, Reply
+from bot.pipeline.events import ChatMessage
 from handlers.commands import CommandContext, command, registry
 from handlers.commands.chat import run_command
 from handlers.commands.parser import parse

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.core.runtime import Runtime
 from bot.models import AuditLog
-from bot.runtime import Runtime
 from tests.commands_org import RISK_EVIDENCE, STREAK_EVIDENCE, Org, add_tag, build_org, reply_text, say_in_group
 
 # Roles towards 张三 (zhangsan, reports to 李强 mgr_sales; 孙丽 sunli reports to 李强 through 周杰).

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.core.runtime import Runtime
 from bot.models import AttendanceDay, AuditLog, CareAction, Survey, SurveyAnswer, SurveyQuestion
-from bot.runtime import Runtime
 from handlers.commands.evidence import rule_name
 from tests.commands_org import STREAK_EVIDENCE, Org, add_tag, build_org, reply_text, say, say_in_group
 

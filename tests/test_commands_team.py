@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.directory import name_to_pinyin
+from bot.core.runtime import Runtime
 from bot.models import AuditLog, Employee, Survey, SurveyAnswer, SurveyQuestion
-from bot.runtime import Runtime
+from bot.people.directory import name_to_pinyin
 from handlers.commands.evidence import rule_name
 from tests.commands_org import RISK_EVIDENCE, STREAK_EVIDENCE, Org, add_tag, build_org, reply_text, say_in_group
 

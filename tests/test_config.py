@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.errors import ConfigError
+from bot.core.config import load_settings
+from bot.core.errors import ConfigError
 from tests.wallclock import subprocess_env
 
 
@@ -76,7 +76,7 @@ def test_cli_exits_2_with_one_line(tmp_path: Path) -> None:
     f = tmp_path / "bad.toml"
     f.write_text('[server]\nport = "x"\n')
     proc = subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; main()", "db", "upgrade"],
+        [sys.executable, "-c", "from bot.ops.cli import main; main()", "db", "upgrade"],
         env=subprocess_env({"CAREBOT_CONFIG": str(f), "PATH": "/usr/bin:/bin"}),
         capture_output=True,
         text=True,

@@ -10,9 +10,9 @@ import pytest
 from dingtalk.crypto import DingTalkCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto
 
-from bot.errors import ConfigError, DecryptError, InvalidSignature
+from bot.core.errors import ConfigError, DecryptError, InvalidSignature
 from bot.platforms.crypto import CallbackCrypto, aes_key, hmac_sha256_b64, sha1_signature
-from bot.platforms.dingtalk_inbound_chat import card_signature, robot_sign, verify_card_signature, verify_robot_sign
+from bot.platforms.dingtalk.inbound_chat import card_signature, robot_sign, verify_card_signature, verify_robot_sign
 
 # -- official vectors (shared/protocols.md §1.6) -------------------------------------------------
 W_TOKEN = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo"

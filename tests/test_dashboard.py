@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from bot.core.runtime import Runtime
 from bot.models import AuditLog, CareAction, Department, Employee, Reminder, Tag
-from bot.runtime import Runtime
 from tests.dashboard_accounts import ACCOUNTS, ACTOR, ADMIN, PASSWORD
 
 PRODUCTION = {"environment": "production", "secret_key": "k" * 32}

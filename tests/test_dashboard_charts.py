@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import true
 
+from bot.core.runtime import Runtime
 from bot.models import Department, Employee, Survey, SurveyAnswer, Tag
-from bot.runtime import Runtime
 from handlers.dashboard import chart_data, svg
 
 

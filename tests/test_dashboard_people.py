@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from bot.directory import name_to_pinyin
+from bot.core.runtime import Runtime
 from bot.models import AuditLog, Department, Employee, Reminder, Survey, SurveyAnswer, Tag
-from bot.runtime import Runtime
+from bot.people.directory import name_to_pinyin
 from tests.dashboard_accounts import ADMIN, PASSWORD
 
 TOKEN = "people-page-token"

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from bot.demo import DemoOrg
-from bot.demo_loader import load_demo
 from bot.models import Approval, Employee, Metric, Punch
+from bot.ops.demo.company import DemoOrg
+from bot.ops.demo.loader import load_demo
 
 END = date(2026, 11, 20)
 

@@ -10,10 +10,10 @@ import requests
 import responses
 from responses import matchers
 
-from bot.clock import FixedClock
-from bot.errors import PlatformAPIError
+from bot.core.clock import FixedClock
+from bot.core.errors import PlatformAPIError
 from bot.platforms.base import Button, Card
-from bot.platforms.dingtalk import DingTalkClient, DingTalkPlatform, card_params, msg_uuid
+from bot.platforms.dingtalk.platform import DingTalkClient, DingTalkPlatform, card_params, msg_uuid
 from bot.platforms.http import RateLimited
 
 API = "https://dt-api.test"
@@ -428,7 +428,7 @@ def test_failed_callbacks_are_paged_while_has_more(rsps, client) -> None:
 
 
 def test_long_card_body_is_split_under_the_1kb_value_limit() -> None:
-    from bot.platforms.dingtalk import MARKDOWN_PARTS, split_markdown
+    from bot.platforms.dingtalk.platform import MARKDOWN_PARTS, split_markdown
 
     body = "\n".join(f"- 11月{d}日 最后打卡 21:{d:02d}，连续深夜下班，请关注休息与排班安排" for d in range(1, 40))
     params = card_params(Card("c1", "关怀提醒", body, (Button("已跟进", "done"),)))

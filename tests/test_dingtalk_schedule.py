@@ -13,11 +13,11 @@ from sqlalchemy import select
 from bot.attendance import facts
 from bot.attendance.dingtalk_schedule import shifts_of_day, sync
 from bot.attendance.punches import record_punches
-from bot.directory import EmployeeRow, upsert_employees
-from bot.events import AttendancePunch
 from bot.models import AttendanceDay, ShiftDay
-from bot.platforms.dingtalk_client import list_schedules
-from bot.scheduler import registered_jobs
+from bot.ops.scheduler import registered_jobs
+from bot.people.directory import EmployeeRow, upsert_employees
+from bot.pipeline.events import AttendancePunch
+from bot.platforms.dingtalk.client import list_schedules
 
 DT_API = "https://api.dingtalk.test"
 DT_OAPI = "https://oapi.dingtalk.test"
@@ -101,7 +101,7 @@ def test_sync_pages_through_days_and_measures_against_the_shift(runtime: Any) ->
 
 
 def test_schedule_job_is_registered_and_skips_without_dingtalk(runtime: Any) -> None:
-    import bot.jobs  # noqa: F401
+    import bot.ops.jobs  # noqa: F401
 
     job = registered_jobs()["attendance.dingtalk_schedules"]
     runtime.platforms.pop("dingtalk", None)

@@ -9,9 +9,9 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from bot.attendance.punches import record_punches
-from bot.directory import EmployeeRow, employee_dict, upsert_employees
-from bot.events import AttendancePunch
 from bot.models import Employee, Punch
+from bot.people.directory import EmployeeRow, employee_dict, upsert_employees
+from bot.pipeline.events import AttendancePunch
 
 
 def test_manager_after_report_and_update(db) -> None:

@@ -11,11 +11,11 @@ from responses import matchers
 from sqlalchemy import select
 
 from bot.attendance.punches import record_punches
-from bot.directory import EmployeeRow, upsert_employees
-from bot.directory_sync import apply_org_change, reason_category
-from bot.dispatch import Context, dispatch
-from bot.events import AttendancePunch, OrgChange
 from bot.models import AttendanceDay, Department, Employee
+from bot.people.directory import EmployeeRow, upsert_employees
+from bot.people.directory_sync import apply_org_change, reason_category
+from bot.pipeline.dispatch import Context, dispatch
+from bot.pipeline.events import AttendancePunch, OrgChange
 
 DT_API = "https://api.dingtalk.test"
 DT_OAPI = "https://oapi.dingtalk.test"

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.attendance.punches import record_punches
-from bot.directory import EmployeeRow, upsert_employees
-from bot.events import AttendancePunch
 from bot.models import AttendanceDay
+from bot.people.directory import EmployeeRow, upsert_employees
+from bot.pipeline.events import AttendancePunch
 
 
 def test_doctor_warns_about_next_year_from_1_december_and_exits_0(runner: Any, clock: Any) -> None:
@@ -44,7 +44,7 @@ def test_doctor_in_english_with_tokens(runner: Any, clock: Any) -> None:
 
 
 def test_doctor_quiet_when_the_year_is_supplied(app: Any, runner: Any, holiday_file: str) -> None:
-    from bot.workcalendar import WorkCalendar
+    from bot.core.workcalendar import WorkCalendar
 
     app.extensions["carebot"].calendar = WorkCalendar(holiday_file)
     out = runner.invoke(args=["doctor"]).output

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import delete, select
 
 from app import create_app
-from bot import outbox
-from bot.config import load_settings
-from bot.errors import ConfigError
+from bot.core.config import load_settings
+from bot.core.errors import ConfigError
 from bot.evaluation.assignment import arms_by_employee, assign_pending, tenure_band
 from bot.evaluation.settings import DEFAULT_NEVER_HOLD
 from bot.models import Employee, EvaluationAssignment, Reminder, Tag
+from bot.pipeline import outbox
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan
 from tests.conftest import make_settings
@@ -115,7 +115,7 @@ def test_later_hires_are_assigned_on_arrival_and_keep_the_share(runtime: Any) ->
         assign_pending(runtime, s)
     before = arms(runtime)
     with runtime.db.session() as s:
-        from bot.directory import EmployeeRow, upsert_employees
+        from bot.people.directory import EmployeeRow, upsert_employees
 
         upsert_employees(
             s,

@@ -14,10 +14,10 @@ from bot.attendance import facts
 from bot.attendance.approvals import record_approval
 from bot.attendance.punches import record_punches
 from bot.attendance.shift import Shift
-from bot.config import AttendanceSection
-from bot.directory import EmployeeRow, upsert_employees
-from bot.events import ApprovalChange, AttendancePunch
+from bot.core.config import AttendanceSection
 from bot.models import AttendanceDay, Employee
+from bot.people.directory import EmployeeRow, upsert_employees
+from bot.pipeline.events import ApprovalChange, AttendancePunch
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -354,7 +354,7 @@ def test_shift_day_helper() -> None:
 def test_demo_load_computes_the_facts(runtime: Any) -> None:
     from sqlalchemy import func
 
-    from bot.demo_loader import load_demo
+    from bot.ops.demo.loader import load_demo
 
     result = load_demo(runtime, size=120, seed=5, days=21, end=date(2026, 10, 16))
     assert result.punches > 0  # the replay ingests the punches through the real path
@@ -389,8 +389,8 @@ def test_night_shift_schedule(runtime: Any) -> None:
 
 
 def test_live_punches_through_the_handler(runtime: Any) -> None:
-    from bot.dispatch import Context, dispatch
     from bot.models import Punch
+    from bot.pipeline.dispatch import Context, dispatch
 
     add_people(runtime.db, "e1")
     for punch in (

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.directory import EmployeeRow, upsert_employees
-from bot.metric_catalogue import DEFAULT_METRICS
+from bot.core.runtime import Runtime
+from bot.intake.metric_catalogue import DEFAULT_METRICS
 from bot.models import AuditLog, Employee, JourneyStep, Metric
-from bot.runtime import Runtime
+from bot.people.directory import EmployeeRow, upsert_employees
 from tests.commands_org import reply_text
 from tests.journeys_support import HIRED_ON, PROBATION_ENDS, SETTINGS, at, hire_by_import, make_staff, workday_shift
 

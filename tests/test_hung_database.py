@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
-from bot.db import Database, Timeouts
+from bot.core.db import Database, Timeouts
 from tests.conftest import IN_CI, PG_URL, make_settings
 
 AES_KEY = "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7"
@@ -112,7 +112,7 @@ def test_postgres_sessions_carry_statement_and_lock_timeouts() -> None:
 
 
 def test_timeouts_are_validated_config(tmp_path: Path) -> None:
-    from bot.errors import ConfigError
+    from bot.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="statement_timeout_seconds"):
         make_settings(tmp_path, database={"url": "sqlite://", "statement_timeout_seconds": 0})

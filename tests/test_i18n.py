@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import i18n
+from bot.core import i18n
 
 SH = ZoneInfo("Asia/Shanghai")
 

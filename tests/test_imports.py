@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.attendance.punches import record_punches
-from bot.events import AttendancePunch
-from bot.imports import import_employees, import_metrics
+from bot.intake.imports import import_employees, import_metrics
 from bot.models import AttendanceDay, Employee, Metric
+from bot.pipeline.events import AttendancePunch
 
 HEADER = "userid,name,department,manager_userid,hired_on,hrbp_userid,birthday,is_hr"
 

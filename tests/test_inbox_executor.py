@@ -12,13 +12,13 @@ from flask import Flask
 from sqlalchemy import update
 
 from app import create_app
-from bot import inbox
-from bot.clock import FixedClock
-from bot.db import session_now
-from bot.dispatch import Reply
-from bot.events import AttendancePunch, CardAction, ChatMessage
-from bot.inbox_executor import background
+from bot.core.clock import FixedClock
+from bot.core.db import session_now
 from bot.models import InboundEvent
+from bot.pipeline import inbox
+from bot.pipeline.dispatch import Reply
+from bot.pipeline.events import AttendancePunch, CardAction, ChatMessage
+from bot.pipeline.inbox_executor import background
 from bot.platforms.base import Button, Card
 from bot.security import sent_cards
 from tests.conftest import _truncate, make_settings

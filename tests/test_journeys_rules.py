@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
-from bot.directory_sync import apply_org_change
-from bot.events import OrgChange
 from bot.models import Employee, Journey, JourneyStep
+from bot.people.directory_sync import apply_org_change
+from bot.pipeline import outbox
+from bot.pipeline.events import OrgChange
 from tests.commands_org import say
 from tests.journeys_support import NEWBIE, SETTINGS, TOKEN, at, hire_by_api, hire_by_import, make_staff, run_day
 

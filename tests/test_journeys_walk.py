@@ -16,8 +16,8 @@ import chinese_calendar
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
 from bot.models import Employee, Journey, JourneyStep
+from bot.pipeline import outbox
 from tests.commands_org import say
 from tests.journeys_support import (
     ENTRY_PATHS,

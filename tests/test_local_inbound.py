@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.events import ChatMessage
 from bot.models import InboundEvent
-from bot.platforms.local_inbound import normalise
+from bot.pipeline.events import ChatMessage
+from bot.platforms.local.inbound import normalise
 
 
 def test_chat_message_keeps_the_time_the_simulator_stamped() -> None:

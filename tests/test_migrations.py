@@ -8,9 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from bot.migrate import downgrade, upgrade
+from bot.core.migrate import downgrade, upgrade
 from bot.models import Base
-from bot.platforms.wecom_cards import task_id
+from bot.platforms.wecom.cards import task_id
 
 
 def _diff(url: str) -> list[object]:

@@ -17,7 +17,7 @@ PRODUCT = ("app.py", "bot", "handlers", "rules")
 
 # (path relative to the repository, enclosing function) → why it may read the wall clock.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("bot/clock.py", "now"): "SystemClock.now is the real clock that the runtime injects everywhere else",
+    ("bot/core/clock.py", "now"): "SystemClock.now is the real clock that the runtime injects everywhere else",
 }
 
 # Calls that read the wall clock: module or class → attribute names.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import outbox
-from bot.errors import PlatformAPIError
+from bot.core.errors import PlatformAPIError
 from bot.models import OutboxMessage
+from bot.pipeline import outbox
 from bot.platforms.base import Button, Card
 
 

@@ -10,12 +10,12 @@ import responses
 from responses import matchers
 from sqlalchemy import select
 
-from bot import outbox
 from bot.models import OutboxMessage
+from bot.pipeline import outbox
 from bot.platforms.base import Button, Card
-from bot.platforms.dingtalk import DingTalkClient, DingTalkPlatform, msg_uuid
+from bot.platforms.dingtalk.platform import DingTalkClient, DingTalkPlatform, msg_uuid
 from bot.platforms.http import RateLimited
-from bot.platforms.wecom import WeComClient, WeComPlatform
+from bot.platforms.wecom.platform import WeComClient, WeComPlatform
 from tests.fakes import FakePlatform
 
 NEXT_MORNING = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # 2026-11-24 09:00 Asia/Shanghai
@@ -302,8 +302,8 @@ def test_concurrent_drains_send_each_message_once(runtime, db, wecom) -> None:
 
 
 def test_scheduler_job_drains_the_outbox(runtime, db, wecom) -> None:
-    from bot.outbox_jobs import drain_outbox
-    from bot.scheduler import registered_jobs
+    from bot.ops.scheduler import registered_jobs
+    from bot.pipeline.outbox_jobs import drain_outbox
 
     spec = registered_jobs()["outbox.drain"]
     assert spec.trigger == "interval"

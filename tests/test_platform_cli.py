@@ -6,9 +6,9 @@ import pytest
 import responses
 from responses import matchers
 
-from bot import outbox
-from bot.errors import PlatformAPIError
-from bot.platforms.dingtalk import DingTalkPlatform
+from bot.core.errors import PlatformAPIError
+from bot.pipeline import outbox
+from bot.platforms.dingtalk.platform import DingTalkPlatform
 
 API = "https://dt-api.test"
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from bot.clock import FixedClock
+from bot.core.clock import FixedClock
+from bot.core.runtime import Runtime
 from bot.models import Department, Employee, Survey, SurveyAnswer
 from bot.privacy import aggregates
-from bot.runtime import Runtime
 from tests.commands_org import reply_text
 
 SECRET = 1.0  # the one answer the attacker wants

@@ -22,12 +22,12 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from bot.clock import FixedClock
+from bot.core.clock import FixedClock
+from bot.core.runtime import Runtime
 from bot.models import Employee, Journey, JourneyStep, OutboxMessage
 from bot.privacy import Category, Level, Role, Viewer, policy_of
 from bot.privacy.scopes import LEGACY_SCOPES, READ_AGGREGATES, READ_PEOPLE, READ_SENSITIVE
 from bot.reminders.delivery import deliver_in
-from bot.runtime import Runtime
 from tests.commands_org import say
 from tests.conftest import DEFAULT_NOW, _truncate, make_settings
 from tests.privacy_org import CANARIES, RISK_SIGNAL, add_reminders, plant

@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.config import load_settings
-from bot.errors import ConfigError
+from bot.core.config import load_settings
+from bot.core.errors import ConfigError
+from bot.core.runtime import Runtime
 from bot.models import AuditLog, CareAction, Employee, InboundEvent, LifeEvent, OutboxMessage, SurveyAnswer
 from bot.privacy import Category, Level, Policy, Role, Viewer, policy_of
 from bot.privacy.evidence import categories, tag_level
 from bot.privacy.policy import CEILINGS, DEFAULTS
 from bot.privacy.purge import purge
 from bot.privacy.scopes import LEGACY_SCOPES, grants, match
-from bot.runtime import Runtime
 from tests.commands_org import reply_text
 from tests.privacy_org import CARE_NOTE, plant
 
@@ -200,7 +200,7 @@ def test_purge_command(runner: Any, runtime: Runtime) -> None:
 
 
 def test_roles_towards_a_person(runtime: Runtime) -> None:
-    from bot.access import roles_of
+    from bot.people.access import roles_of
     from bot.privacy.viewers import role_towards
 
     plant(runtime)

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.core.runtime import Runtime
 from bot.models import OutboxMessage
 from bot.privacy import Category, Level, Role, Viewer, policy_of
 from bot.privacy.policy import DEFAULTS
 from bot.reminders.delivery import deliver_in
-from bot.runtime import Runtime
 from tests.commands_org import Org, reply_text
 from tests.privacy_org import CANARIES, HR_ONLY, add_reminders, plant
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
-from bot.dispatch import Context, dispatch
-from bot.events import CardAction
 from bot.models import CareAction, OutboxMessage, Reminder
+from bot.pipeline import outbox
+from bot.pipeline.dispatch import Context, dispatch
+from bot.pipeline.events import CardAction
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan
 from tests.test_reminders_builders import at, make_org, make_tag, write_rules

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot import outbox
 from bot.models import BudgetUse, Employee, Reminder
+from bot.pipeline import outbox
 from bot.reminders.budget import DailyBudget
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan

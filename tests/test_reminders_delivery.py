@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
 from bot.models import Approval, AttendanceDay, Employee, Reminder, Tag
+from bot.pipeline import outbox
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan
 from tests.test_reminders_builders import (

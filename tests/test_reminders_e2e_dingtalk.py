@@ -11,8 +11,8 @@ import responses
 from responses import matchers
 from sqlalchemy import select
 
-from bot import outbox
 from bot.models import AttendanceDay, CareAction, OutboxMessage, Reminder, Tag
+from bot.pipeline import outbox
 from tests.test_reminders_builders import make_org
 from tests.test_reminders_e2e_support import (
     DINGTALK,

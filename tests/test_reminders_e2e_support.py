@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from dingtalk.crypto import DingTalkCrypto
 
-from bot.platforms.dingtalk_inbound_chat import card_signature, robot_sign
+from bot.platforms.dingtalk.inbound_chat import card_signature, robot_sign
 from tests.test_reminders_builders import at
 
 try:

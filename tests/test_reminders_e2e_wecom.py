@@ -11,9 +11,9 @@ import responses
 from responses import matchers
 from sqlalchemy import select
 
-from bot import outbox
 from bot.attendance.wecom_pull import pull_checkins
 from bot.models import CareAction, Reminder, Tag
+from bot.pipeline import outbox
 from rules.engine import evaluate
 from tests.test_reminders_builders import at, make_org
 from tests.test_reminders_e2e_support import (

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import event, func, select
 
-from bot.directory import EmployeeRow, upsert_employees
 from bot.models import Employee, Reminder, Tag
+from bot.people.directory import EmployeeRow, upsert_employees
 from bot.reminders import planner
 
 

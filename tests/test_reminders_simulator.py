@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
 from bot.models import LocalMessage, Reminder
+from bot.pipeline import outbox
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan
 from tests.test_reminders_builders import make_org, make_tag, write_rules

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from app import create_app
-from bot import outbox
-from bot.errors import ConfigError
+from bot.core.errors import ConfigError
+from bot.pipeline import outbox
 from bot.reminders import templates
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan

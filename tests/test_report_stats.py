@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.workcalendar import WorkCalendar
 from bot.report.stats import WorkingTime, percentile
-from bot.workcalendar import WorkCalendar
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.models import RiskModel
+from bot.ops.scheduler import registered_jobs
 from bot.risk.jobs import retrain_if_due
-from bot.scheduler import registered_jobs
 
 
 def test_retrains_once_per_cadence(runtime: Any) -> None:
@@ -25,7 +25,7 @@ def test_retrains_once_per_cadence(runtime: Any) -> None:
 
 
 def test_job_is_registered_at_the_configured_time(app: Any) -> None:
-    import bot.jobs  # noqa: F401
+    import bot.ops.jobs  # noqa: F401
 
     spec = registered_jobs()["risk.retrain"]
     settings = app.extensions["carebot"].settings

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.clock import FixedClock
-from bot.workcalendar import WorkCalendar
+from bot.core.clock import FixedClock
+from bot.core.workcalendar import WorkCalendar
 from tests import rules_builders as b
 
 LATE = {"kind": "streak", "field": "last_out_min", "op": ">=", "value": 1260, "days": 3}

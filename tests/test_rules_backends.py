@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 
 from app import create_app
-from bot.clock import FixedClock
-from bot.demo_loader import load_demo
+from bot.core.clock import FixedClock
 from bot.models import Employee, Tag
+from bot.ops.demo.loader import load_demo
 from rules.engine import evaluate_range
 from tests import rules_builders as b
 from tests.conftest import DEFAULT_NOW, _truncate, make_settings

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.config import RulesSection
+from bot.core.config import RulesSection
 from bot.models import AuditLog, Tag
 from tests import rules_builders as b
 

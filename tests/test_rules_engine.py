@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from bot.clock import FixedClock
+from bot.core.clock import FixedClock
 from bot.models import Employee, EvaluationRun, Tag
-from bot.rules_jobs import run_due
+from bot.tags.jobs import run_due
 from rules import engine
 from rules.loader import RuleSet
 from rules.model import Rule
@@ -205,7 +205,7 @@ def test_due_days_catch_up_missed_and_failed_days_within_the_window(runtime: Any
 def test_missed_day_is_caught_up_on_the_next_run(
     runtime: Any, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.rules_jobs.load_rules", lambda _cfg: ruleset(rule("late", LATE)))
+    monkeypatch.setattr("bot.tags.jobs.load_rules", lambda _cfg: ruleset(rule("late", LATE)))
     late_nights(runtime, "a", ["2026-11-18", "2026-11-19", "2026-11-20"], normal=["2026-11-17"])
     done(runtime, "2026-11-19")
     at(clock, "2026-11-23T07:00")
@@ -217,7 +217,7 @@ def test_missed_day_is_caught_up_on_the_next_run(
 
 
 def test_the_daily_jobs_are_registered_at_the_configured_time(runtime: Any) -> None:
-    from bot.scheduler import registered_jobs
+    from bot.ops.scheduler import registered_jobs
 
     jobs = registered_jobs()
     daily, sweep = jobs["rules.evaluate"], jobs["rules.catch_up"]

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.config import RulesSection
-from bot.errors import BadRuleFile
+from bot.core.config import RulesSection
+from bot.core.errors import BadRuleFile
 from rules.loader import load_rules
 from rules.model import Rule
 from rules.templates import PLACEHOLDER, render

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot import outbox
+from bot.pipeline import outbox
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan
 from rules.loader import load_rules

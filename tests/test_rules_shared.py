@@ -16,9 +16,9 @@ import pytest
 from pydantic import BaseModel
 from sqlalchemy import delete, select
 
-from bot.demo_loader import load_demo
+from bot.core.runtime import Runtime
 from bot.models import Employee, EvaluationRun, Tag
-from bot.runtime import Runtime
+from bot.ops.demo.loader import load_demo
 from rules import conditions, engine, shared
 from rules.context import EvalContext
 from rules.model import CountInWindow, PeriodSum, PulseUnanswered, Streak

@@ -21,12 +21,12 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
 from app import create_app
-from bot import inbox
-from bot.clock import FixedClock
-from bot.errors import ConfigError
+from bot.core.clock import FixedClock
+from bot.core.errors import ConfigError
 from bot.models import AuditLog, Employee, InboundEvent, Survey, SurveyAnswer
+from bot.pipeline import inbox
 from bot.platforms.base import Button, Card
-from bot.platforms.dingtalk_inbound_chat import card_signature, robot_sign
+from bot.platforms.dingtalk.inbound_chat import card_signature, robot_sign
 from bot.security import sent_cards
 from bot.surveys.bank import seed_questions
 from bot.surveys.compose import ANSWER_ACTION
@@ -421,7 +421,7 @@ def test_failure_descriptions_name_classes_and_places_never_messages() -> None:
     [("²", None), ("①", None), ("٣", None), ("-1", None), ("9" * 20, None), ("1795413600000", 1795413600000)],
 )
 def test_numbers_are_ascii_digits_only(raw: str, value: int | None) -> None:
-    from bot.platforms.dingtalk import parse_expiry
+    from bot.platforms.dingtalk.platform import parse_expiry
     from bot.security.input_guard import plain_int
 
     assert plain_int(raw) == value

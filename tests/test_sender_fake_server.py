@@ -15,11 +15,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
 from bot.models import OutboxMessage
+from bot.pipeline import outbox
 from bot.platforms.base import Button, Card
-from bot.platforms.dingtalk import DingTalkClient, DingTalkPlatform
-from bot.platforms.wecom import WeComClient, WeComPlatform
+from bot.platforms.dingtalk.platform import DingTalkClient, DingTalkPlatform
+from bot.platforms.wecom.platform import WeComClient, WeComPlatform
 
 DROP = "drop"  # close the connection without answering (a network failure)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.dispatch import Reply, _handlers, on
-from bot.events import ChatMessage
 from bot.models import InboundEvent
+from bot.pipeline.dispatch import Reply, _handlers, on
+from bot.pipeline.events import ChatMessage
 from bot.platforms.base import Button, Card
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from bot.directory import name_to_pinyin
+from bot.core.runtime import Runtime
 from bot.models import Department, Employee
+from bot.people.directory import name_to_pinyin
 from bot.platforms.base import Button, Card
-from bot.runtime import Runtime
 from handlers.chat_markdown import chat_html
 
 

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
-from bot.dispatch import Context, dispatch
-from bot.events import CardAction
 from bot.models import Employee, OutboxMessage, Survey, SurveyAnswer
+from bot.pipeline import outbox
+from bot.pipeline.dispatch import Context, dispatch
+from bot.pipeline.events import CardAction
 from bot.surveys.dispatch import dispatch as dispatch_surveys
 from bot.surveys.parsing import is_skip, parse_number
 from tests.test_reminders_builders import at, make_org

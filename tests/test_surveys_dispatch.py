@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot import outbox
 from bot.models import Approval, Employee, Survey, SurveyDelivery, SurveyQuestion
+from bot.pipeline import outbox
 from bot.surveys import rotation
 from bot.surveys.bank import BANK, seed_questions
 from bot.surveys.dispatch import dispatch

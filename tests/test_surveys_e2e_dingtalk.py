@@ -10,8 +10,8 @@ import responses
 from responses import matchers
 from sqlalchemy import select
 
-from bot import outbox
 from bot.models import Employee, Reminder, Survey, SurveyAnswer, Tag
+from bot.pipeline import outbox
 from bot.surveys.dispatch import plan
 from tests.test_reminders_builders import make_org
 from tests.test_reminders_e2e_support import (

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
 from bot.models import Employee, Reminder, Survey, SurveyAnswer, Tag
+from bot.pipeline import outbox
 from bot.surveys.dispatch import dispatch, plan
 from tests.test_reminders_builders import make_org
 from tests.test_reminders_e2e_support import WECOM, only_rules, post_wecom, wecom_card_click, wecom_text

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-import bot.jobs  # noqa: F401  (registers the jobs)
+import bot.ops.jobs  # noqa: F401  (registers the jobs)
 from bot.models import Employee, Reminder, Tag
+from bot.ops.scheduler import registered_jobs
 from bot.report.period import Period
 from bot.report.queries import reminder_counts
-from bot.scheduler import registered_jobs
 from tests.rules_builders import attendance, workdays
 from tests.test_reminders_builders import SH, make_org
 from tests.test_reminders_e2e_support import only_rules

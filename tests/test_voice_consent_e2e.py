@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
 from bot.models import CareAction, Reminder, Tag, VoiceRequest
+from bot.pipeline import outbox
 from tests.test_reminders_builders import make_org
 from tests.test_reminders_e2e_support import (
     DINGTALK,

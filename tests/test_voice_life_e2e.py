@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
 from bot.models import CareAction, Consent, LifeEvent, Reminder, Tag, VoiceRequest
+from bot.pipeline import outbox
 from bot.reminders.delivery import deliver
 from rules.engine import evaluate_employee
 from tests.test_reminders_builders import make_org

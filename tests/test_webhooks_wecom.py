@@ -14,14 +14,14 @@ from sqlalchemy import select, update
 from wechatpy.enterprise.crypto import WeChatCrypto
 
 from app import create_app
-from bot import outbox
-from bot.clock import FixedClock
-from bot.dispatch import Reply
-from bot.events import AppEntered, ApprovalChange, CardAction, ChatMessage, OrgChange, UnknownEvent
+from bot.core.clock import FixedClock
 from bot.models import AuditLog, OutboxMessage
+from bot.pipeline import outbox
+from bot.pipeline.dispatch import Reply
+from bot.pipeline.events import AppEntered, ApprovalChange, CardAction, ChatMessage, OrgChange, UnknownEvent
 from bot.platforms.base import Button, Card
 from bot.platforms.crypto import CallbackCrypto, sha1_signature
-from bot.platforms.wecom_inbound import decode_button_key
+from bot.platforms.wecom.inbound import decode_button_key
 from bot.security import sent_cards
 from tests.conftest import _truncate, make_settings
 from tests.fakes import FakePlatform

@@ -9,11 +9,11 @@ import pytest
 import responses
 from responses import matchers
 
-from bot.clock import FixedClock
-from bot.errors import PlatformAPIError
+from bot.core.clock import FixedClock
+from bot.core.errors import PlatformAPIError
 from bot.platforms.base import Button, Card
-from bot.platforms.wecom import WeComClient, WeComPlatform
-from bot.platforms.wecom_cards import button_key, plain_text, task_id, template_card
+from bot.platforms.wecom.cards import button_key, plain_text, task_id, template_card
+from bot.platforms.wecom.platform import WeComClient, WeComPlatform
 
 BASE = "https://wecom.test"
 TOKEN_URL = f"{BASE}/cgi-bin/gettoken"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
-from bot.workcalendar import WorkCalendar
+from bot.core.errors import ConfigError
+from bot.core.workcalendar import WorkCalendar
 
 
 @pytest.mark.parametrize(

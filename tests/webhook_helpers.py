@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot import dispatch
-from bot.dispatch import Context, Reply
 from bot.models import InboundEvent, OutboxMessage
+from bot.pipeline import dispatch
+from bot.pipeline.dispatch import Context, Reply
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
 

@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import PlatformAPIError
-from bot.events import ApprovalChange
+from bot.core.errors import PlatformAPIError
+from bot.core.runtime import Runtime
 from bot.models import Approval
-from bot.runtime import Runtime
+from bot.pipeline.events import ApprovalChange
 from bot.security.input_guard import plain_int
 
 log = logging.getLogger(__name__)

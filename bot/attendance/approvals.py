@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.attendance.shift import Shift, local_days
-from bot.events import ApprovalChange
 from bot.models import Approval, Employee
+from bot.pipeline.events import ApprovalChange
 
 FINAL = ("approved", "rejected", "revoked")
 

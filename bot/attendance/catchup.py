@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from bot.attendance import cursors, facts
 from bot.attendance.approvals import approval_days
+from bot.core.runtime import Runtime
 from bot.models import Approval, Punch
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.db import session_now
+from bot.core.db import session_now
 from bot.models import SyncCursor
 
 

@@ -15,9 +15,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot import inbox
-from bot.platforms.dingtalk_inbound import PLATFORM, event_key, event_type_of
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
+from bot.pipeline import inbox
+from bot.platforms.dingtalk.inbound import PLATFORM, event_key, event_type_of
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from bot.attendance import facts, schedule
 from bot.attendance.schedule import ShiftSpec
-from bot.directory import ids_by_userid
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
+from bot.people.directory import ids_by_userid
 
 log = logging.getLogger(__name__)
 

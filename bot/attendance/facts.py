@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 
 from bot.attendance.facts_sql import FACT_COLUMNS, D, select_facts
 from bot.attendance.shift import Shift
-from bot.chunks import chunked
-from bot.runtime import Runtime
-from bot.sqlutil import dialect_insert
+from bot.core.chunks import chunked
+from bot.core.runtime import Runtime
+from bot.core.sqlutil import dialect_insert
 
 log = logging.getLogger(__name__)
 

@@ -40,9 +40,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
 from bot.attendance.shift import Shift, day_rows
+from bot.core.runtime import Runtime
 from bot.models import Approval, AttendanceDay, Punch, ShiftDay
 from bot.models.base import UTCDateTime
-from bot.runtime import Runtime
 
 LEAVE_KINDS = ("leave", "trip")
 EXCUSE_KINDS = ("leave", "trip", "goout")

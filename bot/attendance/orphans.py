@@ -9,12 +9,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.attendance import facts
-from bot.chunks import chunked
-from bot.directory import EmployeeRow, UpsertStats, ids_by_userid, upsert_employees
+from bot.core.chunks import chunked
+from bot.core.runtime import Runtime
+from bot.core.sqlutil import IN_CHUNK
 from bot.journeys import start as journeys
 from bot.models import Approval, Employee, Punch
-from bot.runtime import Runtime
-from bot.sqlutil import IN_CHUNK
+from bot.people.directory import EmployeeRow, UpsertStats, ids_by_userid, upsert_employees
 
 Span = tuple[datetime, datetime]
 

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.chunks import chunked
-from bot.db import session_now
-from bot.directory import ids_by_userid
-from bot.events import AttendancePunch
+from bot.core.chunks import chunked
+from bot.core.db import session_now
+from bot.core.sqlutil import dialect_insert
 from bot.models import Punch
-from bot.sqlutil import dialect_insert
+from bot.people.directory import ids_by_userid
+from bot.pipeline.events import AttendancePunch
 
 BATCH = 5000
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

@@ -16,9 +16,9 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.attendance.shift import MINUTES_PER_DAY, Shift
-from bot.chunks import chunked
+from bot.core.chunks import chunked
+from bot.core.sqlutil import dialect_insert
 from bot.models import ShiftDay
-from bot.sqlutil import dialect_insert
 
 BATCH = 5000
 S = typing.cast(Table, ShiftDay.__table__)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import AttendanceSection
-from bot.workcalendar import DayKind, WorkCalendar
+from bot.core.config import AttendanceSection
+from bot.core.workcalendar import DayKind, WorkCalendar
 
 MINUTES_PER_DAY = 24 * 60
 

@@ -21,9 +21,9 @@ from sqlalchemy import or_, select
 from bot.attendance import cursors, facts
 from bot.attendance.pacing import CallPacer
 from bot.attendance.punches import insane_reason, record_punches
-from bot.events import AttendancePunch
+from bot.core.runtime import Runtime
 from bot.models import Employee
-from bot.runtime import Runtime
+from bot.pipeline.events import AttendancePunch
 
 log = logging.getLogger(__name__)
 

@@ -21,11 +21,11 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from bot.chunks import chunked
+from bot.core.chunks import chunked
+from bot.core.runtime import Runtime
+from bot.core.sqlutil import IN_CHUNK, dialect_insert
 from bot.evaluation.settings import Arm, EvaluationSection
 from bot.models import Employee, EvaluationAssignment
-from bot.runtime import Runtime
-from bot.sqlutil import IN_CHUNK, dialect_insert
 
 log = logging.getLogger(__name__)
 

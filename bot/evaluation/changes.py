@@ -13,10 +13,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.chunks import chunked
-from bot.config import Settings
+from bot.core.chunks import chunked
+from bot.core.config import Settings
+from bot.core.sqlutil import IN_CHUNK
 from bot.models import Metric, SurveyAnswer
-from bot.sqlutil import IN_CHUNK
 
 # Without a ``performance`` flag in the catalogue (older configurations), these count as performance.
 FALLBACK_PERFORMANCE = ("sales", "calls")

@@ -7,12 +7,12 @@ import math
 import click
 from flask.cli import with_appcontext
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.evaluation import messages  # noqa: F401  (registers the texts)
 from bot.evaluation.assignment import assign_pending, started
 from bot.evaluation.experiment import realised_share
 from bot.evaluation.power import PlanInput, observed, plan
-from bot.runtime import get_runtime
 
 FRACTION = click.FloatRange(0, 1, min_open=True, max_open=True)
 

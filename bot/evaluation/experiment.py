@@ -17,12 +17,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
 from bot.evaluation import changes
 from bot.evaluation.assignment import arms_by_employee
 from bot.evaluation.settings import ARMS, Arm
 from bot.evaluation.stats import NONE, Estimate, mean_difference, proportion_difference
 from bot.models import EvaluationAssignment
-from bot.runtime import Runtime
 
 PULSE_QUESTION = "mood"  # the identified check-in (1–5, higher is better) compared between the arms
 

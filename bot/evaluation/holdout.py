@@ -12,10 +12,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
 from bot.evaluation.assignment import arms_of, assign_pending, started
 from bot.evaluation.settings import Arm
 from bot.models import Employee
-from bot.runtime import Runtime
 
 HELD_OUT = "held_out"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.runtime import Runtime
 from bot.evaluation.assignment import assign_pending, started
-from bot.runtime import Runtime
 from rules.engine import EvaluationResult, on_evaluated
 
 

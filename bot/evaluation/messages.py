@@ -1,8 +1,8 @@
-"""Texts of evaluation mode (report section, CLI), zh-CN and en, registered with bot.i18n on import."""
+"""Texts of evaluation mode (report section, CLI), zh-CN and en, registered with bot.core.i18n on import."""
 
 from __future__ import annotations
 
-from bot import i18n
+from bot.core import i18n
 
 
 def _m(zh: str, en: str) -> dict[str, str]:

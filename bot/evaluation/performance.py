@@ -15,11 +15,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
 from bot.evaluation import changes
 from bot.evaluation.assignment import arms_by_employee
 from bot.evaluation.settings import ARMS
 from bot.evaluation.stats import NONE, Estimate, mean_difference
-from bot.runtime import Runtime
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import i18n
+from bot.core import i18n
 from bot.evaluation import messages  # noqa: F401  (registers the texts)
 from bot.evaluation.experiment import ArmFigures, Experiment
 from bot.evaluation.performance import GroupPerformance, PerformanceAfterCare

@@ -8,12 +8,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
 from bot.journeys import definition
 from bot.journeys.compose import People, title
 from bot.journeys.schedule import shift
 from bot.journeys.views import ORDER, journey_of
 from bot.models import Employee, JourneyStep
-from bot.runtime import Runtime
 
 MILESTONE_DAYS = (7, 30, 60, 90)
 CLOSED = ("done", "skipped")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot import i18n
+from bot.core import i18n
 from bot.growth.trend import Trend
 
 WIDTH, HEIGHT = 560, 220

@@ -17,20 +17,20 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
-from bot import i18n
 from bot.attendance import facts, schedule
 from bot.attendance.schedule import ShiftSpec
 from bot.attendance.shift import Shift
-from bot.chunks import chunked
-from bot.directory import MAX_DATE, MIN_DATE, ids_by_userid
-from bot.imports import ImportReport, RowError, read_lists
-from bot.input_values import date_value
+from bot.core import i18n
+from bot.core.chunks import chunked
+from bot.core.runtime import Runtime
+from bot.core.sqlutil import dialect_insert
 from bot.intake import attendance_load as load
 from bot.intake.clock_values import leave_flag, minutes_on, shift_spec
 from bot.intake.headers import ATTENDANCE_ALIASES
+from bot.intake.imports import ImportReport, RowError, read_lists
+from bot.intake.input_values import date_value
 from bot.models import Approval
-from bot.runtime import Runtime
-from bot.sqlutil import dialect_insert
+from bot.people.directory import MAX_DATE, MIN_DATE, ids_by_userid
 
 REQUIRED = ("userid", "date", "first_in", "last_out")
 OPTIONAL = ("on_leave", "shift")

@@ -15,16 +15,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import i18n
 from bot.attendance import facts, schedule
 from bot.attendance.schedule import ShiftSpec
-from bot.directory import MAX_DATE, MIN_DATE, ids_by_userid
-from bot.imports import ImportReport, RowError, read_rows
-from bot.input_values import date_value
+from bot.core import i18n
+from bot.core.runtime import Runtime
 from bot.intake.clock_values import shift_spec
 from bot.intake.headers import SHIFT_ALIASES
+from bot.intake.imports import ImportReport, RowError, read_rows
+from bot.intake.input_values import date_value
 from bot.models import Department, Employee
-from bot.runtime import Runtime
+from bot.people.directory import MAX_DATE, MIN_DATE, ids_by_userid
 
 OPTIONAL = ("userid", "department", "date", "from", "to", "shift", "start", "end")
 MAX_SPAN_DAYS = 400

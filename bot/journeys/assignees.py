@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
 from bot.models import Employee, JourneyStep
-from bot.runtime import Runtime
 
 OPEN = ("sent", "overdue")
 FALLBACK = {"mentor": "manager", "manager": "hr", "admin": "hr", "it": "hr", "hr": "manager"}

@@ -7,10 +7,10 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from bot import outbox
-from bot.cli_types import ISO_DATE
+from bot.core.cli_types import ISO_DATE
+from bot.core.runtime import get_runtime
 from bot.journeys.dispatch import dispatch
-from bot.runtime import get_runtime
+from bot.pipeline import outbox
 
 
 @click.group("journeys")

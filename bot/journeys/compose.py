@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot import i18n
+from bot.core import i18n
 from bot.journeys import messages  # noqa: F401  (registers the texts)
 from bot.journeys.definition import StepDef
 from bot.journeys.evaluation import QUESTIONS, scale_keys

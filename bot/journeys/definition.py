@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.errors import ConfigError
-from bot.i18n import normalise_locale
+from bot.core.errors import ConfigError
+from bot.core.i18n import normalise_locale
 
 BUNDLED = Path(__file__).resolve().parent / "default_journey.toml"
 ROLES = ("hr", "manager", "mentor", "admin", "it", "new_hire")

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import Runtime
 from bot.journeys import definition, pulses
 from bot.journeys.assignees import Assignees
 from bot.journeys.compose import People, escalation_card, message, task_card
@@ -24,11 +25,10 @@ from bot.journeys.schedule import due_on, escalate_on, overdue_on
 from bot.journeys.start import cancel
 from bot.journeys.tasks import next_task_no
 from bot.models import Employee, Journey, JourneyStep
-from bot.outbox import card_payload, enqueue
+from bot.pipeline.outbox import card_payload, enqueue
 from bot.reminders.caps import RecipientCap
 from bot.reminders.leave import on_leave
 from bot.reminders.planner import send_window
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot import i18n
+from bot.core import i18n
 
 COMMENT = "comment"
 SCALE = (1, 5)

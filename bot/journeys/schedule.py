@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.core.workcalendar import WorkCalendar
 from bot.journeys.definition import StepDef
 from bot.models import Employee
-from bot.workcalendar import WorkCalendar
 
 
 def _next_workday(calendar: WorkCalendar, day: date) -> date:

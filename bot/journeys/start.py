@@ -17,10 +17,10 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
 from bot.journeys import definition
 from bot.journeys.schedule import due_on, shift
 from bot.models import Employee, Journey, JourneyStep
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
 from bot.journeys import definition
 from bot.journeys.compose import People, title
 from bot.journeys.definition import StepDef
 from bot.models import Employee, Journey, JourneyStep
 from bot.privacy import Category, Level
-from bot.runtime import Runtime
 
 ORDER = case((JourneyStep.due_on.is_(None), 1), else_=0)
 

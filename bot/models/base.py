@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
-from bot.db import CLOCK_OPTION
+from bot.core.db import CLOCK_OPTION
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -15,7 +15,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),
-        # Pacing counts each recipient's recent sends (bot/outbox_pacing.py).
+        # Pacing counts each recipient's recent sends (bot/pipeline/outbox_pacing.py).
         Index("ix_outbox_messages_platform_recipient_sent", "platform", "recipient", "sent_at"),
     )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.clock import Clock
-from bot.config import Settings
+from bot.core.clock import Clock
+from bot.core.config import Settings
 
 if TYPE_CHECKING:
     from bot.platforms.base import Platform
@@ -28,8 +28,8 @@ def wecom_configured(settings: Settings) -> bool:
 
 def configured_platforms(settings: Settings, clock: Clock) -> dict[str, Platform]:
     """The external platforms with credentials, by name; the default one is warned about when missing."""
-    from bot.platforms.dingtalk import DingTalkPlatform
-    from bot.platforms.wecom import WeComPlatform
+    from bot.platforms.dingtalk.platform import DingTalkPlatform
+    from bot.platforms.wecom.platform import WeComPlatform
 
     platforms: dict[str, Platform] = {}
     if dingtalk_configured(settings):

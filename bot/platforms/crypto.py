@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from bot.errors import ConfigError, DecryptError, InvalidSignature
+from bot.core.errors import ConfigError, DecryptError, InvalidSignature
 
 BLOCK = 32  # the PKCS#7 block size both platforms use (not AES's 16)
 _ALNUM = string.ascii_letters + string.digits

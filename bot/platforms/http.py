@@ -1,6 +1,6 @@
 """One small JSON-over-HTTP client base for the platform APIs, and their error classification.
 
-Every failure becomes a :class:`~bot.errors.PlatformAPIError` whose ``retryable`` flag tells the
+Every failure becomes a :class:`~bot.core.errors.PlatformAPIError` whose ``retryable`` flag tells the
 outbox whether to try again later (network, 5xx, throttling) or give up (bad request, invalid
 user). Token errors become :class:`TokenRejected` so the token cache can refresh once and retry.
 Codes follow shared/protocols.md §4.1 (DingTalk) and §6.1 (WeCom).
@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from bot.errors import PlatformAPIError
+from bot.core.errors import PlatformAPIError
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import outbox
-from bot.dispatch import Reply
 from bot.models import OutboxMessage
+from bot.pipeline import outbox
+from bot.pipeline.dispatch import Reply
 from bot.platforms.base import Card
 
 # How many of a user's latest cards to look through for the one being updated.

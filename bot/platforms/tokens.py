@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from bot.clock import Clock
-from bot.errors import PlatformAPIError
+from bot.core.clock import Clock
+from bot.core.errors import PlatformAPIError
 from bot.platforms.http import TokenRejected
 
 log = logging.getLogger(__name__)

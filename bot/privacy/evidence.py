@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot import i18n
+from bot.core import i18n
 from bot.privacy import texts as _texts  # noqa: F401  (registers the summary texts)
 from bot.privacy.policy import Category, Level, Policy, Viewer, strictest
 

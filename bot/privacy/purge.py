@@ -22,7 +22,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot import audit
+from bot.core.runtime import Runtime
 from bot.models import (
     Approval,
     AttendanceDay,
@@ -40,7 +40,7 @@ from bot.models import (
     SurveyAnswer,
     Tag,
 )
-from bot.runtime import Runtime
+from bot.people import audit
 
 log = logging.getLogger(__name__)
 

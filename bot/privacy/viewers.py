@@ -12,9 +12,9 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from bot.access import hr_clause, reports_clause
-from bot.config import Settings
+from bot.core.config import Settings
 from bot.models import Employee
+from bot.people.access import hr_clause, reports_clause
 from bot.privacy.policy import Role, Viewer
 from bot.privacy.scopes import Grant
 

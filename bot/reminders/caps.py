@@ -8,10 +8,10 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
 from bot.journeys.budget import sends_on as journey_sends
 from bot.models import Reminder, Tag
 from bot.reminders.window import local_instant
-from bot.runtime import Runtime
 
 
 def contacts(session: Session, employee_ids: Collection[int], since: datetime) -> dict[int, set[int]]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from bot import outbox
+from bot.core.runtime import get_runtime
+from bot.pipeline import outbox
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan, send_window
 from bot.reminders.window import is_open
-from bot.runtime import get_runtime
 
 
 @click.group("reminders")

@@ -19,9 +19,10 @@ from typing import Any, Literal
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import Runtime
 from bot.models import Employee, Reminder, Tag
-from bot.outbox import card_payload, enqueue
+from bot.pipeline.outbox import card_payload, enqueue
 from bot.privacy import Level
 from bot.privacy.viewers import recipient_viewer
 from bot.reminders import compose, digest, moment, ruleinfo, summary
@@ -31,7 +32,6 @@ from bot.reminders.leave import on_leave
 from bot.reminders.planner import send_window
 from bot.reminders.templates import Templates, get
 from bot.reminders.window import is_open, local_instant
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

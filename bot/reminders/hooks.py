@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from bot.core.runtime import Runtime
 from bot.reminders.delivery import deliver_in
 from bot.reminders.planner import plan
-from bot.runtime import Runtime
 from rules.engine import EvaluationResult, on_evaluated
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.core.workcalendar import WorkCalendar
 from bot.models import Reminder, Tag
-from bot.workcalendar import WorkCalendar
 
 log = logging.getLogger(__name__)
 

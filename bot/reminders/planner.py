@@ -16,14 +16,14 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from bot.chunks import chunked
+from bot.core.chunks import chunked
+from bot.core.runtime import Runtime
+from bot.core.sqlutil import dialect_insert
 from bot.evaluation.holdout import Holdout
 from bot.models import Employee, Reminder, Tag
 from bot.reminders import moment, ruleinfo
 from bot.reminders.routing import Router
 from bot.reminders.window import Window, local_instant, next_open
-from bot.runtime import Runtime
-from bot.sqlutil import dialect_insert
 
 PLAN_CHUNK = 2000  # tag ids per IN (...) and rows per INSERT: far below every bound-parameter limit
 

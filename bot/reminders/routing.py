@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.chunks import chunked
-from bot.config import Settings
+from bot.core.chunks import chunked
+from bot.core.config import Settings
+from bot.core.sqlutil import IN_CHUNK
 from bot.models import Employee
-from bot.sqlutil import IN_CHUNK
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import rulebook
+from bot.core.runtime import Runtime
 from bot.models import Employee, Tag
 from bot.privacy import Level, Viewer, policy_of
 from bot.privacy import evidence as privacy_evidence
-from bot.runtime import Runtime
+from bot.tags import rulebook
 
 log = logging.getLogger(__name__)
 

@@ -14,15 +14,15 @@ from datetime import date, datetime
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.i18n import fmt_date, normalise_locale
+from bot.core.i18n import fmt_date, normalise_locale
+from bot.core.runtime import Runtime
 from bot.models import Employee, Reminder, Tag
-from bot.outbox import enqueue
+from bot.pipeline.outbox import enqueue
 from bot.reminders import compose, ruleinfo
 from bot.reminders.budget import rank_key
 from bot.reminders.digest import fits
 from bot.reminders.leave import on_leave
 from bot.reminders.templates import Templates
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

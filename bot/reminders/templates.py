@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.errors import ConfigError
-from bot.i18n import LOCALES, normalise_locale
+from bot.core.errors import ConfigError
+from bot.core.i18n import LOCALES, normalise_locale
 
 BUNDLED = Path(__file__).resolve().parent.parent / "templates" / "reminders.toml"
 

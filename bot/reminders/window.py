@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 
 
 @dataclass(frozen=True)

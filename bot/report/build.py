@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot import rulebook
+from bot.core.runtime import Runtime
 from bot.evaluation import experiment, performance
 from bot.report import cohorts, pulse, queries, workforce
 from bot.report.felt_cared import felt_cared
@@ -25,7 +25,7 @@ from bot.report.model import (
 from bot.report.new_hires import new_hires
 from bot.report.period import Period
 from bot.report.stats import WorkingTime, percentile
-from bot.runtime import Runtime
+from bot.tags import rulebook
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 CONVERSATIONS = ("done", "talk")  # care-log kinds that stand for a conversation (HR time spent)

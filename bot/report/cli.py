@@ -10,10 +10,10 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.report import period as periods
 from bot.report.service import FORMATS, Format, generate, render
-from bot.runtime import get_runtime
 
 
 @click.command("report")

@@ -20,12 +20,12 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
 from bot.journeys import definition
 from bot.journeys.schedule import overdue_on
 from bot.models import Employee, Journey, JourneyStep
 from bot.report.model import HireCohort, NewHires, RoleSteps
 from bot.report.period import Period
-from bot.runtime import Runtime
 
 EARLY_DAYS = 90
 ROLE_ORDER = ("admin", "it", "manager", "mentor", "hr", "new_hire")

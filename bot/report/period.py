@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from bot import i18n
-from bot.directory import MAX_DATE, MIN_DATE
+from bot.core import i18n
+from bot.people.directory import MAX_DATE, MIN_DATE
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from bot.core.runtime import Runtime
 
 i18n.register(
     {

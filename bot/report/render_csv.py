@@ -10,7 +10,7 @@ import csv
 import io
 from datetime import tzinfo
 
-from bot import i18n
+from bot.core import i18n
 from bot.evaluation.render import csv_rows as experiment_rows
 from bot.evaluation.render import performance_rows
 from bot.report import new_hires_render

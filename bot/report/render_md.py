@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import tzinfo
 
-from bot import i18n
+from bot.core import i18n
 from bot.evaluation.render import markdown as experiment_md
 from bot.evaluation.render import performance_md
 from bot.report import new_hires_render

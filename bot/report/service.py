@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from bot import audit
+from bot.core.runtime import Runtime
+from bot.people import audit
 from bot.report import render_csv, render_json, render_md
 from bot.report.build import build
 from bot.report.model import Report
 from bot.report.period import Period
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

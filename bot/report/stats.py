@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta, tzinfo
 
-from bot.workcalendar import WorkCalendar
+from bot.core.workcalendar import WorkCalendar
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
+from bot.core.workcalendar import WorkCalendar
 from bot.models import Employee
 from bot.report.model import LeaverGroup, OverallTurnover
 from bot.report.period import Period
-from bot.workcalendar import WorkCalendar
 
 
 def _placeable() -> ColumnElement[bool]:

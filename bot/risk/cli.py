@@ -9,11 +9,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import i18n
-from bot.cli_types import ISO_DATE
+from bot.core import i18n
+from bot.core.cli_types import ISO_DATE
+from bot.core.runtime import get_runtime
 from bot.risk import render, train
 from bot.risk.labels import reason_label  # noqa: F401  (registers the risk messages)
-from bot.runtime import get_runtime
 
 
 @click.group("risk")

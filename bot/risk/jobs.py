@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.config import Settings
+from bot.core.config import Settings
+from bot.core.runtime import Runtime
 from bot.models import RiskModel
+from bot.ops.scheduler import job
 from bot.risk import train
-from bot.runtime import Runtime
-from bot.scheduler import job
 
 log = logging.getLogger(__name__)
 

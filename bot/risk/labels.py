@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import i18n
+from bot.core import i18n
 
 # How a feature reads as a reason, with the person's value: "近30天有 8 天深夜下班".
 i18n.register(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.chunks import chunked
+from bot.core.chunks import chunked
 from bot.models import Employee
 from bot.risk.types import RiskView
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import i18n
+from bot.core import i18n
 
 i18n.register(
     {

@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot import rulebook
+from bot.core.runtime import Runtime
 from bot.risk.types import PersonScore, Reason
-from bot.runtime import Runtime
+from bot.tags import rulebook
 
 RULE_ID = "attrition_risk"
 

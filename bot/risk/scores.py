@@ -16,14 +16,14 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import Runtime
 from bot.models import RiskModel
 from bot.risk.features import FEATURES, person_periods
 from bot.risk.labels import reason_label
 from bot.risk.learn import Learned
 from bot.risk.rules_score import rule_scores
 from bot.risk.types import PersonScore, Reason, RiskView
-from bot.runtime import Runtime
 
 TOP_REASONS = 3
 

@@ -17,11 +17,11 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.config import RiskSection
+from bot.core.config import RiskSection
+from bot.core.runtime import Runtime
 from bot.models import AttendanceDay, RiskModel
 from bot.risk import learn, measure
 from bot.risk.features import FEATURES, PersonPeriods, month_starts, person_periods
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

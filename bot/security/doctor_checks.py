@@ -6,9 +6,9 @@ container health gate then stops the roll-out); the same finding in development 
 
 from __future__ import annotations
 
-from bot import i18n
-from bot.config import Settings
-from bot.doctor import CheckResult, Level
+from bot.core import i18n
+from bot.core.config import Settings
+from bot.ops.doctor import CheckResult, Level
 from bot.privacy import scopes
 from bot.security.startup import platform_keys_set, unsafe_development
 

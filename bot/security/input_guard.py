@@ -3,7 +3,7 @@
 ``"²".isdigit()`` and ``"①".isdigit()`` are true but ``int()`` refuses them, and a very long digit
 string exceeds ``int()``'s limit: numbers from requests are read with :func:`plain_int`. NUL cannot
 be stored in PostgreSQL text or JSONB: requests carrying one are refused (:func:`has_nul`); verified
-platform callbacks are made storable by :mod:`bot.payloads` instead (their sender must be answered).
+platform callbacks are made storable by :mod:`bot.pipeline.payloads` instead (their sender must be answered).
 """
 
 from __future__ import annotations

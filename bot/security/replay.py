@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.core.sqlutil import dialect_insert
 from bot.models import SeenSignature
-from bot.sqlutil import dialect_insert
 
 
 def body_digest(body: bytes) -> str:

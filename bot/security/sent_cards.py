@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import audit
-from bot.events import CardAction
+from bot.core.sqlutil import dialect_insert
 from bot.models import SentCard
+from bot.people import audit
+from bot.pipeline.events import CardAction
 from bot.platforms.base import Card
-from bot.platforms.wecom_cards import task_id
-from bot.sqlutil import dialect_insert
+from bot.platforms.wecom.cards import task_id
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ developer sign-in, a random session key). A deployment that sets real platform k
 
 from __future__ import annotations
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.core.config import Settings
+from bot.core.errors import ConfigError
 
 # The settings whose presence means "this talks to a real DingTalk or WeCom tenant".
 PLATFORM_SECRETS = (

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import Runtime
+from bot.core.sqlutil import dialect_insert
 from bot.models import Employee, Survey, SurveyAnswer, SurveyQuestion
-from bot.runtime import Runtime
-from bot.sqlutil import dialect_insert
 from bot.surveys import feed
 from bot.surveys.bank import COMMENT_KEY, load_questions
 from bot.surveys.compose import chat_text

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.sqlutil import dialect_insert
 from bot.models import SurveyQuestion
-from bot.sqlutil import dialect_insert
 
 COMMENT_KEY = "comment"
 MIN_TEAM_RESPONDENTS = 5

@@ -7,9 +7,9 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from bot import outbox
-from bot.cli_types import ISO_DATE
-from bot.runtime import get_runtime
+from bot.core.cli_types import ISO_DATE
+from bot.core.runtime import get_runtime
+from bot.pipeline import outbox
 from bot.surveys.dispatch import dispatch
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot import i18n
+from bot.core import i18n
 from bot.models import Survey, SurveyQuestion
-from bot.outbox import card_payload
+from bot.pipeline.outbox import card_payload
 from bot.platforms.base import Button, Card
 from bot.surveys import messages  # noqa: F401  (registers the texts)
 from bot.surveys.bank import COMMENT_KEY

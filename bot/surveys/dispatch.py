@@ -13,13 +13,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot import i18n
-from bot.chunks import chunked
+from bot.core import i18n
+from bot.core.chunks import chunked
+from bot.core.runtime import Runtime
+from bot.core.sqlutil import dialect_insert
 from bot.models import Employee, Survey, SurveyQuestion
 from bot.reminders.leave import on_leave
 from bot.reminders.window import Window, is_open, local_instant
-from bot.runtime import Runtime
-from bot.sqlutil import dialect_insert
 from bot.surveys import rotation
 from bot.surveys.bank import BANK, COMMENT_KEY, load_questions, seed_questions
 from bot.surveys.cadence import due_on

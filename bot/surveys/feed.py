@@ -12,7 +12,7 @@ import logging
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from bot.security.logsafe import describe
 
 log = logging.getLogger(__name__)

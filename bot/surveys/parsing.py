@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot import i18n
+from bot.core import i18n
 from bot.surveys import messages  # noqa: F401  (registers the skip words)
 
 _CN_DIGITS = {

@@ -7,10 +7,10 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import Runtime
 from bot.models import Employee, Survey, SurveyDelivery, SurveyQuestion
-from bot.outbox import enqueue
-from bot.runtime import Runtime
+from bot.pipeline.outbox import enqueue
 from bot.surveys.compose import question_message
 
 Purpose = Literal["initial", "reminder", "next"]

@@ -20,9 +20,10 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot import i18n, outbox, ratelimit
+from bot.core import i18n
+from bot.core.runtime import Runtime
 from bot.models import AnonymousQuestion, AnonymousSender, Employee
-from bot.runtime import Runtime
+from bot.pipeline import outbox, ratelimit
 from bot.voice import anonymous_messages  # noqa: F401  (registers the texts)
 from bot.voice.consent import hrbp_of
 

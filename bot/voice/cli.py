@@ -8,8 +8,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from bot.errors import ConfigError
-from bot.runtime import get_runtime
+from bot.core.errors import ConfigError
+from bot.core.runtime import get_runtime
 
 
 @click.command("intent")

@@ -14,11 +14,12 @@ from datetime import timedelta
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from bot import i18n, outbox
-from bot.dispatch import Reply
+from bot.core import i18n
+from bot.core.runtime import Runtime
 from bot.models import Employee, VoiceRequest
+from bot.pipeline import outbox
+from bot.pipeline.dispatch import Reply
 from bot.platforms.base import Button, Card
-from bot.runtime import Runtime
 from bot.security.logsafe import describe
 from bot.voice import messages  # noqa: F401  (registers the texts)
 from bot.voice.support import support_lines

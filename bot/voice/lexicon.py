@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.errors import ConfigError
+from bot.core.errors import ConfigError
 from bot.voice.settings import INTENTS
 
 BUILTIN = Path(__file__).parent / "data" / "lexicon.toml"

@@ -16,10 +16,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot import i18n, outbox
+from bot.core import i18n
+from bot.core.runtime import Runtime
 from bot.models import Employee, VoiceRequest
+from bot.pipeline import outbox
 from bot.platforms.base import Button, Card
-from bot.runtime import Runtime
 from bot.voice import life_messages  # noqa: F401  (registers the texts)
 from bot.voice.consent import hrbp_of, parse_answer
 from bot.voice.life_records import declare

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.runtime import Runtime
 from bot.models import Consent, Employee, LifeEvent
-from bot.runtime import Runtime
 from bot.voice.consent import evaluate_after_commit
 
 log = logging.getLogger(__name__)

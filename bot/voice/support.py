@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot import i18n
-from bot.runtime import Runtime
+from bot.core import i18n
+from bot.core.runtime import Runtime
 
 
 def support_lines(runtime: Runtime, locale: str) -> list[str]:

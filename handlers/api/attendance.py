@@ -8,10 +8,11 @@ from typing import Any
 from flask import Response, jsonify
 from sqlalchemy import select
 
-from bot import audit, i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.models import AttendanceDay, Employee
+from bot.people import audit
 from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
-from bot.runtime import get_runtime
 from handlers.api import api_actor, bp, error, locale, needs, query_day
 
 MAX_SPAN_DAYS = 366

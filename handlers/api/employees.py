@@ -8,13 +8,14 @@ from flask import Response, jsonify
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from bot import audit, i18n
 from bot.attendance.orphans import upsert_people
-from bot.directory import EmployeeRow, employee_dict
-from bot.input_errors import describe, field_of
+from bot.core import i18n
+from bot.core.runtime import get_runtime
+from bot.intake.input_errors import describe, field_of
 from bot.models import Employee
+from bot.people import audit
+from bot.people.directory import EmployeeRow, employee_dict
 from bot.privacy.scopes import EMPLOYEES_WRITE, READ_PEOPLE
-from bot.runtime import get_runtime
 from handlers.api import api_actor, bp, error, json_body, locale, needs
 
 i18n.register(

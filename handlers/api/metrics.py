@@ -6,12 +6,13 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from bot import audit, i18n
-from bot.directory import unknown_userids
-from bot.metric_input import validate_metric
-from bot.metrics import MetricRow, upsert_metrics
+from bot.core import i18n
+from bot.core.runtime import get_runtime
+from bot.intake.metric_input import validate_metric
+from bot.intake.metrics import MetricRow, upsert_metrics
+from bot.people import audit
+from bot.people.directory import unknown_userids
 from bot.privacy.scopes import METRICS_WRITE
-from bot.runtime import get_runtime
 from handlers.api import api_actor, bp, error, json_body, locale, needs
 
 MAX_ITEMS = 10_000

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
+from bot.core.runtime import get_runtime
 from bot.privacy.scopes import READ_AGGREGATES, READ_PEOPLE, READ_SENSITIVE
 from bot.report import period as periods
 from bot.report.render_json import as_dict
 from bot.report.service import generate
-from bot.runtime import get_runtime
 from handlers.api import api_actor, bp, error, locale, needs
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from bot import audit, i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
+from bot.people import audit
 from bot.privacy.scopes import READ_SENSITIVE
 from bot.risk import present, scores
-from bot.runtime import get_runtime
 from handlers.api import api_actor, bp, error, locale, needs, query_day
 
 DEFAULT_LIMIT = 50

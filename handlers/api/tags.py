@@ -15,13 +15,15 @@ from typing import Any
 from flask import Response, jsonify, request
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from bot import audit, i18n, rulebook
+from bot.core import i18n
+from bot.core.runtime import Runtime, get_runtime
 from bot.evaluation.assignment import arms_of
 from bot.models import Employee, Tag
+from bot.people import audit
 from bot.privacy import evidence as privacy_evidence
 from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
-from bot.runtime import Runtime, get_runtime
 from bot.security.input_guard import plain_int
+from bot.tags import rulebook
 from handlers.api import api_actor, bp, error, has_scope, locale, needs, policy, query_day, viewer
 
 DEFAULT_LIMIT = 10_000

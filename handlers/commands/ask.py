@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dispatch import Reply
+from bot.pipeline.dispatch import Reply
 from bot.voice import anonymous
 from handlers.commands import registry
 from handlers.commands.context import CommandContext

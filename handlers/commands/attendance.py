@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from bot import i18n
+from bot.core import i18n
 from bot.models import AttendanceDay, Employee
 from handlers.commands.context import CommandContext
 

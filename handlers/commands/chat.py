@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bot import i18n, ratelimit
-from bot.access import roles_of
-from bot.directory import active_employee
-from bot.dispatch import Context, Reply, on
-from bot.events import ChatMessage
+from bot.core import i18n
+from bot.people.access import roles_of
+from bot.people.directory import active_employee
+from bot.pipeline import ratelimit
+from bot.pipeline.dispatch import Context, Reply, on
+from bot.pipeline.events import ChatMessage
 from bot.security.logsafe import describe
 from handlers.commands import registry
 from handlers.commands.context import CommandContext

@@ -7,12 +7,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import audit, i18n
-from bot.events import ChatMessage
+from bot.core import i18n
+from bot.core.runtime import Runtime
 from bot.models import Employee
+from bot.people import audit
+from bot.pipeline.events import ChatMessage
 from bot.privacy import Policy, Role, Viewer, policy_of
 from bot.privacy.viewers import in_scope_role, viewer_of
-from bot.runtime import Runtime
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bot import i18n, rulebook
+from bot.core import i18n
+from bot.core.runtime import Runtime
 from bot.models import Tag
 from bot.privacy import Category, Level, Policy, Viewer
 from bot.privacy import evidence as privacy_evidence
-from bot.runtime import Runtime
+from bot.tags import rulebook
 from handlers.commands.text import clip, plain
 
 log = logging.getLogger(__name__)

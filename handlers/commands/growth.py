@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from bot import i18n
-from bot.dispatch import Reply
+from bot.core import i18n
 from bot.growth import link
 from bot.growth import messages as _messages  # noqa: F401  (registers the texts)
 from bot.growth.progress import Milestone, Progress, milestones, progress
 from bot.growth.trend import TEAM_MIN, WEEKS, Trend, trends
 from bot.models import Employee
+from bot.pipeline.dispatch import Reply
 from handlers.commands.context import CommandContext
 from handlers.commands.registry import command
 from handlers.commands.text import Section, limit_for, plain, render

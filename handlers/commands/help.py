@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot import i18n
-from bot.dispatch import Reply
+from bot.core import i18n
+from bot.pipeline.dispatch import Reply
 from handlers.commands import registry
 from handlers.commands.context import CommandContext
 from handlers.commands.text import STRICTEST, Section, render

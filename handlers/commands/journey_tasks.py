@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
-from bot import i18n
-from bot.dispatch import Reply
+from bot.core import i18n
 from bot.journeys import definition
 from bot.journeys.actions import Action, act
 from bot.journeys.compose import People, title
 from bot.journeys.schedule import overdue_on
 from bot.journeys.tasks import by_number, open_tasks
+from bot.pipeline.dispatch import Reply
 from handlers.commands.context import CommandContext
 from handlers.commands.registry import command
 from handlers.commands.text import Section, limit_for, plain, render

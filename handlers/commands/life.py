@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dispatch import Reply
+from bot.pipeline.dispatch import Reply
 from bot.voice import life
 from handlers.commands import registry
 from handlers.commands.context import CommandContext

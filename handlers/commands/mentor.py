@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot import i18n
-from bot.dispatch import Reply
+from bot.core import i18n
 from bot.journeys import messages  # noqa: F401  (registers the texts)
 from bot.journeys.compose import People
 from bot.models import Employee
-from bot.outbox import enqueue
-from bot.people_lookup import find_people
+from bot.people.lookup import find_people
+from bot.pipeline.dispatch import Reply
+from bot.pipeline.outbox import enqueue
 from handlers.commands.context import CommandContext
 from handlers.commands.people import resolve
 from handlers.commands.registry import command

@@ -7,8 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from bot import i18n
-from bot.dispatch import Reply
+from bot.core import i18n
 from bot.models import (
     Approval,
     AttendanceDay,
@@ -22,6 +21,7 @@ from bot.models import (
     SurveyAnswer,
     Tag,
 )
+from bot.pipeline.dispatch import Reply
 from bot.privacy import Category, Level
 from bot.voice import life_records
 from handlers.commands import mydata_rights as rights

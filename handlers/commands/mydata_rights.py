@@ -13,9 +13,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot import i18n, rulebook
+from bot.core import i18n
 from bot.models import AuditLog, CareAction, Employee, SurveyAnswer, SurveyQuestion
 from bot.privacy import Category, Level
+from bot.tags import rulebook
 from handlers.commands.context import CommandContext
 from handlers.commands.pulse import question_label
 from handlers.commands.text import plain

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import i18n
+from bot.core import i18n
 
 LIFE_EVENT_KEYS = {
     kind: f"commands.mydata.life.{kind}"

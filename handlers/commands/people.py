@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot import i18n
-from bot.access import scope_clause
-from bot.dispatch import Reply
+from bot.core import i18n
 from bot.models import Department, Employee
-from bot.people_lookup import find_people
+from bot.people.access import scope_clause
+from bot.people.lookup import find_people
+from bot.pipeline.dispatch import Reply
 from handlers.commands.context import CommandContext
 from handlers.commands.text import Section, limit_for, plain, render
 

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, func, select
 
-from bot import i18n
+from bot.core import i18n
 from bot.models import Employee, Survey, SurveyAnswer, SurveyQuestion
 from bot.privacy import aggregates
 from bot.surveys.aggregate import team_results

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from bot.dispatch import Reply
+from bot.pipeline.dispatch import Reply
 from handlers.commands.context import CommandContext
 
 __all__ = ["ROLES", "Command", "CommandContext", "all_commands", "command", "lookup", "names"]
 
 Role = Literal["anyone", "employee", "manager", "hr", "admin", "recipient"]
 # ``anyone`` includes strangers (senders not in the directory); the rest are caller roles
-# (``recipient``: has been sent a care reminder, see bot.access.roles_of).
+# (``recipient``: has been sent a care reminder, see bot.people.access.roles_of).
 ROLES: tuple[str, ...] = ("anyone", "employee", "manager", "hr", "admin", "recipient")
 
 CommandFn = Callable[[CommandContext], Reply]

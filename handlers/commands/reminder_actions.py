@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dispatch import Reply
+from bot.pipeline.dispatch import Reply
 from bot.reminders import messages  # noqa: F401  (registers the texts)
 from bot.reminders.actions import Action, act
 from handlers.commands.context import CommandContext

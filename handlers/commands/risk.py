@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import and_, select
 
-from bot import i18n
-from bot.access import scope_clause
-from bot.dispatch import Reply
+from bot.core import i18n
 from bot.models import Employee, Tag
+from bot.people.access import scope_clause
+from bot.pipeline.dispatch import Reply
 from bot.privacy import Level
 from bot.risk import scores
 from handlers.commands import registry

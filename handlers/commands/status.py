@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import case, select
 
-from bot import i18n
-from bot.dispatch import Reply
+from bot.core import i18n
 from bot.models import CareAction, Employee, Tag
+from bot.pipeline.dispatch import Reply
 from bot.privacy import Category, Level, Role, Viewer
 from handlers.commands import registry
 from handlers.commands.attendance import attendance_lines

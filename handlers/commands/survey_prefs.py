@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dispatch import Reply
+from bot.pipeline.dispatch import Reply
 from bot.surveys import messages  # noqa: F401  (registers the texts)
 from bot.surveys.prefs import set_paused
 from handlers.commands.context import CommandContext

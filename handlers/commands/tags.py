@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, func, select
 
-from bot import i18n
-from bot.access import scope_clause
-from bot.dispatch import Reply
+from bot.core import i18n
 from bot.models import Employee, Tag
+from bot.people.access import scope_clause
+from bot.pipeline.dispatch import Reply
 from bot.privacy import Level
 from handlers.commands import registry, roster
 from handlers.commands.context import CommandContext

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, func, select
 
-from bot import i18n
-from bot.access import ACTIVE, reports_clause, scope_clause
-from bot.dispatch import Reply
+from bot.core import i18n
 from bot.models import Employee, Tag
+from bot.people.access import ACTIVE, reports_clause, scope_clause
+from bot.pipeline.dispatch import Reply
 from bot.privacy import Level
 from handlers.commands import registry, roster
 from handlers.commands.context import CommandContext

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot import i18n
+from bot.core import i18n
 
 
 @dataclass(frozen=True)

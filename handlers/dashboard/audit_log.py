@@ -12,10 +12,11 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from bot import audit, i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.models import AuditLog, Employee
+from bot.people import audit
 from bot.privacy import Category, Level, policy_of
-from bot.runtime import get_runtime
 from handlers.dashboard import bp
 from handlers.dashboard.auth import Viewer, locale, viewer
 from handlers.dashboard.pages import PAGE_SIZE, _page, _when

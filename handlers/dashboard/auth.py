@@ -20,11 +20,11 @@ from flask import abort, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.models import Employee
 from bot.privacy import Role
 from bot.privacy import Viewer as PolicyViewer
-from bot.runtime import get_runtime
 from bot.security import dashboard_sessions
 from bot.security.settings import DashboardUser
 from handlers.dashboard import bp

@@ -10,8 +10,8 @@ from markupsafe import Markup
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
-from bot import i18n
-from bot.runtime import Runtime
+from bot.core import i18n
+from bot.core.runtime import Runtime
 from handlers.commands.evidence import rule_name
 from handlers.dashboard import chart_data as data
 from handlers.dashboard import svg

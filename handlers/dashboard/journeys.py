@@ -10,10 +10,10 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.journeys.views import in_progress
 from bot.models import Employee
-from bot.runtime import get_runtime
 from handlers.dashboard import bp
 from handlers.dashboard import journeys_messages as _messages  # noqa: F401  (registers the texts)
 from handlers.dashboard.auth import locale, viewer

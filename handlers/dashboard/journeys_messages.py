@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import i18n
+from bot.core import i18n
 
 i18n.register(
     {

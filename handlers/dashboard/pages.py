@@ -17,13 +17,14 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session, aliased
 
-from bot import access, audit, i18n
+from bot.core import i18n
+from bot.core.runtime import Runtime, get_runtime
 from bot.evaluation.assignment import arms_by_employee
 from bot.models import CareAction, Department, Employee, Reminder, Tag
+from bot.people import access, audit
 from bot.privacy import Category, Level, policy_of
 from bot.report import period as periods
 from bot.report.service import generate, render
-from bot.runtime import Runtime, get_runtime
 from bot.security.input_guard import plain_int
 from handlers.api.tags import active_on
 from handlers.commands.evidence import rule_name, shown_tag

@@ -17,12 +17,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import Runtime, get_runtime
 from bot.journeys.views import journey_dict, journey_of
 from bot.models import AttendanceDay, CareAction, Department, Employee, Metric, Reminder, Survey, SurveyAnswer, Tag
-from bot.people_lookup import find_people
+from bot.people.lookup import find_people
 from bot.privacy import Category, Level, policy_of
-from bot.runtime import Runtime, get_runtime
 from handlers.commands.evidence import rule_name, shown_tag
 from handlers.dashboard import bp, svg
 from handlers.dashboard.auth import locale, viewer

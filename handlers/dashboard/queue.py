@@ -13,10 +13,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.models import Employee, Reminder, Tag
 from bot.reminders.budget import DailyBudget
-from bot.runtime import get_runtime
 from handlers.dashboard import bp
 from handlers.dashboard.auth import viewer
 from handlers.dashboard.pages import _audit, _scope

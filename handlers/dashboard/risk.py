@@ -13,10 +13,11 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from bot import audit, i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.models import Employee
+from bot.people import audit
 from bot.risk import present, render, scores
-from bot.runtime import get_runtime
 from handlers.dashboard import bp
 from handlers.dashboard.auth import locale, viewer
 from handlers.dashboard.pages import _scope

@@ -16,9 +16,9 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from bot import i18n
+from bot.core import i18n
+from bot.core.runtime import get_runtime
 from bot.models import Department, Employee
-from bot.runtime import get_runtime
 from bot.security import dashboard_sessions
 from handlers import auth_limits
 from handlers.dashboard import bp

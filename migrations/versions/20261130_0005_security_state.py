@@ -78,7 +78,7 @@ def upgrade() -> None:
 
 def _backfill_sent_cards() -> None:
     """Cards delivered before this migration stay clickable: record them from the outbox."""
-    from bot.platforms.wecom_cards import task_id
+    from bot.platforms.wecom.cards import task_id
 
     outbox = sa.table(
         "outbox_messages",

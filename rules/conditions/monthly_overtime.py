@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.chunks import chunked
+from bot.core.chunks import chunked
+from bot.core.sqlutil import IN_CHUNK
 from bot.models import AttendanceDay, Employee
-from bot.sqlutil import IN_CHUNK
 from rules import fmt
 from rules.conditions.sqlbits import attendance_value, compare, num
 from rules.context import EvalContext, Matches

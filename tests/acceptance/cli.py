@@ -14,7 +14,7 @@ _SCRIPT = Path(sys.executable).with_name("carebot")
 
 def command() -> list[str]:
     """The argv prefix that runs the console script."""
-    return [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from bot.cli import main; main()"]
+    return [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from bot.ops.cli import main; main()"]
 
 
 def carebot(

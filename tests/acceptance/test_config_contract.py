@@ -44,7 +44,7 @@ def test_bad_database_url_is_one_line_and_exit_2(tmp_path: Path, url: str, expec
 
 
 def test_heroku_style_postgres_url_is_accepted() -> None:
-    from bot.config import load_settings
+    from bot.core.config import load_settings
 
     s = load_settings(overrides={"database": {"url": "postgres://u:p@127.0.0.1:5432/db"}}, environ={})
     assert s.database.url == "postgresql://u:p@127.0.0.1:5432/db"

@@ -12,9 +12,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import create_app
-from bot.config import load_settings
+from bot.core.config import load_settings
 from bot.models import Lease
-from bot.scheduler import LEASE_NAME, LEASE_SECONDS
+from bot.ops.scheduler import LEASE_NAME, LEASE_SECONDS
 from tests.acceptance.cli import carebot, command
 from tests.wallclock import subprocess_env
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from app import create_app
-from bot.config import load_settings
+from bot.core.config import load_settings
 from tests.acceptance.cli import carebot, command
 from tests.wallclock import subprocess_env
 

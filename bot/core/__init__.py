@@ -1,0 +1,1 @@
+"""The core every package uses: configuration, database, clock, errors, texts, work calendar."""

@@ -1,0 +1,1 @@
+"""Operations: the ``carebot`` command line, the scheduler, ``doctor`` and the demo."""

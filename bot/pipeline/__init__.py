@@ -1,0 +1,1 @@
+"""Inbound and outbound plumbing: neutral events, the inbox, dispatch, the outbox and pacing."""

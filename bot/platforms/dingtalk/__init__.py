@@ -1,0 +1,1 @@
+"""DingTalk (钉钉): outbound client and platform, inbound events, robot messages and cards."""

@@ -1,0 +1,1 @@
+"""The ``local`` platform: the simulator's chat, stored in the database."""

@@ -1,0 +1,13 @@
+"""Scheduled survey work: plan, send, remind and expire pulses (idempotent, so every few minutes)."""
+
+from __future__ import annotations
+
+from bot.core.runtime import Runtime
+from bot.ops.scheduler import job
+from bot.surveys.dispatch import dispatch
+
+
+@job("surveys.dispatch", "interval", "Dispatch pulse surveys", minutes=10)
+def dispatch_surveys(runtime: Runtime) -> None:
+    """Send what is due now; outside the window this only plans and expires."""
+    dispatch(runtime)

@@ -1,0 +1,1 @@
+"""Care tags from the rule library: scheduled evaluation and the rulebook texts use."""
