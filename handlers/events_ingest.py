@@ -14,7 +14,7 @@ from bot.attendance.approval_details import with_interval
 from bot.attendance.approvals import record_approval_touching
 from bot.attendance.punches import insane_reason, record_punches
 from bot.people.directory_sync import apply_org_change
-from bot.pipeline.dispatch import Context, Reply, on
+from bot.pipeline.dispatch import Context, Reply, batched, on
 from bot.pipeline.events import ApprovalChange, AttendancePunch, OrgChange
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,29 @@ def punch_in(event: AttendancePunch, ctx: Context) -> Reply | None:
     touched = record_punches(ctx.session, [event], day_of=shift.shift_day)
     facts.recompute(ctx.session, ctx.runtime, touched)
     return None
+
+
+@batched(punch_in)
+def punches_in(events: list[AttendancePunch], ctx: Context) -> None:
+    """:func:`punch_in` for a whole batch: one insert, one directory look-up, each day recomputed once.
+
+    A morning rush sends one callback per punch; recomputing each person's day per punch was most
+    of the cost. Here the (employee, shift day) pairs of the batch are collected first and their
+    facts recomputed together, set-based (bot/attendance/facts.py).
+    """
+    now = ctx.runtime.clock.now()
+    sane: list[AttendancePunch] = []
+    for event in events:
+        reason = insane_reason(event.punched_at, now)
+        if reason is not None:
+            log.warning("%s punch of %s rejected: %s", event.platform, event.userid, reason)
+            continue
+        sane.append(event)
+    if not sane:
+        return
+    shift = facts.shift_of(ctx.runtime)
+    touched = record_punches(ctx.session, sane, day_of=shift.shift_day)
+    facts.recompute(ctx.session, ctx.runtime, touched)
 
 
 @on(ApprovalChange)

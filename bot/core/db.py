@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock, SystemClock
@@ -18,6 +20,9 @@ from bot.core.clock import Clock, SystemClock
 # The execution option that carries the runtime's clock to every statement and session, so
 # column defaults and code that only holds a session read the same clock as the rest of the runtime.
 CLOCK_OPTION = "carebot_clock"
+
+# A pooled connection idle longer than this is pinged before use; a busy one is not (see _ping_if_idle).
+IDLE_PING_SECONDS = 30.0
 
 
 def mask_url(url: str | URL) -> str:
@@ -33,6 +38,31 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _mark_idle(_dbapi_conn: Any, record: Any) -> None:
+    # Monotonic, not the runtime's clock: this measures how long a socket sat unused, not business time.
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine) -> Any:
+    """A pool ``checkout`` hook: ping a connection only if it sat idle, replace it if the ping fails.
+
+    ``pool_pre_ping`` pings on every checkout — a round trip per transaction, on every callback
+    under load, to guard against what happens after idle periods (a database restart, a proxy
+    dropping idle sockets). Connections reused within seconds skip the ping.
+    """
+
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # any failure: let the pool open a fresh connection (it retries)
+            raise DisconnectionError("idle connection is gone") from exc
+
+    return checkout
 
 
 @dataclass(frozen=True)
@@ -65,7 +95,6 @@ def make_engine(url: str, *, echo: bool = False, timeouts: Timeouts | None = Non
         return engine
     options = f"-c statement_timeout={t.statement * 1000} -c lock_timeout={t.lock * 1000}"
     kwargs.update(
-        pool_pre_ping=True,
         pool_size=5,
         max_overflow=10,
         pool_timeout=t.pool,
@@ -80,7 +109,10 @@ def make_engine(url: str, *, echo: bool = False, timeouts: Timeouts | None = Non
             "tcp_user_timeout": t.connect * 1000,
         },
     )
-    return create_engine(parsed, **kwargs)
+    engine = create_engine(parsed, **kwargs)
+    event.listen(engine, "checkin", _mark_idle)
+    event.listen(engine, "checkout", _ping_if_idle(engine))
+    return engine
 
 
 class Database:

@@ -88,9 +88,11 @@ def serve(host: str | None, port: int | None, with_scheduler: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if with_scheduler:
         from bot.ops.scheduler import build
+        from bot.pipeline.inbox_worker import start_if_configured
 
         runtime.extras["app"] = app
         build(runtime, blocking=False).start()
+        start_if_configured(runtime, app)  # callbacks stored by this server are processed at once
     base = f"http://{host}:{port}"
     settings = runtime.settings
     click.echo(f"CareBot is running on {base} (platform: {settings.platform.default})")
@@ -123,12 +125,16 @@ def scheduler() -> None:
     from flask import current_app
 
     from bot.ops.scheduler import build, registered_jobs
+    from bot.pipeline.inbox_worker import start_if_configured
 
     runtime = get_runtime()
     _refuse_unsafe(runtime)
-    runtime.extras["app"] = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    runtime.extras["app"] = app
     sched = build(runtime, blocking=True)
     click.echo(f"scheduler starting with {len(registered_jobs())} jobs (timezone {runtime.settings.app.timezone})")
+    # Every scheduler, leader or standby, processes stored callbacks: claims skip each other's rows.
+    worker = start_if_configured(runtime, app)
 
     def stop(signum: int, _frame: object) -> None:
         # A deploy sends SIGTERM: leave start() so the lease is released now, not after it expires.
@@ -142,6 +148,8 @@ def scheduler() -> None:
     finally:
         if sched.running:
             sched.shutdown(wait=False)
+        if worker is not None:
+            worker.stop(timeout=10)  # let the batch in hand commit
         runtime.extras["leader"].release()
         click.echo("scheduler stopped; lease released")
 
@@ -190,6 +198,7 @@ def register_cli(app: Flask) -> None:
     from bot.evaluation.cli import COMMANDS as EVALUATION_COMMANDS
     from bot.intake.cli import COMMANDS as DATA_COMMANDS
     from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
+    from bot.pipeline.inbox_cli import COMMANDS as INBOX_COMMANDS
     from bot.pipeline.outbox_cli import COMMANDS as OUTBOX_COMMANDS
     from bot.privacy.jobs import COMMANDS as PRIVACY_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
@@ -207,6 +216,7 @@ def register_cli(app: Flask) -> None:
         demo,
         *DATA_COMMANDS,
         *CALENDAR_COMMANDS,
+        *INBOX_COMMANDS,
         *OUTBOX_COMMANDS,
         *PRIVACY_COMMANDS,
         *REMINDER_COMMANDS,

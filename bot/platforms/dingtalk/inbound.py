@@ -173,3 +173,4 @@ def normalise(event_type: str, payload: dict[str, Any]) -> list[Event]:
 
 inbox.register_normaliser(PLATFORM, normalise)
 inbox.register_reply_sink(PLATFORM, chat.outbox_sink)
+inbox.register_answered_in_request(PLATFORM, (chat.ROBOT_EVENT, chat.CARD_EVENT))

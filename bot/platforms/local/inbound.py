@@ -48,6 +48,8 @@ def normalise(event_type: str, payload: dict[str, Any]) -> list[Event]:
 
 
 inbox.register_normaliser("local", normalise)
+# The simulator shows every reply in the request that sent the message (enter() below).
+inbox.register_answered_in_request("local", None)
 
 
 def deliver_replies(runtime: Runtime, userid: str, replies: list[Reply], card_id: str | None = None) -> None:

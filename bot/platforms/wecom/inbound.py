@@ -231,3 +231,4 @@ def outbox_sink(session: Session, event: StoredEvent, replies: list[Reply]) -> N
 
 inbox.register_normaliser(PLATFORM, normalise)
 inbox.register_reply_sink(PLATFORM, outbox_sink)
+inbox.register_answered_in_request(PLATFORM, SYNC_TYPES)
