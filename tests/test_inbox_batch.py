@@ -120,28 +120,35 @@ def test_the_web_request_stores_punches_and_processes_none(production_app: Calla
         assert sorted(s.scalars(select(Punch.userid))) == ["lisi", "zhangsan"]
 
 
-def test_one_event_callback_is_one_pool_checkout_and_one_commit(production_app: Callable[..., Flask]) -> None:
+def test_one_event_callback_is_one_statement_on_one_connection(production_app: Callable[..., Flask]) -> None:
+    """verify → decrypt → one INSERT (committed as it returns) → answer: no BEGIN/COMMIT round trips."""
     app = production_app()
     runtime = app.extensions["carebot"]
     client = app.test_client()
     post_event(client, punch_payload("warm-up", ("zhangsan", "08:50")))  # the first request builds caches
     engine = runtime.db.engine
-    seen = {"checkout": 0, "commit": 0}
+    seen: dict[str, list[Any]] = {"checkout": [], "statement": [], "begin": [], "commit": []}
 
-    def on_checkout(*_a: Any) -> None:
-        seen["checkout"] += 1
+    def on(name: str) -> Callable[..., None]:
+        def record(*args: Any) -> None:
+            seen[name].append(args[2] if name == "statement" else 1)
 
-    def on_commit(*_a: Any) -> None:
-        seen["commit"] += 1
+        return record
 
-    event.listen(engine, "checkout", on_checkout)
-    event.listen(engine, "commit", on_commit)
+    hooks = [(name, on(name)) for name in ("checkout", "begin", "commit")]
+    hooks.append(("before_cursor_execute", on("statement")))
+    for name, fn in hooks:
+        event.listen(engine, name, fn)
     try:
         assert post_event(client, punch_payload("measured", ("lisi", "08:51"))).status_code == 200
     finally:
-        event.remove(engine, "checkout", on_checkout)
-        event.remove(engine, "commit", on_commit)
-    assert seen == {"checkout": 1, "commit": 1}
+        for name, fn in hooks:
+            event.remove(engine, name, fn)
+    assert len(seen["checkout"]) == 1
+    [statement] = seen["statement"]
+    assert statement.startswith("INSERT INTO inbound_events")
+    assert seen["commit"] == []  # autocommit: the INSERT is durable when it returns
+    assert [(r.idempotency_key, r.status) for r in inbox_rows(runtime)][-1] == ("eid:measured", "pending")
 
 
 def test_chat_messages_are_still_answered_in_the_request(production_app: Callable[..., Flask]) -> None:

@@ -124,9 +124,14 @@ class Database:
         self.url = url
         self.clock: Clock = clock or SystemClock()
         self.engine = make_engine(url, echo=echo, timeouts=timeouts)
+        self._make_factories(self.clock)
+
+    def _make_factories(self, clock: Clock) -> None:
         # Same pool, plus the clock as an execution option (read by models.base.stamp_now).
-        bind = self.engine.execution_options(**{CLOCK_OPTION: self.clock})
-        self._factory = sessionmaker(bind, expire_on_commit=False, info={"clock": self.clock})
+        bind = self.engine.execution_options(**{CLOCK_OPTION: clock})
+        self._factory = sessionmaker(bind, expire_on_commit=False, info={"clock": clock})
+        auto = self.engine.execution_options(**{CLOCK_OPTION: clock, "isolation_level": "AUTOCOMMIT"})
+        self._autocommit_factory = sessionmaker(auto, expire_on_commit=False, info={"clock": clock})
 
     @property
     def dialect(self) -> str:
@@ -146,6 +151,20 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def autocommit(self) -> Iterator[Session]:
+        """A session whose every statement commits on its own, durably, as it returns.
+
+        For a request whose whole write is one statement (storing a callback): one round trip to
+        the database instead of three (``BEGIN``, the statement, ``COMMIT``). Never for several
+        writes that must succeed or fail together.
+        """
+        session = self._autocommit_factory()
+        try:
+            yield session
+        finally:
+            session.close()
+
     def new_session(self) -> Session:
         """A session the caller commits and closes."""
         return self._factory()
@@ -159,14 +178,13 @@ class Database:
 
         Only for a single-threaded replay: sessions made elsewhere meanwhile would see it too.
         """
-        saved = self.clock, self._factory
+        saved = self.clock, self._factory, self._autocommit_factory
         self.clock = clock
-        bind = self.engine.execution_options(**{CLOCK_OPTION: clock})
-        self._factory = sessionmaker(bind, expire_on_commit=False, info={"clock": clock})
+        self._make_factories(clock)
         try:
             yield
         finally:
-            self.clock, self._factory = saved
+            self.clock, self._factory, self._autocommit_factory = saved
 
 
 def session_clock(session: Session) -> Clock:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.db import session_now
@@ -81,6 +81,40 @@ def answered_in_request() -> dict[str, frozenset[str] | None]:
     return dict(_answered_in_request)
 
 
+_STORE_COLUMNS = (
+    "platform",
+    "idempotency_key",
+    "event_type",
+    "payload",
+    "raw_payload",
+    "status",
+    "attempts",
+    "received_at",
+)
+_store_statements: dict[str, Any] = {}
+
+
+def _store_statement(session: Session) -> Any:
+    """The ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` of :func:`store`, built once per dialect.
+
+    Every callback runs it: building the statement anew each time cost more CPU than the rest of
+    the request's Python (values are bound at execution, so one statement serves all).
+    """
+    dialect = session.get_bind().dialect.name
+    stmt = _store_statements.get(dialect)
+    if stmt is None:
+        table = InboundEvent.__table__
+        params = {c: bindparam(f"v_{c}", type_=table.c[c].type) for c in _STORE_COLUMNS}
+        stmt = (
+            dialect_insert(session, InboundEvent)
+            .values(params)
+            .on_conflict_do_nothing(index_elements=["platform", "idempotency_key"])
+            .returning(InboundEvent.id)
+        )
+        _store_statements[dialect] = stmt
+    return stmt
+
+
 def store(
     session: Session,
     platform: str,
@@ -107,12 +141,7 @@ def store(
         "attempts": 0,
         "received_at": session_now(session),
     }
-    stmt = (
-        dialect_insert(session, InboundEvent)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["platform", "idempotency_key"])
-    )
-    result = session.execute(stmt.returning(InboundEvent.id))
+    result = session.execute(_store_statement(session), {f"v_{k}": v for k, v in values.items()})
     new_id = result.scalar_one_or_none()
     if new_id is not None:
         return new_id, True
