@@ -166,8 +166,12 @@ def wait_until_up(port: int, proc: subprocess.Popen[bytes], timeout: float = 60)
     raise RuntimeError(f"server on port {port} did not start")
 
 
-def gunicorn(target: str, port: int, workers: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "30"]
+def gunicorn(
+    target: str, port: int, args: argparse.Namespace, env: dict[str, str], log: Path
+) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--timeout", "30"]
+    if args.threads > 1:
+        cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
     cmd += ["--chdir", str(ROOT), "--log-level", "warning", target]
     return subprocess.Popen(cmd, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
@@ -219,8 +223,8 @@ def web_part(args: argparse.Namespace) -> None:
         log = folder / "servers.log"
         ours_port, bare_port = free_port(), free_port()
         procs = [
-            gunicorn("app:create_app()", ours_port, args.workers, env, log),
-            gunicorn("bench.webhook_ingest:bare_app()", bare_port, args.workers, env, log),
+            gunicorn("app:create_app()", ours_port, args, env, log),
+            gunicorn("bench.webhook_ingest:bare_app()", bare_port, args, env, log),
         ]
         processor = subprocess.Popen(
             [sys.executable, "-c", "from bot.ops.cli import main; main()", "inbox", "work"],
@@ -245,8 +249,9 @@ def web_part(args: argparse.Namespace) -> None:
             saturate(bare_url, bare_body[:400], args.clients, bare_ok)
             drain_wait(runtime, timeout=120)
 
+            kind = f"gthread, {args.threads} threads" if args.threads > 1 else "sync"
             print(
-                f"web: gunicorn -w {args.workers} (sync), PostgreSQL, {args.employees:,} employees, "
+                f"web: gunicorn -w {args.workers} ({kind}), PostgreSQL, {args.employees:,} employees, "
                 f"one `carebot inbox work` processor alongside; load average {load_average()}"
             )
             bare_ceiling = saturate(bare_url, bare_body[: args.ceiling_requests], args.clients, bare_ok)
@@ -431,6 +436,7 @@ def main() -> None:
     parser.add_argument("--part", choices=("web", "batch", "both"), default="both")
     parser.add_argument("--postgres", default=PG_ADMIN, help="admin URL allowed to create and drop databases")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per server")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (>1: gthread)")
     parser.add_argument("--rate", type=float, default=200.0, help="offered requests per second (open loop)")
     parser.add_argument("--seconds", type=float, default=20.0, help="open-loop duration")
     parser.add_argument("--clients", type=int, default=16, help="closed-loop connections (throughput ceiling)")
