@@ -333,12 +333,17 @@ def store_backlog(runtime: Runtime, userids: list[str], n: int, day: date) -> No
 
 
 def reset(runtime: Runtime) -> None:
+    """Empty punches and facts, every callback pending again.
+
+    The planner statistics are taken first, with the day's punches and facts in place: what a
+    running database's autovacuum knows. Statistics of empty tables (a database created minutes
+    ago) make PostgreSQL scan the whole day's punches for every batch (docs/callbacks.md).
+    """
+    analyze(runtime)
     with runtime.db.session() as s:
         s.execute(AttendanceDay.__table__.delete())
         s.execute(Punch.__table__.delete())
         s.execute(update(InboundEvent).values(status="pending", attempts=0, claimed_at=None, processed_at=None))
-    with runtime.db.engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
 
 
 def fact_rows(runtime: Runtime) -> dict[tuple[int, date], tuple[Any, ...]]:
