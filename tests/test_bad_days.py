@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.models import InboundEvent, Lease, OutboxMessage
-from bot.ops.scheduler import Leader, current_leader
 from bot.pipeline import inbox, outbox
 from bot.pipeline.payloads import MAX_DEPTH, bounded_key, nesting_depth, storable
+from bot.pipeline.scheduler import Leader, current_leader
 from tests.fakes import FakePlatform
 from tests.test_webhooks_dingtalk import assert_success, post_event
 from tests.test_webhooks_dingtalk import settings_overrides as dingtalk_settings

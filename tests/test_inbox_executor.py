@@ -14,13 +14,12 @@ from app import create_app
 from bot.core.clock import FixedClock
 from bot.core.db import session_now
 from bot.models import InboundEvent
-from bot.pipeline import inbox
+from bot.pipeline import inbox, sent_cards
 from bot.pipeline.dispatch import Reply
 from bot.pipeline.events import AttendancePunch, CardAction, ChatMessage
 from bot.pipeline.inbox_executor import background
 from bot.pipeline.inbox_worker import InboxWorker
-from bot.platforms.base import Button, Card
-from bot.security import sent_cards
+from bot.pipeline.platform import Button, Card
 from tests.conftest import _truncate, make_settings
 from tests.fakes import FakePlatform
 from tests.test_webhooks_dingtalk import DINGTALK, post_card, post_event, post_robot

@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.core.errors import ConfigError
-from bot.evaluation.settings import EvaluationSection
-from bot.intake.metric_catalogue import MetricsSection
-from bot.journeys.settings import OnboardingSection
-from bot.privacy.scopes import TokenConfig
-from bot.security.settings import DashboardSection, SecuritySection
-from bot.voice.settings import CareSection, VoiceSection
+from bot.core.settings.evaluation import EvaluationSection
+from bot.core.settings.metric_catalogue import MetricsSection
+from bot.core.settings.onboarding import OnboardingSection
+from bot.core.settings.scopes import TokenConfig
+from bot.core.settings.security import DashboardSection, SecuritySection
+from bot.core.settings.voice import CareSection, VoiceSection
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,27 @@ class DingTalkSection(_Section):
     card_api_secret: str = ""
     api_base: str = "https://api.dingtalk.com"
     oapi_base: str = "https://oapi.dingtalk.com"
+    # How DingTalk reaches us: HTTP callbacks to a public URL, or Stream mode (`carebot stream` opens
+    # an outbound WebSocket; no public URL). The stream_* keys tune that connector (docs/stream.md).
+    mode: Literal["http", "stream"] = "http"
+    # No frame for this long: probe with a WebSocket ping; no pong within the timeout: reconnect.
+    stream_silence_seconds: float = Field(default=90, gt=0, le=3600)
+    stream_ping_timeout_seconds: float = Field(default=10, gt=0, le=120)
+    # Reconnect delays after errors: exponential from min to max, with full jitter.
+    stream_backoff_min_seconds: float = Field(default=1, gt=0, le=600)
+    stream_backoff_max_seconds: float = Field(default=60, gt=0, le=3600)
+    # The connector lease (one leader per app): a killed leader is replaced after at most this long.
+    stream_lease_seconds: float = Field(default=30, ge=1, le=600)
+    # Frames handled at once; more wait their turn (SYSTEM frames such as ping are answered at once).
+    stream_max_inflight: int = Field(default=8, ge=1, le=64)
+
+    @field_validator("stream_backoff_max_seconds")
+    @classmethod
+    def _backoff_bounds(cls, value: float, info: ValidationInfo) -> float:
+        low = info.data.get("stream_backoff_min_seconds")
+        if low is not None and value < low:
+            raise ValueError("stream_backoff_max_seconds must be at least stream_backoff_min_seconds")
+        return value
 
 
 class WeComSection(_Section):

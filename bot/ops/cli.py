@@ -87,7 +87,7 @@ def serve(host: str | None, port: int | None, with_scheduler: bool) -> None:
     port = port or runtime.settings.server.port
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if with_scheduler:
-        from bot.ops.scheduler import build
+        from bot.pipeline.scheduler import build
         from bot.pipeline.inbox_worker import start_if_configured
 
         runtime.extras["app"] = app
@@ -124,7 +124,7 @@ def scheduler() -> None:
     """Run the scheduler (exactly one leader; further instances stand by)."""
     from flask import current_app
 
-    from bot.ops.scheduler import build, registered_jobs
+    from bot.pipeline.scheduler import build, registered_jobs
     from bot.pipeline.inbox_worker import start_if_configured
 
     runtime = get_runtime()
@@ -198,8 +198,10 @@ def register_cli(app: Flask) -> None:
     from bot.evaluation.cli import COMMANDS as EVALUATION_COMMANDS
     from bot.intake.cli import COMMANDS as DATA_COMMANDS
     from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
-    from bot.pipeline.inbox_cli import COMMANDS as INBOX_COMMANDS
-    from bot.pipeline.outbox_cli import COMMANDS as OUTBOX_COMMANDS
+    from bot.ops.doctor_cli import COMMANDS as DOCTOR_COMMANDS
+    from bot.ops.inbox_cli import COMMANDS as INBOX_COMMANDS
+    from bot.ops.outbox_cli import COMMANDS as OUTBOX_COMMANDS
+    from bot.platforms.dingtalk.stream.cli import COMMANDS as STREAM_COMMANDS
     from bot.privacy.jobs import COMMANDS as PRIVACY_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
@@ -213,8 +215,10 @@ def register_cli(app: Flask) -> None:
         db_group,
         serve,
         scheduler,
+        *STREAM_COMMANDS,
         demo,
         *DATA_COMMANDS,
+        *DOCTOR_COMMANDS,
         *CALENDAR_COMMANDS,
         *INBOX_COMMANDS,
         *OUTBOX_COMMANDS,

@@ -17,14 +17,14 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.db import session_now
+from bot.core.logsafe import describe
 from bot.core.runtime import Runtime
 from bot.core.sqlutil import dialect_insert
 from bot.models import InboundEvent
+from bot.pipeline import sent_cards
 from bot.pipeline.dispatch import Context, Handler, Reply, dispatch
 from bot.pipeline.events import CardAction, Event
 from bot.pipeline.payloads import bounded_key, storable
-from bot.security import sent_cards
-from bot.security.logsafe import describe
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import select
 
+from bot.core.logsafe import describe
 from bot.core.runtime import Runtime
 from bot.models import OutboxMessage
 from bot.pipeline import inbox_batch, inbox_worker, outbox
-from bot.security.logsafe import describe
 
 log = logging.getLogger(__name__)
 

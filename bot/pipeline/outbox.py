@@ -27,11 +27,10 @@ from bot.core.errors import PlatformAPIError
 from bot.core.runtime import Runtime
 from bot.core.sqlutil import dialect_insert
 from bot.models import OutboxMessage
-from bot.ops.scheduler import current_leader
-from bot.pipeline import outbox_pacing
+from bot.pipeline import outbox_pacing, sent_cards
 from bot.pipeline.payloads import bounded_key
-from bot.platforms.base import Button, Card, SendResult
-from bot.security import sent_cards
+from bot.pipeline.platform import Button, Card, SendResult
+from bot.pipeline.scheduler import current_leader
 
 log = logging.getLogger(__name__)
 
@@ -120,15 +119,7 @@ def deliver(runtime: Runtime, msg: OutboxMessage) -> SendResult:
     if msg.kind == "card_update":
         return platform.update_card(msg.recipient, card_from_payload(p), p.get("ref") or {})
     if msg.kind == "reply":
-        reply = getattr(platform, "reply", None)
-        if reply is not None:
-            result: SendResult = reply(msg.recipient, p, dedupe_key=msg.idempotency_key)
-            return result
-        # Platforms without a reply channel answer the sender directly.
-        userid = p.get("userid") or msg.recipient
-        if p.get("title"):
-            return platform.send_markdown(userid, p["title"], p["text"])
-        return platform.send_text(userid, p["text"])
+        return platform.reply(msg.recipient, p, dedupe_key=msg.idempotency_key)
     raise PlatformAPIError(f"unknown outbox message kind {msg.kind!r}", retryable=False)
 
 
@@ -294,7 +285,7 @@ def _mark_sent(runtime: Runtime, msg_id: int, result: SendResult) -> None:
 
 
 def _remember_card(runtime: Runtime, msg: OutboxMessage) -> None:
-    """Clicks are believed only for cards delivered to the clicker (bot/security/sent_cards.py)."""
+    """Clicks are believed only for cards delivered to the clicker (bot/pipeline/sent_cards.py)."""
     with runtime.db.session() as s:
         sent_cards.record(s, msg.platform, msg.recipient, card_from_payload(msg.payload), msg.id, runtime.clock.now())
 

@@ -127,8 +127,13 @@ class DingTalkClient(JsonHttpClient):
         robot_code: str,
         params: Mapping[str, str],
         callback_route_key: str = "",
+        stream_callbacks: bool = False,
     ) -> dict[str, Any]:
-        """Create a card in the robot 1:1 chat with ``userid``; the same ``out_track_id`` never makes a second card."""
+        """Create a card in the robot 1:1 chat with ``userid``; the same ``out_track_id`` never makes a second card.
+
+        Clicks come back over HTTP to ``callback_route_key``'s URL, or with ``stream_callbacks`` over
+        the Stream connection (topic ``/v1.0/card/instances/callback``).
+        """
         body: dict[str, Any] = {
             "cardTemplateId": template_id,
             "outTrackId": out_track_id,
@@ -138,7 +143,9 @@ class DingTalkClient(JsonHttpClient):
             "imRobotOpenDeliverModel": {"spaceType": "IM_ROBOT", "robotCode": robot_code},
             "userIdType": 1,
         }
-        if callback_route_key:
+        if stream_callbacks:
+            body["callbackType"] = "STREAM"
+        elif callback_route_key:
             body["callbackType"] = "HTTP"
             body["callbackRouteKey"] = callback_route_key
         answer = self.api("POST", "/v1.0/card/instances/createAndDeliver", body, "createAndDeliver")

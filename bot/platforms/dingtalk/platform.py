@@ -24,9 +24,9 @@ from typing import Any
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.errors import PlatformAPIError
-from bot.platforms.base import Card, SendResult
+from bot.core.input_guard import plain_int
+from bot.pipeline.platform import Card, SendResult
 from bot.platforms.dingtalk.client import DingTalkClient
-from bot.security.input_guard import plain_int
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def msg_uuid(key: str) -> str:
 
 
 class DingTalkPlatform:
-    """Implements :class:`bot.platforms.base.Platform` on DingTalk."""
+    """Implements :class:`bot.pipeline.platform.Platform` on DingTalk."""
 
     name = "dingtalk"
 
@@ -118,6 +118,7 @@ class DingTalkPlatform:
         card_template_id: str = "",
         card_callback_route_key: str = "",
         link_url: str = "",
+        stream_callbacks: bool = False,
     ) -> None:
         self.client = client
         self._clock = clock
@@ -125,6 +126,7 @@ class DingTalkPlatform:
         self.card_template_id = card_template_id
         self.card_callback_route_key = card_callback_route_key
         self.link_url = link_url
+        self.stream_callbacks = stream_callbacks  # [dingtalk].mode = "stream": card clicks come over Stream
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock) -> DingTalkPlatform:
@@ -145,6 +147,7 @@ class DingTalkPlatform:
             card_template_id=cfg.card_template_id,
             card_callback_route_key=cfg.card_callback_route_key,
             link_url=settings.app.public_url,
+            stream_callbacks=cfg.mode == "stream",
         )
 
     @property
@@ -172,6 +175,7 @@ class DingTalkPlatform:
                 robot_code=self.robot_code,
                 params=card_params(card),
                 callback_route_key=self.card_callback_route_key,
+                stream_callbacks=self.stream_callbacks,
             )
             return SendResult(ok=True, ref={"via": "card", "card_id": card.card_id, "out_track_id": card.card_id})
         result = self._notice(userid, self._action_card(card))

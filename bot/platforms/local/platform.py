@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.core.db import Database
 from bot.models import LocalMessage
-from bot.platforms.base import Card, SendResult
+from bot.pipeline.platform import Card, SendResult, reply_directly
 
 
 class LocalPlatform:
@@ -42,6 +42,10 @@ class LocalPlatform:
         if existing is not None:
             return SendResult(ok=True, ref={"message_id": existing, "card_id": card.card_id})
         return self._store(userid, "card", asdict(card), ref=card.card_id)
+
+    def reply(self, recipient: str, payload: dict[str, Any], *, dedupe_key: str) -> SendResult:
+        """No conversation reply channel is used here: the sender gets a message."""
+        return reply_directly(self, recipient, payload)
 
     def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
         with self._db.session() as s:

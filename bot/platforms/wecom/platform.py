@@ -15,7 +15,7 @@ from typing import Any
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.errors import PlatformAPIError
-from bot.platforms.base import Card, SendResult
+from bot.pipeline.platform import Card, SendResult, reply_directly
 from bot.platforms.wecom import cards as wecom_cards
 from bot.platforms.wecom.client import TASK_ID_EXISTS, WeComClient
 
@@ -33,7 +33,7 @@ def _check_delivered(userid: str, answer: dict[str, Any]) -> None:
 
 
 class WeComPlatform:
-    """Implements :class:`bot.platforms.base.Platform` on WeCom."""
+    """Implements :class:`bot.pipeline.platform.Platform` on WeCom."""
 
     name = "wecom"
 
@@ -80,6 +80,10 @@ class WeComPlatform:
         if answer.get("response_code"):
             ref["response_code"] = answer["response_code"]
         return SendResult(ok=True, ref=ref)
+
+    def reply(self, recipient: str, payload: dict[str, Any], *, dedupe_key: str) -> SendResult:
+        """No conversation reply channel is used here: the sender gets a message."""
+        return reply_directly(self, recipient, payload)
 
     def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
         code = ref.get("response_code")

@@ -15,9 +15,10 @@ from bot.core.i18n import fmt_datetime
 from bot.core.runtime import Runtime, get_runtime
 from bot.models import OutboxMessage
 from bot.pipeline import outbox
+from bot.platforms import names as platform_names
+from bot.platforms.configured import CREDENTIAL_KEYS, setup_notes
 
 STATUSES = ("pending", "sending", "sent", "failed", "duplicate")
-CREDENTIAL_KEYS = {"dingtalk": "app_key, app_secret, agent_id", "wecom": "corp_id, secret, agent_id"}
 
 
 def _when(runtime: Runtime, at: object) -> str:
@@ -82,7 +83,7 @@ def platform_group() -> None:
 
 
 @platform_group.command("check")
-@click.option("--platform", "platform_name", type=click.Choice(["dingtalk", "wecom", "local"]), default=None)
+@click.option("--platform", "platform_name", type=click.Choice(platform_names.ALL), default=None)
 @with_appcontext
 def platform_check(platform_name: str | None) -> None:
     """Fetch an access token and say whether the platform credentials work (exit 1 if not)."""
@@ -109,8 +110,8 @@ def platform_check(platform_name: str | None) -> None:
         click.echo(f"{name}: credentials NOT working: {exc}", err=True)
         sys.exit(1)
     click.echo(f"{name}: credentials OK (access token valid until {_when(runtime, token.expires_at)})")
-    if name == "dingtalk" and not getattr(platform, "interactive_cards", False):
-        click.echo("dingtalk: interactive cards off: set [dingtalk].card_template_id and robot_code for buttons")
+    for note in setup_notes(name, platform):
+        click.echo(note)
 
 
 @click.group("outbox")

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Protocol
+
+# Outbox kinds that are messages to a person (a ``reply`` answers a chat; a ``card_update`` is free).
+MESSAGE_KINDS = frozenset({"text", "markdown", "card"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,31 @@ class SendResult:
     ref: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Cap:
+    """A platform's send cap: at most ``limit`` messages of ``kinds`` per recipient of ``platform`` per window."""
+
+    platform: str
+    kinds: frozenset[str]
+    limit: int
+    window: timedelta | None  # None: the calendar day in China
+    label: str
+
+
+@dataclass(frozen=True)
+class MarkdownLimit:
+    """How much markdown one message may hold: characters, UTF-8 bytes, or both (None: no limit)."""
+
+    chars: int | None = None
+    bytes: int | None = None
+
+    def fits(self, text: str) -> bool:
+        """Whether ``text`` is within the limit."""
+        if self.chars is not None and len(text) > self.chars:
+            return False
+        return self.bytes is None or len(text.encode("utf-8")) <= self.bytes
+
+
 class Platform(Protocol):
     """What CareBot needs from a chat platform to reach people."""
 
@@ -59,3 +88,16 @@ class Platform(Protocol):
     def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
         """Update a card sent before; ``ref`` is what ``send_card`` returned (or the click gave)."""
         ...
+
+    def reply(self, recipient: str, payload: dict[str, Any], *, dedupe_key: str) -> SendResult:
+        """Answer a chat message (an outbox ``reply``): into its conversation where the platform can,
+        else to the sender (:func:`reply_directly`). ``dedupe_key`` lets the platform drop a resend."""
+        ...
+
+
+def reply_directly(platform: Platform, recipient: str, payload: dict[str, Any]) -> SendResult:
+    """A reply as a message to the sender, for platforms without a conversation reply channel."""
+    userid = str(payload.get("userid") or recipient)
+    if payload.get("title"):
+        return platform.send_markdown(userid, str(payload["title"]), str(payload["text"]))
+    return platform.send_text(userid, str(payload["text"]))
