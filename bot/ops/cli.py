@@ -87,8 +87,8 @@ def serve(host: str | None, port: int | None, with_scheduler: bool) -> None:
     port = port or runtime.settings.server.port
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if with_scheduler:
-        from bot.pipeline.scheduler import build
         from bot.pipeline.inbox_worker import start_if_configured
+        from bot.pipeline.scheduler import build
 
         runtime.extras["app"] = app
         build(runtime, blocking=False).start()
@@ -124,8 +124,8 @@ def scheduler() -> None:
     """Run the scheduler (exactly one leader; further instances stand by)."""
     from flask import current_app
 
-    from bot.pipeline.scheduler import build, registered_jobs
     from bot.pipeline.inbox_worker import start_if_configured
+    from bot.pipeline.scheduler import build, registered_jobs
 
     runtime = get_runtime()
     _refuse_unsafe(runtime)

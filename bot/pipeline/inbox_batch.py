@@ -30,13 +30,13 @@ from sqlalchemy import ColumnElement, and_, false, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.db import session_now
+from bot.core.logsafe import describe
 from bot.core.runtime import Runtime
 from bot.models import InboundEvent
 from bot.pipeline import inbox
 from bot.pipeline.dispatch import BatchHandler, Context, Handler, batch_form, handlers_for, has_work
 from bot.pipeline.events import CardAction, Event
 from bot.pipeline.inbox import MAX_ATTEMPTS, StoredEvent
-from bot.security.logsafe import describe
 
 log = logging.getLogger(__name__)
 
@@ -153,13 +153,29 @@ def _plan(stored: StoredEvent, events: list[Event]) -> _Planned:
 
 
 def _mark_failed(session: Session, event_id: int, reason: str) -> None:
-    session.execute(update(InboundEvent).where(InboundEvent.id == event_id).values(status="failed", error=reason))
+    session.execute(
+        update(InboundEvent).where(InboundEvent.id == event_id).values(status="failed", error=reason, processed_at=None)
+    )
+
+
+def _set_status(session: Session, ids: list[int], status: str) -> None:
+    if ids:
+        session.execute(
+            update(InboundEvent)
+            .where(InboundEvent.id.in_(ids))
+            .values(status=status, processed_at=session_now(session), error=None)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _handle_batch(runtime: Runtime, planned: list[_Planned], stats: BatchStats, failed: dict[int, str]) -> None:
     """Everything in one transaction: per-event handlers in savepoints, batch forms once, statuses."""
-    done: dict[str, list[int]] = {"processed": [], "ignored": []}
+    ignored: list[int] = []
     with runtime.db.session() as s:
+        # Every event is marked processed first, the exceptions (ignored, failed) corrected at the
+        # end. Writing first also opens the transaction: SQLite's driver begins one only at the
+        # first write, and a savepoint taken before it would commit on its own when released.
+        _set_status(s, [item.stored.id for item in planned], "processed")
         ctx = Context(runtime=runtime, session=s)
         groups: dict[BatchHandler, list[Any]] = defaultdict(list)
         for item in planned:
@@ -170,13 +186,8 @@ def _handle_batch(runtime: Runtime, planned: list[_Planned], stats: BatchStats, 
                         sink = inbox.reply_sink(stored.platform)
                         replies = inbox.handle(ctx, stored, events, sink, skip=item.batched)
                 except Exception as exc:
-                    log.error(
-                        "processing inbound event %s (%s/%s) failed: %s",
-                        stored.id,
-                        stored.platform,
-                        stored.event_type,
-                        describe(exc),
-                    )
+                    where = f"{stored.id} ({stored.platform}/{stored.event_type})"
+                    log.error("processing inbound event %s failed: %s", where, describe(exc))
                     failed[stored.id] = inbox.failure_reason(exc)
                     continue
                 stats.replied += bool(replies)
@@ -185,23 +196,16 @@ def _handle_batch(runtime: Runtime, planned: list[_Planned], stats: BatchStats, 
                     form = batch_form(handler) if handler in item.batched else None
                     if form is not None:
                         groups[form].append(event)
-            done["processed" if events else "ignored"].append(stored.id)
+            if not events:
+                ignored.append(stored.id)
         for form, group in groups.items():
             form(group, ctx)  # a failure here fails the transaction: the caller goes one by one
-        now = session_now(s)
-        for status, ids in done.items():
-            if ids:
-                s.execute(
-                    update(InboundEvent)
-                    .where(InboundEvent.id.in_(ids))
-                    .values(status=status, processed_at=now, error=None)
-                    .execution_options(synchronize_session=False)
-                )
+        _set_status(s, ignored, "ignored")
         for event_id, reason in failed.items():
             _mark_failed(s, event_id, reason)
-    stats.processed += len(done["processed"])
-    stats.ignored += len(done["ignored"])
+    stats.ignored += len(ignored)
     stats.failed += len(failed)
+    stats.processed += len(planned) - len(ignored) - len([i for i in planned if i.stored.id in failed])
 
 
 def process_batch(runtime: Runtime, claimed: list[StoredEvent]) -> BatchStats:

@@ -15,10 +15,10 @@ import logging
 import threading
 from typing import Any
 
+from bot.core.logsafe import describe
 from bot.core.runtime import Runtime
 from bot.pipeline import inbox_batch
 from bot.pipeline.inbox_batch import BatchStats
-from bot.security.logsafe import describe
 
 log = logging.getLogger(__name__)
 
