@@ -379,3 +379,15 @@ def test_a_poison_event_with_its_own_handler_fails_in_its_savepoint(
     with app.app_context():
         inbox.process_pending(runtime)
     assert statuses(runtime) == {"eid:a": ("processed", 1), "eid:apv": ("processed", 2), "eid:c": ("processed", 1)}
+
+
+# -- commands ------------------------------------------------------------------------------------------
+def test_inbox_commands_show_the_backlog_and_process_it(runtime: Any, runner: Any) -> None:
+    add_people(runtime, "zhangsan")
+    store_all(runtime, [punch_payload(f"c{i}", ("zhangsan", f"08:4{i}")) for i in range(3)])
+    status = runner.invoke(args=["inbox", "status"])
+    assert status.exit_code == 0 and status.output.startswith("inbox: pending 3, processing 0, processed 0")
+    worked = runner.invoke(args=["inbox", "work", "--once"])
+    assert worked.exit_code == 0, worked.output
+    assert worked.output.strip() == "inbox: 3 events: 3 processed, 0 ignored, 0 failed"
+    assert "pending 0, processing 0, processed 3" in runner.invoke(args=["inbox", "status"]).output
