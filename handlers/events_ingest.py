@@ -37,6 +37,28 @@ def punch_in(event: AttendancePunch, ctx: Context) -> Reply | None:
     return None
 
 
+def punches_in(events: list[AttendancePunch], ctx: Context) -> None:
+    """:func:`punch_in` for a whole batch: one insert, one directory look-up, each day recomputed once.
+
+    A morning rush sends one callback per punch; recomputing each person's day per punch was most
+    of the cost. Here the (employee, shift day) pairs of the batch are collected first and their
+    facts recomputed together, set-based (bot/attendance/facts.py).
+    """
+    now = ctx.runtime.clock.now()
+    sane: list[AttendancePunch] = []
+    for event in events:
+        reason = insane_reason(event.punched_at, now)
+        if reason is not None:
+            log.warning("%s punch of %s rejected: %s", event.platform, event.userid, reason)
+            continue
+        sane.append(event)
+    if not sane:
+        return
+    shift = facts.shift_of(ctx.runtime)
+    touched = record_punches(ctx.session, sane, day_of=shift.shift_day)
+    facts.recompute(ctx.session, ctx.runtime, touched)
+
+
 def approval_changed(event: ApprovalChange, ctx: Context) -> Reply | None:
     """Store the approval's latest state and recompute the days it covers (old and new)."""
     if not event.userid:
@@ -67,6 +89,6 @@ def org_changed(event: OrgChange, ctx: Context) -> Reply | None:
 
 def register(registry: Registry) -> None:
     """Punches, approvals and org changes → daily facts and the directory."""
-    registry.on(AttendancePunch, punch_in)
+    registry.on(AttendancePunch, punch_in, batch=punches_in)
     registry.on(ApprovalChange, approval_changed)
     registry.on(OrgChange, org_changed)

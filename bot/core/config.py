@@ -209,10 +209,15 @@ class DemoSection(_Section):
 class InboxSection(_Section):
     """How verified callbacks are processed after they are stored and acknowledged."""
 
+    # background: batch processors (the scheduler, `carebot inbox work`) after the answer;
+    # inline: in the request, before the answer (and always under Flask's testing flag).
     process: Literal["inline", "background"] = "background"
-    workers: int = Field(default=4, ge=1, le=64)
+    workers: int = Field(default=4, ge=1, le=64)  # web-process threads that push the outbox
     stuck_after_minutes: int = Field(default=15, ge=1, le=1440)
     push_outbox: bool = True
+    batch_size: int = Field(default=500, ge=1, le=5000)  # events claimed per batch
+    poll_seconds: float = Field(default=1.0, ge=0.05, le=60)  # an idle processor looks again after this
+    process_in_scheduler: bool = True  # `carebot scheduler` runs a processor thread too
 
 
 class RemindersSection(_SendWindow):

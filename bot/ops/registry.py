@@ -29,9 +29,22 @@ EventListener = Callable[[Any, dispatch.Context], dispatch.Reply | None]
 class Registry:
     """Registers event listeners, evaluation listeners and scheduled jobs."""
 
-    def on(self, event_type: type, listener: EventListener, *, fallback: bool = False) -> None:
-        """Run ``listener(event, ctx)`` for every ``event_type`` (a fallback only when no listener replied)."""
+    def on(
+        self,
+        event_type: type,
+        listener: EventListener,
+        *,
+        fallback: bool = False,
+        batch: dispatch.BatchHandler | None = None,
+    ) -> None:
+        """Run ``listener(event, ctx)`` for every ``event_type`` (a fallback only when no listener replied).
+
+        ``batch(events, ctx)``: the listener's batch form, which batch processors run once for all
+        the events of a batch instead (bot/pipeline/inbox_batch.py).
+        """
         dispatch.on(event_type, fallback=fallback)(listener)
+        if batch is not None:
+            dispatch.batched(listener)(batch)
 
     def after_evaluation(self, listener: engine.Listener) -> None:
         """Call ``listener(runtime, result)`` after every committed rule evaluation."""

@@ -124,6 +124,9 @@ class InboundAdapter(Protocol):
     """A platform's inbound half: which requests it takes, how it verifies, parses and answers them."""
 
     name: str
+    # The event types this platform processes "now" (None: all of them); batch processors leave
+    # those to the request that waits for their replies (bot/pipeline/inbox_batch.py).
+    answered_in_request: frozenset[str] | None
     http_routes: tuple[HttpRoute, ...]
     stream: StreamCodec | None
 
@@ -172,6 +175,8 @@ class InboundPipeline:
         """Take ``adapter``'s platform: its requests come here, its stored events are normalised by it."""
         self._adapters[adapter.name] = adapter
         inbox.register_normaliser(adapter.name, adapter.normalise)
+        # An adapter without the attribute (a test's toy platform) answers nothing in the request.
+        inbox.register_answered_in_request(adapter.name, getattr(adapter, "answered_in_request", frozenset()))
         sent_cards.register_clicked_card_id(adapter.name, adapter.clicked_card_id)
         sink = adapter.reply_sink()
         if sink is not None:
@@ -222,8 +227,11 @@ class InboundPipeline:
         """
         if not items and on_store is None:
             return Outcome([])  # answered without storing anything (URL verification)
+        # One item and nothing else to write (an event callback): a single statement, committed as it
+        # returns — one round trip before the answer instead of BEGIN, INSERT, COMMIT.
+        single = len(items) == 1 and on_store is None
         try:
-            with self._runtime.db.session() as s:
+            with self._runtime.db.autocommit() if single else self._runtime.db.session() as s:
                 stored = [
                     Stored(*inbox.store(s, platform, i.key, i.event_type, i.payload, raw=i.raw)) for i in items
                 ]

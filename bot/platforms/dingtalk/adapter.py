@@ -57,6 +57,8 @@ class DingTalkInbound:
     """Implements :class:`bot.pipeline.inbound.InboundAdapter` for DingTalk (HTTP, Stream and the pull)."""
 
     name = PLATFORM
+    # Robot messages and card clicks are processed "now": batch processors leave them to the request.
+    answered_in_request: frozenset[str] | None = frozenset({chat.ROBOT_EVENT, chat.CARD_EVENT})
     http_routes: tuple[HttpRoute, ...] = (
         HttpRoute("POST", "/events", "events"),
         HttpRoute("POST", "/robot", "robot"),

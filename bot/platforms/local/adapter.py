@@ -35,6 +35,7 @@ class LocalInbound:
     """Implements :class:`bot.pipeline.inbound.InboundAdapter` for the simulator."""
 
     name = PLATFORM
+    answered_in_request: frozenset[str] | None = None  # all: the simulator shows replies in its request
     http_routes: tuple[HttpRoute, ...] = ()  # the simulator blueprint has its own routes
     stream: StreamCodec | None = None
 

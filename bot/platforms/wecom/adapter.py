@@ -39,6 +39,7 @@ class WeComInbound:
     """Implements :class:`bot.pipeline.inbound.InboundAdapter` for the WeCom app callback."""
 
     name = PLATFORM
+    answered_in_request: frozenset[str] | None = SYNC_TYPES  # someone waits in the chat
     http_routes: tuple[HttpRoute, ...] = (HttpRoute("GET", "", "verify"), HttpRoute("POST", "", "receive"))
     stream: StreamCodec | None = None
 
