@@ -24,8 +24,13 @@ class Recording(Registry):
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, str]] = []
 
-    def on(self, event_type: type, listener: Any, *, fallback: bool = False) -> None:
+    def on(self, event_type: type, listener: Any, *, fallback: bool = False, batch: Any = None) -> None:
         self.calls.append(("fallback" if fallback else "on", event_type.__name__, listener.__name__))
+        if batch is not None:
+            self.calls.append(("batch", event_type.__name__, batch.__name__))
+
+    def platform_limits(self, send_caps: Any, identical_once_a_day: Any) -> None:
+        self.calls.append(("platform_limits", "", send_caps.__name__))
 
     def after_evaluation(self, listener: Any) -> None:
         self.calls.append(("after_evaluation", "", listener.__name__))
@@ -46,6 +51,8 @@ def test_the_order_listeners_run_in_is_the_order_create_app_registers_them() -> 
         "journey_clicked", "reminder_clicked", "survey_clicked", "consent_clicked", "life_clicked"
     ]  # fmt: skip
     assert recording.of("on", "AttendancePunch") == ["punch_in"]
+    assert recording.of("batch", "AttendancePunch") == ["punches_in"]  # punches recomputed once per batch
+    assert recording.of("platform_limits") == ["send_caps"]  # the outbox's pacing keeps to every platform's caps
     # Reminders follow every evaluation because create_app says so, after evaluation-mode arms.
     assert recording.of("after_evaluation") == ["assign_new_units", "remind_new_tags"]
     assert len(recording.of("job")) == 13
