@@ -11,9 +11,8 @@ from bot.core import db as db_module
 from bot.core.db import Database
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite has no server connection to lose
 def test_busy_connections_are_not_pinged_idle_dead_ones_are_replaced(db_url: str, monkeypatch: Any) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite has no server connection to lose")
     database = Database(db_url)
     dialect = database.engine.dialect
     pings: list[int] = []

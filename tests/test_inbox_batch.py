@@ -188,9 +188,8 @@ def test_processors_skip_fresh_chat_but_the_sweep_takes_it_when_old(runtime: Any
     assert [e.idempotency_key for e in inbox_batch.claim_due(runtime, 10)] == ["robot:1"]
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SKIP LOCKED is PostgreSQL's; SQLite has one writer
 def test_claims_skip_rows_another_processor_holds(runtime: Any, db_url: str) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite has a single writer")
     ids = store_all(runtime, [punch_payload(f"e{i}", ("x", "09:00")) for i in range(6)])
     other = create_engine(db_url)
     try:
@@ -209,9 +208,8 @@ def test_claims_skip_rows_another_processor_holds(runtime: Any, db_url: str) -> 
     assert [e.id for e in inbox_batch.claim_next(runtime, 10)] == ids[:2]
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # concurrent processors need PostgreSQL's row locks
 def test_two_processors_never_process_a_row_twice(runtime: Any, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("concurrent processors need PostgreSQL's row locks")
     add_people(runtime, *[f"u{i}" for i in range(50)])
     n = 600
     store_all(runtime, [punch_payload(f"e{i}", (f"u{i % 50}", f"{8 + i % 10:02d}:{i % 60:02d}")) for i in range(n)])
@@ -332,9 +330,8 @@ def test_a_poison_punch_fails_alone_and_the_rest_of_the_batch_commits(
     assert set(facts_table(runtime)) == {("zhangsan", DAY), ("lisi", DAY)}
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite does not enforce VARCHAR lengths
 def test_a_punch_the_database_refuses_fails_alone(runtime: Any, db_url: str) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite does not enforce VARCHAR lengths")
     add_people(runtime, "zhangsan", "lisi")
     ids = store_all(
         runtime,
