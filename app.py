@@ -14,9 +14,48 @@ from bot.core.config import Settings, load_settings
 from bot.core.db import Database, Timeouts
 from bot.core.runtime import EXTENSION_KEY, Runtime
 from bot.core.workcalendar import from_settings as calendar_from_settings
+from bot.ops.registry import Registry, wire_once
+from bot.pipeline.inbound import InboundPipeline
 from bot.platforms.configured import configured_platforms
+from bot.platforms.inbound_adapters import inbound_adapters
 from bot.platforms.local.platform import LocalPlatform
 from bot.security.startup import refuse_unsafe_start
+
+
+def register(registry: Registry) -> None:
+    """What CareBot listens to and runs, in the order it runs (dispatch follows registration order).
+
+    Called once per process for every app (web, ``carebot scheduler``, the CLI), before and
+    independently of the web blueprints.
+    """
+    from bot.evaluation import hooks as evaluation_hooks
+    from bot.ops import jobs
+    from bot.platforms import limits as platform_limits
+    from bot.reminders import hooks as reminder_hooks
+    from handlers import commands, events_ingest, journey_cards, reminder_cards, survey_replies, voice_chat
+
+    # What the platforms allow: the outbox paces every send under these caps.
+    platform_limits.register(registry)
+    # Chat messages and card clicks; punches, approvals and org changes.
+    commands.register(registry)  # slash commands; the "/help" hint when nothing else answers
+    events_ingest.register(registry)  # punches, approvals, org changes → facts, directory
+    journey_cards.register(registry)  # journey task card buttons
+    reminder_cards.register(registry)  # reminder card buttons
+    survey_replies.register(registry)  # pulse answers in chat and on cards
+    voice_chat.register(registry)  # free text: intents, consent (after the surveys had their say)
+    # After every committed rule evaluation: arms for new units first, then reminders of new tags.
+    evaluation_hooks.register(registry)
+    reminder_hooks.register(registry)
+    # Scheduled jobs (run by the scheduler's leader).
+    jobs.register(registry)
+
+
+def _inbound_pipeline(runtime: Runtime, app: Flask) -> InboundPipeline:
+    """One path for every inbound delivery: HTTP callbacks, Stream frames, the failed-callback pull, the simulator."""
+    pipeline = InboundPipeline(runtime, app)
+    for adapter in inbound_adapters(runtime):
+        pipeline.add(adapter)
+    return pipeline
 
 
 def create_app(
@@ -61,10 +100,13 @@ def create_app(
     runtime.platforms["local"] = LocalPlatform(db)
     runtime.platforms.update(configured_platforms(settings, runtime.clock))
     app.extensions[EXTENSION_KEY] = runtime
+    runtime.pipeline = _inbound_pipeline(runtime, app)
 
     from bot.reminders.templates import get as reminder_templates
 
     reminder_templates(settings.reminders.templates_file)  # a bad override file stops start-up, naming the key
+
+    wire_once("carebot", register)  # listeners and jobs: the same for web, scheduler and CLI
 
     from handlers import register_blueprints
 

@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from statsmodels.stats.proportion import confint_proportions_2indep
 
+from bot.core.settings.evaluation import EvaluationSection
 from bot.evaluation.assignment import Candidate, _systematic
 from bot.evaluation.power import PlanInput, plan
-from bot.evaluation.settings import EvaluationSection
 from bot.evaluation.stats import mean_difference, proportion_difference
 
 

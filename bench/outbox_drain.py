@@ -32,7 +32,7 @@ from bot.core.clock import FixedClock
 from bot.core.config import load_settings
 from bot.models import OutboxMessage
 from bot.pipeline import outbox
-from bot.platforms.base import Card, SendResult
+from bot.pipeline.platform import Card, SendResult
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
@@ -53,6 +53,9 @@ class NullPlatform:
 
     def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
         return SendResult(ok=True, ref={})
+
+    def reply(self, recipient: str, payload: dict[str, Any], *, dedupe_key: str) -> SendResult:
+        return SendResult(ok=True, ref={"msgid": "m"})
 
 
 def fill(runtime: Any, tag: str, n: int, recipients: int, *, sent: bool = False) -> None:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.core.settings.voice import INTENTS, VoiceSection
 from bot.voice.classify import Classifier
 from bot.voice.lexicon import load
 from bot.voice.metrics import CorpusScore, read_corpus, score
-from bot.voice.settings import INTENTS, VoiceSection
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "voice"
 TARGETED = ("help", "distress", "life_event", "resign")

@@ -2,8 +2,10 @@
 
 Both are served on 127.0.0.1 by Werkzeug's threaded WSGI server in this process and hit by the
 same client threads, so the ratio shows what verification, decryption, the durable inbox write and
-the answer cost on this machine. The app runs as in production ([inbox] process = "background",
-temporary SQLite database); the run is bounded by ``--requests`` and stops by itself.
+the answer cost on this machine. The app runs as ``carebot serve --with-scheduler`` does
+([inbox] process = "background", a batch processor in the same process, temporary SQLite
+database); the run is bounded by ``--requests`` and stops by itself. The production setup
+(gunicorn, PostgreSQL, an open-loop client) is bench/ingest_rush.py.
 
     .venv/bin/python bench/webhook_ingest.py [--requests 2000] [--clients 4]
 """
@@ -32,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app import create_app
 from bot.core.config import load_settings
 from bot.core.migrate import upgrade
-from bot.pipeline.inbox_executor import background
+from bot.pipeline.inbox_worker import InboxWorker
 from bot.platforms.crypto import CallbackCrypto
 
 TOKEN, AES_KEY, APP_KEY = "benchToken", "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7", "dingbenchappkey"
@@ -126,7 +128,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000, help="callbacks per endpoint (max 20000)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
-    parser.add_argument("--workers", type=int, default=4, help="[inbox] workers (background threads)")
     parser.add_argument(
         "--database-url", default="", help="an EMPTY PostgreSQL database to use instead of a temporary SQLite file"
     )
@@ -144,15 +145,17 @@ def main() -> None:
             path=empty,
             environ={},
             overrides={
+                "app": {"development_with_platform_keys": True},  # a local bench, not a tenant
                 "database": {"url": url},
                 "dingtalk": {"app_key": APP_KEY, "callback_token": TOKEN, "callback_aes_key": AES_KEY},
-                "inbox": {"process": "background", "workers": args.workers},
+                "inbox": {"process": "background"},
             },
         )
         app = create_app(settings)
         logging.getLogger().setLevel(logging.WARNING)  # create_app configures INFO logging
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         runtime = app.extensions["carebot"]
+        worker = InboxWorker(runtime, app).start()  # as `carebot serve --with-scheduler` runs one
         carebot_server, carebot_url = serve(app)
         bare_server, bare_url = serve(bare_app())
 
@@ -168,7 +171,7 @@ def main() -> None:
 
         print(
             f"{n} requests per endpoint, {args.clients} client threads, {backend}, "
-            f"background processing with {args.workers} workers\n"
+            "one batch processor in the same process\n"
         )
         bare = report("bare Flask endpoint", *fire(bare_url + "/bare", bare_body, args.clients, lambda r: r.ok))
         ours = report(
@@ -180,9 +183,13 @@ def main() -> None:
         )
 
         t0 = time.perf_counter()
-        with app.app_context():
-            background(runtime).shutdown(wait=True)
-        print(f"background processing finished {time.perf_counter() - t0:.2f} s after the last answer")
+        while worker.totals.claimed < n + 50 and time.perf_counter() - t0 < 600:
+            time.sleep(0.05)
+        worker.stop()
+        print(
+            f"batch processing finished {time.perf_counter() - t0:.2f} s after the last answer "
+            f"({worker.totals.processed} processed, {worker.totals.failed} failed)"
+        )
         carebot_server.shutdown()
         bare_server.shutdown()
         runtime.db.dispose()

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from bot.core.input_guard import plain_int
 from bot.journeys.actions import Action, act
 from bot.journeys.compose import DONE, LATER, SKIP
 from bot.people.directory import active_employee
-from bot.pipeline.dispatch import Context, Reply, on
+from bot.pipeline.dispatch import Context, Reply
 from bot.pipeline.events import CardAction
-from bot.security.input_guard import plain_int
+
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
 
 ACTIONS: dict[str, Action] = {DONE: "done", LATER: "later", SKIP: "skip"}
 
 
-@on(CardAction)
 def journey_clicked(event: CardAction, ctx: Context) -> Reply | None:
     """Handle a click on a journey task card; other cards are left to their handlers."""
     action = ACTIONS.get(event.action)
@@ -24,3 +28,8 @@ def journey_clicked(event: CardAction, ctx: Context) -> Reply | None:
     result = act(ctx.runtime, ctx.session, step_id, actor, action, note, from_card=True)
     update = {"status_text": result.status_text} if result.ok and result.status_text else None
     return Reply(text=result.message, private=True, card_update=update)
+
+
+def register(registry: Registry) -> None:
+    """The buttons of onboarding journey task cards."""
+    registry.on(CardAction, journey_clicked)

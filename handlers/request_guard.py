@@ -14,8 +14,8 @@ from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from bot.core import i18n
+from bot.core.input_guard import any_nul, has_nul
 from bot.core.runtime import get_runtime
-from bot.security.input_guard import any_nul, has_nul
 
 API_PREFIX = "/api/v1"
 CALLBACKS_PREFIX = "/callbacks/"

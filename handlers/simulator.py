@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -12,8 +11,9 @@ from sqlalchemy import select
 from bot.core import i18n
 from bot.core.runtime import get_runtime
 from bot.models import LocalMessage
-from bot.platforms.local.inbound import enter
+from bot.platforms.local.inbound import PLATFORM
 from handlers import simulator_view as view
+from handlers.callbacks import neutral, render
 from handlers.chat_markdown import chat_html
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
@@ -120,49 +120,19 @@ def list_messages() -> ResponseReturnValue:
     return jsonify(user=user, messages=out)
 
 
-def _enter(event_type: str, payload: dict[str, Any], key: str) -> ResponseReturnValue:
-    event_id, created, replies = enter(get_runtime(), event_type, payload, key)
-    return jsonify(
-        event_id=event_id,
-        duplicate=not created,
-        replies=[{"text": r.text, "markdown": r.markdown_title is not None} for r in replies],
-    )
+def _enter(route: str) -> Response:
+    """The posted message or click, through the inbound pipeline as the local platform's request."""
+    answer = get_runtime().pipeline.dispatch(neutral(PLATFORM, route, transport="simulator"))
+    return render(answer)
 
 
 @bp.post("/api/messages")
-def post_message() -> ResponseReturnValue:
+def post_message() -> Response:
     """``{"user": ID, "text": "...", "id"?: client message id, "group"?: conversation id}``."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _bad("expected a JSON object")
-    user, text = body.get("user"), body.get("text")
-    if not isinstance(user, str) or not user.strip() or not isinstance(text, str) or not text.strip():
-        return _bad("fields 'user' and 'text' are required strings")
-    if len(text) > 4000:
-        return _bad("text longer than 4000 characters")
-    group = body.get("group")
-    key = str(body.get("id") or uuid.uuid4())
-    payload = {
-        "user": user.strip(),
-        "text": text,
-        "group": group if isinstance(group, str) else None,
-        "sent_at": get_runtime().clock.now().isoformat(),
-    }
-    return _enter("text", payload, key)
+    return _enter("messages")
 
 
 @bp.post("/api/cards")
-def click_card() -> ResponseReturnValue:
+def click_card() -> Response:
     """``{"user": ID, "card_id": ..., "action": ..., "params"?: {...}}`` — a button click."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _bad("expected a JSON object")
-    fields = {k: body.get(k) for k in ("user", "card_id", "action")}
-    if not all(isinstance(v, str) and v for v in fields.values()):
-        return _bad("fields 'user', 'card_id' and 'action' are required strings")
-    params = body.get("params") or {}
-    if not isinstance(params, dict):
-        return _bad("'params' must be an object")
-    payload = {**fields, "params": {str(k): str(v) for k, v in params.items()}}
-    key = str(body.get("id") or uuid.uuid4())
-    return _enter("card", payload, key)
+    return _enter("cards")

@@ -6,15 +6,20 @@ commands are never touched (the command handler owns them).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from bot.core.input_guard import plain_int
 from bot.people.directory import active_employee
-from bot.pipeline.dispatch import Context, Reply, on
+from bot.pipeline.dispatch import Context, Reply
 from bot.pipeline.events import CardAction, ChatMessage
-from bot.security.input_guard import plain_int
 from bot.surveys.answers import answer_click, reply_to_chat
 from bot.surveys.compose import ANSWER_ACTION
 from bot.voice import consent, life
 from handlers.commands import registry
 from handlers.commands.parser import IME_SLASH, SLASHES, parse
+
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
 
 
 def _is_command(text: str) -> bool:
@@ -22,7 +27,6 @@ def _is_command(text: str) -> bool:
     return parse(text, registry.names()) is not None or stripped.startswith((*SLASHES, IME_SLASH))
 
 
-@on(ChatMessage)
 def survey_reply(event: ChatMessage, ctx: Context) -> Reply | None:
     """Record a pulse answer typed in a 1:1 chat; None for anything that is not one."""
     if event.is_group or not event.text.strip() or _is_command(event.text):
@@ -38,7 +42,6 @@ def survey_reply(event: ChatMessage, ctx: Context) -> Reply | None:
     return Reply(text=answer) if answer else None
 
 
-@on(CardAction)
 def survey_clicked(event: CardAction, ctx: Context) -> Reply | None:
     """Record a pulse answer given with a card button and settle that card."""
     if event.action != ANSWER_ACTION:
@@ -58,3 +61,9 @@ def survey_clicked(event: CardAction, ctx: Context) -> Reply | None:
     if outcome is None:
         return None
     return Reply(card_update={"status_text": outcome.status_text})
+
+
+def register(registry: Registry) -> None:
+    """Pulse answers in chat and on cards (before free text is read as such)."""
+    registry.on(ChatMessage, survey_reply)
+    registry.on(CardAction, survey_clicked)

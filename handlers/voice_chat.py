@@ -8,14 +8,15 @@ asked again with its buttons.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from bot.core import i18n
+from bot.core.input_guard import plain_int
 from bot.models import Employee
 from bot.people.directory import active_employee
 from bot.pipeline import outbox
-from bot.pipeline.dispatch import Context, Reply, on
+from bot.pipeline.dispatch import Context, Reply
 from bot.pipeline.events import CardAction, ChatMessage
-from bot.security.input_guard import plain_int
 from bot.surveys.bank import load_questions
 from bot.surveys.compose import chat_text, question_message
 from bot.surveys.parsing import looks_numeric
@@ -24,6 +25,9 @@ from bot.voice import consent, life
 from bot.voice.classify import classifier_for
 from bot.voice.support import support_lines
 from handlers.survey_replies import _is_command
+
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +70,6 @@ def _survey_takes(ctx: Context, employee: Employee, text: str) -> bool:
     return q is not None and (q.kind == "text" or looks_numeric(text))
 
 
-@on(ChatMessage)
 def voice_reply(event: ChatMessage, ctx: Context) -> Reply | None:
     """Answer free text by its intent, always asking before anything reaches HR."""
     settings = ctx.runtime.settings
@@ -106,7 +109,6 @@ def voice_reply(event: ChatMessage, ctx: Context) -> Reply | None:
     return Reply(text=text, private=True) if text else None
 
 
-@on(CardAction)
 def consent_clicked(event: CardAction, ctx: Context) -> Reply | None:
     """是 / 先不用 on the consent card."""
     if event.action != consent.CONSENT_ACTION:
@@ -124,7 +126,6 @@ def consent_clicked(event: CardAction, ctx: Context) -> Reply | None:
     return Reply(text=text, card_update={"status_text": status})
 
 
-@on(CardAction)
 def life_clicked(event: CardAction, ctx: Context) -> Reply | None:
     """同意 / 不同意 on the life-event consent card."""
     if event.action != life.LIFE_ACTION:
@@ -145,3 +146,10 @@ def life_clicked(event: CardAction, ctx: Context) -> Reply | None:
 def support_reply(ctx: Context, locale: str) -> list[str]:
     """The support lines (used after very high stress answers too)."""
     return support_lines(ctx.runtime, locale)
+
+
+def register(registry: Registry) -> None:
+    """Free text (intents, consent) and the consent and life-event card buttons."""
+    registry.on(ChatMessage, voice_reply)
+    registry.on(CardAction, consent_clicked)
+    registry.on(CardAction, life_clicked)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.i18n import fmt_date, fmt_hours, fmt_minutes_of_day, list_join, normalise_locale
-from bot.intake.metric_catalogue import DEFAULT_METRICS
+from bot.core.settings.metric_catalogue import DEFAULT_METRICS
 from rules.model import TIME_FIELDS
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {

@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from bot.core.clock import FixedClock
 from bot.core.runtime import Runtime
+from bot.intake.directory_sync import apply_org_change
 from bot.intake.imports import import_employees
 from bot.journeys.dispatch import dispatch
 from bot.models import JourneyStep
 from bot.people.directory import EmployeeRow, upsert_employees
-from bot.people.directory_sync import apply_org_change
 from bot.pipeline import outbox
 from bot.pipeline.events import OrgChange
 from tests.fakes import FakePlatform

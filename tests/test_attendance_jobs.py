@@ -20,10 +20,10 @@ from bot.attendance.punches import record_punches
 from bot.attendance.wecom_pull import CURSOR, pull_checkins, to_punch
 from bot.core.errors import PlatformAPIError
 from bot.models import AttendanceDay, Employee, InboundEvent, Punch
-from bot.ops.scheduler import registered_jobs
 from bot.people.directory import EmployeeRow, upsert_employees
 from bot.pipeline import inbox
 from bot.pipeline.events import AttendancePunch
+from bot.pipeline.scheduler import registered_jobs
 from bot.platforms.dingtalk.inbound import event_key, event_type_of
 
 WC_API = "https://qyapi.wecom.test"

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.models import InboundEvent, Lease, OutboxMessage
-from bot.ops.scheduler import Leader, current_leader
-from bot.pipeline import inbox, outbox
+from bot.pipeline import inbox, outbox, outbox_claims
 from bot.pipeline.payloads import MAX_DEPTH, bounded_key, nesting_depth, storable
+from bot.pipeline.scheduler import Leader, current_leader
 from tests.fakes import FakePlatform
 from tests.test_webhooks_dingtalk import assert_success, post_event
 from tests.test_webhooks_dingtalk import settings_overrides as dingtalk_settings
@@ -134,9 +134,9 @@ def test_a_killed_workers_claimed_batch_is_retried_within_minutes(runtime: Any, 
     fake = FakePlatform(name="fake")
     runtime.platforms["fake"] = fake
     ids = _put(runtime, 5)
-    outbox._claim(runtime, 5, {})  # claimed, then the process dies before sending
+    outbox_claims.claim(runtime, 5, {})  # claimed, then the process dies before sending
     assert set(_statuses(runtime).values()) == {"sending"}
-    clock.advance(seconds=outbox.CLAIM_SECONDS - 1)
+    clock.advance(seconds=outbox_claims.CLAIM_SECONDS - 1)
     assert outbox.send_pending(runtime)["sent"] == 0
     clock.advance(seconds=2)
     assert outbox.send_pending(runtime)["sent"] == 5

@@ -49,6 +49,11 @@ def test_env_names_config_file(tmp_path: Path) -> None:
         ({"CAREBOT_PLATFORM__DEFAULT": "slack"}, "[platform].default"),
         ({"CAREBOT_APP__TIMEZEON": "UTC"}, "[app].timezeon: unknown key"),
         ({"CAREBOT_ATTENDANCE__DAY_BOUNDARY": "5 o'clock"}, "[attendance].day_boundary"),
+        ({"CAREBOT_DINGTALK__MODE": "websocket"}, "[dingtalk].mode"),
+        (
+            {"CAREBOT_DINGTALK__STREAM_BACKOFF_MIN_SECONDS": "10", "CAREBOT_DINGTALK__STREAM_BACKOFF_MAX_SECONDS": "5"},
+            "[dingtalk].stream_backoff_max_seconds",
+        ),
     ],
 )
 def test_invalid_value_names_the_key(env: dict[str, str], expected: str) -> None:

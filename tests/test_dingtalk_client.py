@@ -12,7 +12,7 @@ from responses import matchers
 
 from bot.core.clock import FixedClock
 from bot.core.errors import PlatformAPIError
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 from bot.platforms.dingtalk.platform import DingTalkClient, DingTalkPlatform, card_params, msg_uuid
 from bot.platforms.http import RateLimited
 
@@ -226,6 +226,22 @@ def test_interactive_card_create_and_update_by_out_track_id(rsps, platform) -> N
     sent = platform.send_card("u1", card)
     assert sent.ref == {"via": "card", "card_id": "rem-42-u1", "out_track_id": "rem-42-u1"}
     platform.update_card("u1", settled, sent.ref)
+
+
+def test_cards_ask_for_stream_callbacks_in_stream_mode(rsps, client, clock) -> None:
+    stream = DingTalkPlatform(
+        client, clock=clock, robot_code="robot-1", card_template_id="tpl.schema", stream_callbacks=True
+    )
+    card = Card("rem-43-u1", "关怀提醒", "张三", (Button("已跟进", "done", {"id": "43"}, "primary"),))
+    token(rsps)
+    rsps.post(
+        f"{API}/v1.0/card/instances/createAndDeliver",
+        json={"success": True, "result": {"outTrackId": "rem-43-u1", "deliverResults": [{"success": True}]}},
+        match=[matchers.json_params_matcher({"callbackType": "STREAM"}, strict_match=False)],
+    )
+    stream.send_card("u1", card)
+    body = json.loads(rsps.calls[-1].request.body)
+    assert "callbackRouteKey" not in body
 
 
 def test_card_not_delivered_is_a_permanent_error(rsps, platform) -> None:

@@ -14,9 +14,9 @@ from bot.attendance import facts
 from bot.attendance.dingtalk_schedule import shifts_of_day, sync
 from bot.attendance.punches import record_punches
 from bot.models import AttendanceDay, ShiftDay
-from bot.ops.scheduler import registered_jobs
 from bot.people.directory import EmployeeRow, upsert_employees
 from bot.pipeline.events import AttendancePunch
+from bot.pipeline.scheduler import registered_jobs
 from bot.platforms.dingtalk.client import list_schedules
 
 DT_API = "https://api.dingtalk.test"

@@ -11,9 +11,9 @@ from responses import matchers
 from sqlalchemy import select
 
 from bot.attendance.punches import record_punches
+from bot.intake.directory_sync import apply_org_change, reason_category
 from bot.models import AttendanceDay, Department, Employee
 from bot.people.directory import EmployeeRow, upsert_employees
-from bot.people.directory_sync import apply_org_change, reason_category
 from bot.pipeline.dispatch import Context, dispatch
 from bot.pipeline.events import AttendancePunch, OrgChange
 

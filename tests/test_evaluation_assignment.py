@@ -13,8 +13,8 @@ from sqlalchemy import delete, select
 from app import create_app
 from bot.core.config import load_settings
 from bot.core.errors import ConfigError
+from bot.core.settings.evaluation import DEFAULT_NEVER_HOLD
 from bot.evaluation.assignment import arms_by_employee, assign_pending, tenure_band
-from bot.evaluation.settings import DEFAULT_NEVER_HOLD
 from bot.models import Employee, EvaluationAssignment, Reminder, Tag
 from bot.pipeline import outbox
 from bot.reminders.delivery import deliver

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from bot.core.settings.evaluation import EvaluationSection
 from bot.evaluation.assignment import Candidate, _systematic
-from bot.evaluation.settings import EvaluationSection
 from bot.evaluation.stats import mean_difference, proportion_difference
 from tests.evaluation_synthetic import PERIOD, Planted, build
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.runtime import Runtime
-from bot.intake.metric_catalogue import DEFAULT_METRICS
+from bot.core.settings.metric_catalogue import DEFAULT_METRICS
 from bot.models import AuditLog, Employee, JourneyStep, Metric
 from bot.people.directory import EmployeeRow, upsert_employees
 from tests.commands_org import reply_text

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.intake.directory_sync import apply_org_change
 from bot.models import Employee, Journey, JourneyStep
-from bot.people.directory_sync import apply_org_change
 from bot.pipeline import outbox
 from bot.pipeline.events import OrgChange
 from tests.commands_org import say

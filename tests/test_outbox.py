@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.core.errors import PlatformAPIError
 from bot.models import OutboxMessage
 from bot.pipeline import outbox
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 
 
 def _enqueue(db, key: str, **kw) -> int | None:

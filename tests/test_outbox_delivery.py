@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.models import OutboxMessage
 from bot.pipeline import outbox
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 from bot.platforms.dingtalk.platform import DingTalkClient, DingTalkPlatform, msg_uuid
 from bot.platforms.http import RateLimited
 from bot.platforms.wecom.platform import WeComClient, WeComPlatform
@@ -302,8 +302,8 @@ def test_concurrent_drains_send_each_message_once(runtime, db, wecom) -> None:
 
 
 def test_scheduler_job_drains_the_outbox(runtime, db, wecom) -> None:
-    from bot.ops.scheduler import registered_jobs
     from bot.pipeline.outbox_jobs import drain_outbox
+    from bot.pipeline.scheduler import registered_jobs
 
     spec = registered_jobs()["outbox.drain"]
     assert spec.trigger == "interval"

@@ -142,13 +142,15 @@ def test_outbox_list_shows_failures_and_retry_requeues(app, runner, db, fake_pla
         "kind",
         "attempts",
         "created",
+        "platform_id",
         "last_error",
     ]
     assert len(lines) == 2
     fields = lines[1].split("\t")
     assert fields[0] == str(bad) and fields[1] == "failed" and fields[3] == "lisi" and fields[5] == "1"
     assert fields[6] == "11月23日 14:00"
-    assert "81013" in fields[7]
+    assert fields[7] == "-"  # nothing was accepted, so the platform gave it no id
+    assert "81013" in fields[8]
     assert str(good) not in [ln.split("\t")[0] for ln in lines[1:]]
 
     assert "no sent messages" not in runner.invoke(args=["outbox", "list", "--status", "sent"]).output

@@ -24,9 +24,9 @@ from sqlalchemy import select
 from app import create_app
 from bot.core.clock import FixedClock
 from bot.core.runtime import Runtime
+from bot.core.settings.scopes import LEGACY_SCOPES, READ_AGGREGATES, READ_PEOPLE, READ_SENSITIVE
 from bot.models import Employee, Journey, JourneyStep, OutboxMessage
 from bot.privacy import Category, Level, Role, Viewer, policy_of
-from bot.privacy.scopes import LEGACY_SCOPES, READ_AGGREGATES, READ_PEOPLE, READ_SENSITIVE
 from bot.reminders.delivery import deliver_in
 from tests.commands_org import say
 from tests.conftest import DEFAULT_NOW, _truncate, make_settings

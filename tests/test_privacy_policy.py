@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from bot.core.config import load_settings
 from bot.core.errors import ConfigError
 from bot.core.runtime import Runtime
+from bot.core.settings.scopes import LEGACY_SCOPES, grants, match
 from bot.models import AuditLog, CareAction, Employee, InboundEvent, LifeEvent, OutboxMessage, SurveyAnswer
 from bot.privacy import Category, Level, Policy, Role, Viewer, policy_of
 from bot.privacy.evidence import categories, tag_level
 from bot.privacy.policy import CEILINGS, DEFAULTS
 from bot.privacy.purge import purge
-from bot.privacy.scopes import LEGACY_SCOPES, grants, match
 from tests.commands_org import reply_text
 from tests.privacy_org import CARE_NOTE, plant
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.models import RiskModel
-from bot.ops.scheduler import registered_jobs
+from bot.pipeline.scheduler import registered_jobs
 from bot.risk.jobs import retrain_if_due
 
 

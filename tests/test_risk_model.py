@@ -13,8 +13,8 @@ import pytest
 from sklearn.metrics import roc_auc_score
 from sqlalchemy import select
 
+from bot.core.settings.scopes import TokenEntry
 from bot.models import Employee, Tag
-from bot.privacy.scopes import TokenEntry
 from bot.risk import scores
 from bot.risk import train as risk_train
 from bot.risk.features import FEATURES, person_periods

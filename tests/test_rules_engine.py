@@ -217,7 +217,7 @@ def test_missed_day_is_caught_up_on_the_next_run(
 
 
 def test_the_daily_jobs_are_registered_at_the_configured_time(runtime: Any) -> None:
-    from bot.ops.scheduler import registered_jobs
+    from bot.pipeline.scheduler import registered_jobs
 
     jobs = registered_jobs()
     daily, sweep = jobs["rules.evaluate"], jobs["rules.catch_up"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ops.scheduler import Leader
+from bot.pipeline.scheduler import Leader
 
 
 def test_single_leader_and_takeover(runtime, clock) -> None:

@@ -24,10 +24,9 @@ from app import create_app
 from bot.core.clock import FixedClock
 from bot.core.errors import ConfigError
 from bot.models import AuditLog, Employee, InboundEvent, Survey, SurveyAnswer
-from bot.pipeline import inbox
-from bot.platforms.base import Button, Card
+from bot.pipeline import inbox, sent_cards
+from bot.pipeline.platform import Button, Card
 from bot.platforms.dingtalk.inbound_chat import card_signature, robot_sign
-from bot.security import sent_cards
 from bot.surveys.bank import seed_questions
 from bot.surveys.compose import ANSWER_ACTION
 from tests.conftest import _truncate, make_settings
@@ -403,7 +402,7 @@ def test_hash_password_makes_a_usable_dashboard_account(build: Callable[..., Fla
 
 
 def test_failure_descriptions_name_classes_and_places_never_messages() -> None:
-    from bot.security.logsafe import describe
+    from bot.core.logsafe import describe
 
     try:
         try:
@@ -421,8 +420,8 @@ def test_failure_descriptions_name_classes_and_places_never_messages() -> None:
     [("²", None), ("①", None), ("٣", None), ("-1", None), ("9" * 20, None), ("1795413600000", 1795413600000)],
 )
 def test_numbers_are_ascii_digits_only(raw: str, value: int | None) -> None:
+    from bot.core.input_guard import plain_int
     from bot.platforms.dingtalk.platform import parse_expiry
-    from bot.security.input_guard import plain_int
 
     assert plain_int(raw) == value
     # A stored sessionWebhookExpiredTime of "²" once crashed the outbox; now it is simply no expiry.

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bot.models import OutboxMessage
 from bot.pipeline import outbox
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 from bot.platforms.dingtalk.platform import DingTalkClient, DingTalkPlatform
 from bot.platforms.wecom.platform import WeComClient, WeComPlatform
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from bot.models import InboundEvent
 from bot.pipeline.dispatch import Reply, _handlers, on
 from bot.pipeline.events import ChatMessage
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 
 
 def test_post_message_enters_inbox_once(client, db) -> None:

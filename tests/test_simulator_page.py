@@ -9,7 +9,7 @@ import pytest
 from bot.core.runtime import Runtime
 from bot.models import Department, Employee
 from bot.people.directory import name_to_pinyin
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 from handlers.chat_markdown import chat_html
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 import bot.ops.jobs  # noqa: F401  (registers the jobs)
 from bot.models import Employee, Reminder, Tag
-from bot.ops.scheduler import registered_jobs
+from bot.pipeline.scheduler import registered_jobs
 from bot.report.period import Period
 from bot.report.queries import reminder_counts
 from tests.rules_builders import attendance, workdays

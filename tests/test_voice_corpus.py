@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.settings.voice import VoiceSection
 from bot.voice.classify import Classifier
 from bot.voice.lexicon import load
 from bot.voice.metrics import read_corpus, score
-from bot.voice.settings import VoiceSection
 
 CORPUS = Path(__file__).parent / "voice"
 TARGETED = ("help", "distress", "life_event", "resign")

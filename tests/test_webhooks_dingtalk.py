@@ -16,13 +16,12 @@ from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from bot.core.clock import FixedClock
-from bot.pipeline import inbox
+from bot.pipeline import inbox, sent_cards
 from bot.pipeline.dispatch import Reply
 from bot.pipeline.events import ApprovalChange, AttendancePunch, CardAction, ChatMessage, OrgChange, UnknownEvent
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 from bot.platforms.crypto import sha1_signature
 from bot.platforms.dingtalk.inbound_chat import card_signature, robot_sign
-from bot.security import sent_cards
 from tests.conftest import _truncate, make_settings
 from tests.fakes import FakePlatform
 from tests.webhook_helpers import Recorder, dingtalk_payload, inbox_count, inbox_rows, outbox_rows, recorder

@@ -16,13 +16,12 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from app import create_app
 from bot.core.clock import FixedClock
 from bot.models import AuditLog, OutboxMessage
-from bot.pipeline import outbox
+from bot.pipeline import outbox, sent_cards
 from bot.pipeline.dispatch import Reply
 from bot.pipeline.events import AppEntered, ApprovalChange, CardAction, ChatMessage, OrgChange, UnknownEvent
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 from bot.platforms.crypto import CallbackCrypto, sha1_signature
 from bot.platforms.wecom.inbound import decode_button_key
-from bot.security import sent_cards
 from tests.conftest import _truncate, make_settings
 from tests.fakes import FakePlatform
 from tests.webhook_helpers import Recorder, inbox_count, inbox_rows, outbox_rows, recorder, wecom_payload

@@ -11,7 +11,7 @@ from responses import matchers
 
 from bot.core.clock import FixedClock
 from bot.core.errors import PlatformAPIError
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 from bot.platforms.wecom.cards import button_key, plain_text, task_id, template_card
 from bot.platforms.wecom.platform import WeComClient, WeComPlatform
 

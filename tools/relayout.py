@@ -42,7 +42,6 @@ MOVES: dict[str, str] = {
     "bot.inbox_executor": "bot.pipeline.inbox_executor",
     "bot.inbox_jobs": "bot.pipeline.inbox_jobs",
     "bot.outbox": "bot.pipeline.outbox",
-    "bot.outbox_cli": "bot.pipeline.outbox_cli",
     "bot.outbox_jobs": "bot.pipeline.outbox_jobs",
     "bot.outbox_pacing": "bot.pipeline.outbox_pacing",
     "bot.payloads": "bot.pipeline.payloads",
@@ -91,6 +90,35 @@ MOVES: dict[str, str] = {
     "bot.platforms.wecom_inbound": "bot.platforms.wecom.inbound",
     "bot.platforms.local": "bot.platforms.local.platform",
     "bot.platforms.local_inbound": "bot.platforms.local.inbound",
+    # every configuration section's model sits with the config that composes them (no core → feature import)
+    "bot.voice.settings": "bot.core.settings.voice",
+    "bot.security.settings": "bot.core.settings.security",
+    "bot.privacy.scopes": "bot.core.settings.scopes",
+    "bot.journeys.settings": "bot.core.settings.onboarding",
+    "bot.evaluation.settings": "bot.core.settings.evaluation",
+    "bot.intake.metric_catalogue": "bot.core.settings.metric_catalogue",
+    # doctor's checks run in ops, which may look at every package
+    "bot.security.doctor_checks": "bot.ops.security_checks",
+    # low-level helpers every package uses go to core, so no feature package is needed underneath another
+    "bot.ops.scheduler": "bot.pipeline.scheduler",
+    "bot.security.logsafe": "bot.core.logsafe",
+    "bot.security.input_guard": "bot.core.input_guard",
+    "bot.intake.input_values": "bot.core.input_values",
+    "bot.intake.input_errors": "bot.core.input_errors",
+    "bot.reminders.window": "bot.core.send_window",
+    "bot.journeys.definition": "bot.core.journey_file",
+    # shared between features: who is on leave; journey sends counted in the reminders' budget
+    "bot.reminders.leave": "bot.people.leave",
+    "bot.journeys.budget": "bot.reminders.journey_sends",
+    # org changes from the platforms drive people, attendance and journeys: data from outside
+    "bot.people.directory_sync": "bot.intake.directory_sync",
+    # the pipeline defines what platforms plug into (outbound Platform protocol and message shapes)
+    # and keeps the record of cards it sent: platforms import the pipeline, never the reverse
+    "bot.platforms.base": "bot.pipeline.platform",
+    "bot.security.sent_cards": "bot.pipeline.sent_cards",
+    # delivery commands check each configured platform: they sit in ops, above the platforms
+    "bot.outbox_cli": "bot.ops.outbox_cli",
+    "bot.pipeline.outbox_cli": "bot.ops.outbox_cli",
 }
 
 PACKAGE_DOCS = {
@@ -99,6 +127,7 @@ PACKAGE_DOCS = {
     "bot/people": "People: the directory and its sync, roles and access, the audit trail, finding a person.",
     "bot/intake": "Data from outside: CSV imports, the metric catalogue, validated input values.",
     "bot/ops": "Operations: the ``carebot`` command line, the scheduler, ``doctor`` and the demo.",
+    "bot/core/settings": "The models of the configuration sections, composed by ``bot.core.config.Settings``.",
     "bot/ops/demo": "The demo organisation: its people, its history replayed, its chat and its journeys.",
     "bot/tags": "Care tags from the rule library: scheduled evaluation and the rulebook texts use.",
     "bot/platforms/dingtalk": "DingTalk (钉钉): outbound client and platform, inbound events, robot messages, cards.",

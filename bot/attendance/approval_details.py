@@ -27,10 +27,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.errors import PlatformAPIError
+from bot.core.input_guard import plain_int
 from bot.core.runtime import Runtime
 from bot.models import Approval
 from bot.pipeline.events import ApprovalChange
-from bot.security.input_guard import plain_int
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,11 @@
-"""DingTalk's failed-callback list, pulled on a schedule, fed through the live callback path.
+"""DingTalk's failed-callback list, pulled on a schedule, fed through the inbound pipeline.
 
 A callback lost while the server was down is kept by DingTalk and handed out once by
-``get_call_back_failed_result``. Each item becomes the payload a live callback would have carried
-and goes through the same inbox: stored under the same idempotency key (so a callback that did
-arrive is not processed twice), then normalised and handled like any other event. Punches,
-approvals and org changes are idempotent as well, so even a differently keyed duplicate changes
-nothing.
+``get_call_back_failed_result``. The list goes to the pipeline as one request of the ``pull``
+transport: every item is stored under the idempotency key its live callback would have had (so a
+callback that did arrive is not processed twice), all in one transaction, then handled like any
+other event. Punches, approvals and org changes are idempotent as well, so even a differently
+keyed duplicate changes nothing.
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.core.runtime import Runtime
-from bot.pipeline import inbox
-from bot.platforms.dingtalk.inbound import PLATFORM, event_key, event_type_of
+from bot.pipeline.requests import InboundRequest
+from bot.platforms.dingtalk.failed import to_payload
+from bot.platforms.dingtalk.inbound import PLATFORM
 
 log = logging.getLogger(__name__)
+
+__all__ = ["FailedCallbackSource", "FailedStats", "pull_failed_callbacks", "to_payload"]
 
 
 class FailedCallbackSource(Protocol):
@@ -38,44 +41,18 @@ class FailedStats:
     malformed: int = 0
 
 
-def to_payload(item: dict[str, Any]) -> dict[str, Any] | None:
-    """``{call_back_tag, event_time, <tag>: {...}}`` as the decrypted payload of a live callback."""
-    tag = item.get("call_back_tag")
-    if not isinstance(tag, str) or not tag:
-        return None
-    data: Any = item.get(tag)
-    if isinstance(data, str):
-        try:
-            data = json.loads(data)
-        except json.JSONDecodeError:
-            data = None
-    payload: dict[str, Any] = dict(data) if isinstance(data, dict) else {}
-    payload.setdefault("EventType", tag)
-    if item.get("event_time") is not None:
-        payload.setdefault("EventTime", item["event_time"])
-    return payload
+class PullFailed(RuntimeError):
+    """The pipeline did not store the pulled list (the scheduler logs it; the job runs again)."""
 
 
 def pull_failed_callbacks(runtime: Runtime, source: FailedCallbackSource) -> FailedStats:
     """Fetch, store (all in one transaction, DingTalk will not hand them out again), then process."""
     items = source.failed_callbacks()
-    stats = FailedStats(fetched=len(items))
-    new_ids: list[int] = []
-    with runtime.db.session() as s:
-        for item in items:
-            payload = to_payload(item)
-            if payload is None:
-                stats.malformed += 1
-                log.warning("failed-callback item without call_back_tag skipped")
-                continue
-            event_id, created = inbox.store(s, PLATFORM, event_key(payload), event_type_of(payload), payload)
-            if created:
-                new_ids.append(event_id)
-            else:
-                stats.replays += 1
-    stats.stored = len(new_ids)
-    for event_id in new_ids:
-        inbox.process(runtime, event_id)
+    body = json.dumps(items, ensure_ascii=False).encode("utf-8")
+    answer = runtime.pipeline.dispatch(InboundRequest(PLATFORM, "failed", "pull", body=body))
+    if not answer.ok:
+        raise PullFailed(f"failed callbacks not stored ({answer.status}): {answer.text[:200]}")
+    stats = FailedStats(**answer.json_value())
     if items:
         log.info(
             "dingtalk failed callbacks: %d fetched, %d new, %d already received, %d malformed",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.attendance.catchup import catch_up
 from bot.attendance.dingtalk_failed import pull_failed_callbacks
@@ -12,8 +12,11 @@ from bot.attendance.dingtalk_schedule import sync as sync_schedules
 from bot.attendance.wecom_pull import pull_checkins
 from bot.core.config import Settings
 from bot.core.runtime import Runtime
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 from bot.platforms.dingtalk.client import list_schedules
+
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +76,8 @@ def _at(part: str) -> Any:
 def facts_catchup(runtime: Runtime) -> None:
     """Recompute recent daily facts for everyone (a safety net behind live ingestion)."""
     catch_up(runtime)
+
+
+def register(registry: Registry) -> None:
+    """Attendance: WeCom check-in pull, DingTalk failed callbacks and schedules, nightly facts."""
+    registry.jobs(wecom_checkins, dingtalk_failed_callbacks, dingtalk_schedules, facts_catchup)

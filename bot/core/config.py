@@ -16,15 +16,24 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.core.errors import ConfigError
-from bot.evaluation.settings import EvaluationSection
-from bot.intake.metric_catalogue import MetricsSection
-from bot.journeys.settings import OnboardingSection
-from bot.privacy.scopes import TokenConfig
-from bot.security.settings import DashboardSection, SecuritySection
-from bot.voice.settings import CareSection, VoiceSection
+from bot.core.settings.evaluation import EvaluationSection
+from bot.core.settings.metric_catalogue import MetricsSection
+from bot.core.settings.onboarding import OnboardingSection
+from bot.core.settings.scopes import TokenConfig
+from bot.core.settings.security import DashboardSection, SecuritySection
+from bot.core.settings.voice import CareSection, VoiceSection
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +137,27 @@ class DingTalkSection(_Section):
     card_api_secret: str = ""
     api_base: str = "https://api.dingtalk.com"
     oapi_base: str = "https://oapi.dingtalk.com"
+    # How DingTalk reaches us: HTTP callbacks to a public URL, or Stream mode (`carebot stream` opens
+    # an outbound WebSocket; no public URL). The stream_* keys tune that connector (docs/stream.md).
+    mode: Literal["http", "stream"] = "http"
+    # No frame for this long: probe with a WebSocket ping; no pong within the timeout: reconnect.
+    stream_silence_seconds: float = Field(default=90, gt=0, le=3600)
+    stream_ping_timeout_seconds: float = Field(default=10, gt=0, le=120)
+    # Reconnect delays after errors: exponential from min to max, with full jitter.
+    stream_backoff_min_seconds: float = Field(default=1, gt=0, le=600)
+    stream_backoff_max_seconds: float = Field(default=60, gt=0, le=3600)
+    # The connector lease (one leader per app): a killed leader is replaced after at most this long.
+    stream_lease_seconds: float = Field(default=30, ge=1, le=600)
+    # Frames handled at once; more wait their turn (SYSTEM frames such as ping are answered at once).
+    stream_max_inflight: int = Field(default=8, ge=1, le=64)
+
+    @field_validator("stream_backoff_max_seconds")
+    @classmethod
+    def _backoff_bounds(cls, value: float, info: ValidationInfo) -> float:
+        low = info.data.get("stream_backoff_min_seconds")
+        if low is not None and value < low:
+            raise ValueError("stream_backoff_max_seconds must be at least stream_backoff_min_seconds")
+        return value
 
 
 class WeComSection(_Section):
@@ -179,10 +209,15 @@ class DemoSection(_Section):
 class InboxSection(_Section):
     """How verified callbacks are processed after they are stored and acknowledged."""
 
+    # background: batch processors (the scheduler, `carebot inbox work`) after the answer;
+    # inline: in the request, before the answer (and always under Flask's testing flag).
     process: Literal["inline", "background"] = "background"
-    workers: int = Field(default=4, ge=1, le=64)
+    workers: int = Field(default=4, ge=1, le=64)  # web-process threads that push the outbox
     stuck_after_minutes: int = Field(default=15, ge=1, le=1440)
     push_outbox: bool = True
+    batch_size: int = Field(default=500, ge=1, le=5000)  # events claimed per batch
+    poll_seconds: float = Field(default=1.0, ge=0.05, le=60)  # an idle processor looks again after this
+    process_in_scheduler: bool = True  # `carebot scheduler` runs a processor thread too
 
 
 class RemindersSection(_SendWindow):
@@ -227,11 +262,22 @@ class OutboxSection(_Section):
 
     drain_seconds: int = Field(default=5, ge=1, le=3600)
     batch_size: int = Field(default=200, ge=1, le=5000)
+    # A claimed message is the claimer's for this long (renewed just before its platform call), then
+    # any sender may take it over: longer than one platform call with its token fetch and timeouts.
+    claim_seconds: int = Field(default=120, ge=2, le=3600)
     max_attempts: int = Field(default=8, ge=1, le=50)
     dingtalk_per_user_per_day: int = Field(default=500, ge=1, le=5000)
     wecom_per_member_per_minute: int = Field(default=30, ge=1, le=1000)
     wecom_per_member_per_hour: int = Field(default=1000, ge=1, le=100_000)
     robot_per_minute: int = Field(default=20, ge=1, le=1000)
+
+
+class SchedulerSection(_Section):
+    """The scheduler's leader lease (docs/deployment.md): a standby takes over this long after the
+    leader stopped renewing it (the leader renews on every job run, the outbox drain being the most
+    frequent)."""
+
+    lease_seconds: int = Field(default=60, ge=2, le=3600)
 
 
 class AccessSection(_Section):
@@ -347,6 +393,7 @@ class Settings(_Section):
     reminders: RemindersSection = RemindersSection()
     surveys: SurveysSection = SurveysSection()
     outbox: OutboxSection = OutboxSection()
+    scheduler: SchedulerSection = SchedulerSection()
     access: AccessSection = AccessSection()
     commands: CommandsSection = CommandsSection()
     rules: RulesSection = RulesSection()
@@ -359,6 +406,17 @@ class Settings(_Section):
     onboarding: OnboardingSection = OnboardingSection()
     care: CareSection = CareSection()
     voice: VoiceSection = VoiceSection()
+
+    @model_validator(mode="after")
+    def _lease_outlives_a_drain(self) -> Settings:
+        # The leader renews its lease when a job runs; with a lease shorter than two drains it
+        # would lose it between runs and the schedulers would take turns.
+        if self.scheduler.lease_seconds < 2 * self.outbox.drain_seconds:
+            raise ValueError(
+                f"[scheduler].lease_seconds ({self.scheduler.lease_seconds}) must be at least twice "
+                f"[outbox].drain_seconds ({self.outbox.drain_seconds})"
+            )
+        return self
 
     @property
     def tz(self) -> ZoneInfo:
@@ -413,8 +471,10 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     loc = [str(p) for p in first["loc"]]
-    key = f"[{loc[0]}].{'.'.join(loc[1:])}" if len(loc) > 1 else f"[{loc[0]}]" if loc else "?"
     msg = first["msg"]
+    if not loc:  # a rule across sections names its keys itself
+        return f"invalid configuration: {msg.removeprefix('Value error, ')}"
+    key = f"[{loc[0]}].{'.'.join(loc[1:])}" if len(loc) > 1 else f"[{loc[0]}]"
     if first["type"] == "extra_forbidden":
         msg = "unknown key"
     return f"invalid configuration: {key}: {msg}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock, SystemClock
@@ -18,6 +20,9 @@ from bot.core.clock import Clock, SystemClock
 # The execution option that carries the runtime's clock to every statement and session, so
 # column defaults and code that only holds a session read the same clock as the rest of the runtime.
 CLOCK_OPTION = "carebot_clock"
+
+# A pooled connection idle longer than this is pinged before use; a busy one is not (see _ping_if_idle).
+IDLE_PING_SECONDS = 30.0
 
 
 def mask_url(url: str | URL) -> str:
@@ -33,6 +38,31 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _mark_idle(_dbapi_conn: Any, record: Any) -> None:
+    # Monotonic, not the runtime's clock: this measures how long a socket sat unused, not business time.
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine) -> Any:
+    """A pool ``checkout`` hook: ping a connection only if it sat idle, replace it if the ping fails.
+
+    ``pool_pre_ping`` pings on every checkout — a round trip per transaction, on every callback
+    under load, to guard against what happens after idle periods (a database restart, a proxy
+    dropping idle sockets). Connections reused within seconds skip the ping.
+    """
+
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # any failure: let the pool open a fresh connection (it retries)
+            raise DisconnectionError("idle connection is gone") from exc
+
+    return checkout
 
 
 @dataclass(frozen=True)
@@ -65,7 +95,6 @@ def make_engine(url: str, *, echo: bool = False, timeouts: Timeouts | None = Non
         return engine
     options = f"-c statement_timeout={t.statement * 1000} -c lock_timeout={t.lock * 1000}"
     kwargs.update(
-        pool_pre_ping=True,
         pool_size=5,
         max_overflow=10,
         pool_timeout=t.pool,
@@ -80,7 +109,10 @@ def make_engine(url: str, *, echo: bool = False, timeouts: Timeouts | None = Non
             "tcp_user_timeout": t.connect * 1000,
         },
     )
-    return create_engine(parsed, **kwargs)
+    engine = create_engine(parsed, **kwargs)
+    event.listen(engine, "checkin", _mark_idle)
+    event.listen(engine, "checkout", _ping_if_idle(engine))
+    return engine
 
 
 class Database:
@@ -92,9 +124,14 @@ class Database:
         self.url = url
         self.clock: Clock = clock or SystemClock()
         self.engine = make_engine(url, echo=echo, timeouts=timeouts)
+        self._make_factories(self.clock)
+
+    def _make_factories(self, clock: Clock) -> None:
         # Same pool, plus the clock as an execution option (read by models.base.stamp_now).
-        bind = self.engine.execution_options(**{CLOCK_OPTION: self.clock})
-        self._factory = sessionmaker(bind, expire_on_commit=False, info={"clock": self.clock})
+        bind = self.engine.execution_options(**{CLOCK_OPTION: clock})
+        self._factory = sessionmaker(bind, expire_on_commit=False, info={"clock": clock})
+        auto = self.engine.execution_options(**{CLOCK_OPTION: clock, "isolation_level": "AUTOCOMMIT"})
+        self._autocommit_factory = sessionmaker(auto, expire_on_commit=False, info={"clock": clock})
 
     @property
     def dialect(self) -> str:
@@ -114,6 +151,20 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def autocommit(self) -> Iterator[Session]:
+        """A session whose every statement commits on its own, durably, as it returns.
+
+        For a request whose whole write is one statement (storing a callback): one round trip to
+        the database instead of three (``BEGIN``, the statement, ``COMMIT``). Never for several
+        writes that must succeed or fail together.
+        """
+        session = self._autocommit_factory()
+        try:
+            yield session
+        finally:
+            session.close()
+
     def new_session(self) -> Session:
         """A session the caller commits and closes."""
         return self._factory()
@@ -127,14 +178,13 @@ class Database:
 
         Only for a single-threaded replay: sessions made elsewhere meanwhile would see it too.
         """
-        saved = self.clock, self._factory
+        saved = self.clock, self._factory, self._autocommit_factory
         self.clock = clock
-        bind = self.engine.execution_options(**{CLOCK_OPTION: clock})
-        self._factory = sessionmaker(bind, expire_on_commit=False, info={"clock": clock})
+        self._make_factories(clock)
         try:
             yield
         finally:
-            self.clock, self._factory = saved
+            self.clock, self._factory, self._autocommit_factory = saved
 
 
 def session_clock(session: Session) -> Clock:

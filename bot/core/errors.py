@@ -24,15 +24,25 @@ class BadPayload(CareBotError):
 
 
 class PlatformAPIError(CareBotError):
-    """A platform API answered with an error.
+    """A platform API answered with an error, or could not be reached.
 
     ``retryable`` says whether sending again later may succeed (network, 5xx, throttling).
+    ``delivery_unknown`` says the request may have reached the platform although no answer came
+    back (a read timeout, a connection cut after sending): a message may have been accepted.
     """
 
-    def __init__(self, message: str, *, code: str | int | None = None, retryable: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | int | None = None,
+        retryable: bool = False,
+        delivery_unknown: bool = False,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.retryable = retryable
+        self.delivery_unknown = delivery_unknown
 
 
 class BadRuleFile(CareBotError):

@@ -15,7 +15,8 @@ from bot.core.db import Database
 from bot.core.workcalendar import WorkCalendar
 
 if TYPE_CHECKING:
-    from bot.platforms.base import Platform
+    from bot.pipeline.inbound import InboundPipeline
+    from bot.pipeline.platform import Platform
 
 EXTENSION_KEY = "carebot"
 
@@ -30,6 +31,18 @@ class Runtime:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     platforms: dict[str, Platform] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+    _pipeline: InboundPipeline | None = field(default=None, repr=False)
+
+    @property
+    def pipeline(self) -> InboundPipeline:
+        """The inbound pipeline every transport hands its requests to (built by ``create_app``)."""
+        if self._pipeline is None:
+            raise LookupError("this runtime has no inbound pipeline (build it with create_app)")
+        return self._pipeline
+
+    @pipeline.setter
+    def pipeline(self, value: InboundPipeline) -> None:
+        self._pipeline = value
 
     @property
     def tz(self) -> ZoneInfo:

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from bot.core.chunks import chunked
 from bot.core.runtime import Runtime
+from bot.core.settings.evaluation import Arm, EvaluationSection
 from bot.core.sqlutil import IN_CHUNK, dialect_insert
-from bot.evaluation.settings import Arm, EvaluationSection
 from bot.models import Employee, EvaluationAssignment
 
 log = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.core.runtime import Runtime
+from bot.core.settings.evaluation import ARMS, Arm
 from bot.evaluation import changes
 from bot.evaluation.assignment import arms_by_employee
-from bot.evaluation.settings import ARMS, Arm
 from bot.evaluation.stats import NONE, Estimate, mean_difference, proportion_difference
 from bot.models import EvaluationAssignment
 

@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.core.runtime import Runtime
+from bot.core.settings.evaluation import Arm
 from bot.evaluation.assignment import arms_of, assign_pending, started
-from bot.evaluation.settings import Arm
 from bot.models import Employee
 
 HELD_OUT = "held_out"

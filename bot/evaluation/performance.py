@@ -16,9 +16,9 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.core.runtime import Runtime
+from bot.core.settings.evaluation import ARMS
 from bot.evaluation import changes
 from bot.evaluation.assignment import arms_by_employee
-from bot.evaluation.settings import ARMS
 from bot.evaluation.stats import NONE, Estimate, mean_difference
 
 

@@ -14,8 +14,6 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import proportion_effectsize
 
 from bot.models import Employee, Tag
 
@@ -59,6 +57,10 @@ def window_rate(annual: float, window_days: int) -> float:
 
 def plan(p: PlanInput) -> Plan:
     """People needed per arm and months of enrolment plus follow-up."""
+    # Imported on use (as in bot/evaluation/stats.py): processes start without statsmodels.
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
     holdout_rate = window_rate(p.annual_turnover, p.window_days)
     care_rate = holdout_rate * (1 - p.reduction)
     effect = abs(float(proportion_effectsize(holdout_rate, care_rate)))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core import i18n
+from bot.core.settings.evaluation import ARMS
 from bot.evaluation import messages  # noqa: F401  (registers the texts)
 from bot.evaluation.experiment import ArmFigures, Experiment
 from bot.evaluation.performance import GroupPerformance, PerformanceAfterCare
-from bot.evaluation.settings import ARMS
 from bot.evaluation.stats import Estimate
 
 CsvRow = tuple[str, str, str, str, object, str]

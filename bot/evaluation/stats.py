@@ -14,9 +14,6 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scipy import stats as sps
-from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
-
 ALPHA = 0.05
 
 
@@ -43,6 +40,10 @@ def _finite(value: float) -> float | None:
 
 def proportion_difference(count1: int, nobs1: int, count2: int, nobs2: int) -> Estimate:
     """``count1/nobs1 − count2/nobs2`` with the score interval and score test (no continuity correction)."""
+    # Imported on use: statsmodels and SciPy take over a second to import, and every web worker and
+    # scheduler would pay it at start for a report few of them render.
+    from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
     if nobs1 <= 0 or nobs2 <= 0:
         return NONE
     estimate = count1 / nobs1 - count2 / nobs2
@@ -67,6 +68,8 @@ def proportion_difference(count1: int, nobs1: int, count2: int, nobs2: int) -> E
 
 def mean_difference(first: Sequence[float], second: Sequence[float]) -> Estimate:
     """``mean(first) − mean(second)`` with Welch's t interval and test (at least two values per group)."""
+    from scipy import stats as sps  # on use, as above
+
     if len(first) < 2 or len(second) < 2:
         return NONE
     estimate = sum(first) / len(first) - sum(second) / len(second)

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core import journey_file as definition
 from bot.core.runtime import Runtime
-from bot.journeys import definition
 from bot.journeys.compose import People, title
 from bot.journeys.schedule import shift
 from bot.journeys.views import ORDER, journey_of

@@ -19,7 +19,7 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.intake.metric_catalogue import MetricDef, MetricsSection
+from bot.core.settings.metric_catalogue import MetricDef, MetricsSection
 from bot.models import Employee, Metric
 
 WEEKS = 8

@@ -22,13 +22,13 @@ from bot.attendance.schedule import ShiftSpec
 from bot.attendance.shift import Shift
 from bot.core import i18n
 from bot.core.chunks import chunked
+from bot.core.input_values import date_value
 from bot.core.runtime import Runtime
 from bot.core.sqlutil import dialect_insert
 from bot.intake import attendance_load as load
 from bot.intake.clock_values import leave_flag, minutes_on, shift_spec
 from bot.intake.headers import ATTENDANCE_ALIASES
 from bot.intake.imports import ImportReport, RowError, read_lists
-from bot.intake.input_values import date_value
 from bot.models import Approval
 from bot.people.directory import MAX_DATE, MIN_DATE, ids_by_userid
 

@@ -1,4 +1,4 @@
-"""``carebot import employees|metrics FILE``, ``carebot facts rebuild`` and ``carebot doctor``."""
+"""``carebot import employees|metrics|attendance|shifts FILE`` and ``carebot facts rebuild``."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from bot.core.runtime import get_runtime
 from bot.intake.attendance_import import import_attendance
 from bot.intake.imports import ImportReport, import_employees, import_metrics
 from bot.intake.shift_import import import_shifts
-from bot.ops.doctor import run_checks
-from bot.security.doctor_checks import security_checks
 
 MAX_SHOWN = 50  # errors printed; the rest are counted
 
@@ -221,25 +219,4 @@ def facts_rebuild(start: date | None, end: date | None) -> None:
     click.echo(i18n.t("cli.facts.done", locale, start=start, end=end, rows=stats.rows))
 
 
-@click.command("doctor")
-@with_appcontext
-def doctor() -> None:
-    """Check the configuration, the database and the holiday calendar; print warnings.
-
-    Exits 0 when CareBot can run (warnings included), 1 when it cannot (e.g. no database) or a
-    security check finds a critical item (docs/security.md).
-    """
-    runtime = get_runtime()
-    locale = runtime.settings.app.locale
-    results = run_checks(runtime)
-    for result in results:
-        click.echo(result.line(locale), err=result.level != "ok")
-    security = security_checks(runtime.settings)
-    click.echo(f"— {i18n.t('doctor.sec.header', locale)} —")
-    for result in security:
-        click.echo(result.line(locale), err=result.level != "ok")
-    if any(r.level == "error" for r in [*results, *security]):
-        sys.exit(1)
-
-
-COMMANDS = (import_group, facts_group, doctor)
+COMMANDS = (import_group, facts_group)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from bot.attendance.schedule import ShiftSpec
 from bot.attendance.shift import MINUTES_PER_DAY
-from bot.intake.input_values import date_value
+from bot.core.input_values import date_value
 
 _HM = r"(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?"
 _TIME = re.compile(rf"^(?:(次日|\+1)\s*)?{_HM}$")

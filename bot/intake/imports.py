@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from bot.attendance.orphans import upsert_people
 from bot.core import i18n
+from bot.core.input_errors import describe, field_of
 from bot.core.runtime import Runtime
 from bot.intake.encoding import decode
 from bot.intake.headers import EMPLOYEE_ALIASES, METRIC_ALIASES, canonical
-from bot.intake.input_errors import describe, field_of
 from bot.intake.metric_input import validate_metric
 from bot.intake.metrics import MetricRow, upsert_metrics
 from bot.people.directory import EmployeeRow, unknown_userids

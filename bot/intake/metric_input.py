@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.core import i18n
-from bot.intake.input_errors import describe, field_of
-from bot.intake.metric_catalogue import MetricsSection
+from bot.core.input_errors import describe, field_of
+from bot.core.settings.metric_catalogue import MetricsSection
 from bot.intake.metrics import MetricRow
 
 FIELDS = ("userid", "metric", "date", "value")

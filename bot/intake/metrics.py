@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot.core.chunks import chunked
 from bot.core.db import session_now
+from bot.core.input_values import date_value, number_value
 from bot.core.sqlutil import IN_CHUNK, dialect_insert
-from bot.intake.input_values import date_value, number_value
 from bot.models import Metric
 from bot.people.directory import MAX_DATE, MIN_DATE, ids_by_userid
 

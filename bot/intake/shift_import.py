@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from bot.attendance import facts, schedule
 from bot.attendance.schedule import ShiftSpec
 from bot.core import i18n
+from bot.core.input_values import date_value
 from bot.core.runtime import Runtime
 from bot.intake.clock_values import shift_spec
 from bot.intake.headers import SHIFT_ALIASES
 from bot.intake.imports import ImportReport, RowError, read_rows
-from bot.intake.input_values import date_value
 from bot.models import Department, Employee
 from bot.people.directory import MAX_DATE, MIN_DATE, ids_by_userid
 

@@ -15,15 +15,16 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from bot.core import i18n
+from bot.core import journey_file as definition
+from bot.core.journey_file import StepDef
 from bot.core.runtime import Runtime
-from bot.journeys import definition, evaluation
+from bot.core.send_window import local_instant
+from bot.journeys import evaluation
 from bot.journeys.assignees import Assignees
 from bot.journeys.compose import People, title
-from bot.journeys.definition import StepDef
 from bot.models import Employee, Journey, JourneyStep, OutboxMessage
 from bot.pipeline.outbox import card_from_payload, card_payload, enqueue
 from bot.reminders.planner import send_window
-from bot.reminders.window import local_instant
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.core import i18n
+from bot.core.journey_file import StepDef
 from bot.journeys import messages  # noqa: F401  (registers the texts)
-from bot.journeys.definition import StepDef
 from bot.journeys.evaluation import QUESTIONS, scale_keys
 from bot.models import Department, Employee, JourneyStep
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 
 DONE, LATER, SKIP = "journey.done", "journey.later", "journey.skip"
 

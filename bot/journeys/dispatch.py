@@ -16,18 +16,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core import i18n
+from bot.core import journey_file as definition
+from bot.core.journey_file import JourneyDef, StepDef
 from bot.core.runtime import Runtime
-from bot.journeys import definition, pulses
+from bot.journeys import pulses
 from bot.journeys.assignees import Assignees
 from bot.journeys.compose import People, escalation_card, message, task_card
-from bot.journeys.definition import JourneyDef, StepDef
 from bot.journeys.schedule import due_on, escalate_on, overdue_on
 from bot.journeys.start import cancel
 from bot.journeys.tasks import next_task_no
 from bot.models import Employee, Journey, JourneyStep
+from bot.people.leave import on_leave
 from bot.pipeline.outbox import card_payload, enqueue
 from bot.reminders.caps import RecipientCap
-from bot.reminders.leave import on_leave
 from bot.reminders.planner import send_window
 
 log = logging.getLogger(__name__)

@@ -12,11 +12,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.core import i18n
+from bot.core.journey_file import StepDef
 from bot.core.runtime import Runtime
+from bot.core.send_window import local_instant
 from bot.core.sqlutil import dialect_insert
-from bot.journeys.definition import StepDef
 from bot.models import Employee, JourneyStep, Survey
-from bot.reminders.window import local_instant
 from bot.surveys.bank import load_questions, seed_questions
 from bot.surveys.sending import locale_of, send_question
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.core.journey_file import StepDef
 from bot.core.workcalendar import WorkCalendar
-from bot.journeys.definition import StepDef
 from bot.models import Employee
 
 

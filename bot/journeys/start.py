@@ -17,8 +17,8 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.core import journey_file as definition
 from bot.core.runtime import Runtime
-from bot.journeys import definition
 from bot.journeys.schedule import due_on, shift
 from bot.models import Employee, Journey, JourneyStep
 

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from bot.core import journey_file as definition
+from bot.core.journey_file import StepDef
 from bot.core.runtime import Runtime
-from bot.journeys import definition
 from bot.journeys.compose import People, title
-from bot.journeys.definition import StepDef
 from bot.models import Employee, Journey, JourneyStep
 from bot.privacy import Category, Level
 

@@ -15,7 +15,7 @@ from bot.models.risk import RiskModel
 from bot.models.schedule import ShiftDay
 from bot.models.security import AuthFailure, DashboardSession, SeenSignature, SentCard
 from bot.models.surveys import Survey, SurveyAnswer, SurveyDelivery, SurveyQuestion
-from bot.models.system import EvaluationRun, Lease, SyncCursor
+from bot.models.system import EvaluationRun, Lease, StreamConnector, SyncCursor
 from bot.models.voice import AnonymousQuestion, AnonymousSender, VoiceRequest
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "SeenSignature",
     "SentCard",
     "ShiftDay",
+    "StreamConnector",
     "Survey",
     "SurveyAnswer",
     "SurveyDelivery",

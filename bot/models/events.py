@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, JSONType, UTCDateTime, stamp_now
@@ -18,6 +18,15 @@ class InboundEvent(Base):
     __table_args__ = (
         UniqueConstraint("platform", "idempotency_key", name="uq_inbound_events_platform_key"),
         Index("ix_inbound_events_status_received", "status", "received_at"),
+        # The batch processors' queue: pending rows only, in claim order (bot/pipeline/inbox_batch.py),
+        # so a claim reads the next few hundred entries whatever the table's size or statistics.
+        Index(
+            "ix_inbound_events_pending",
+            "received_at",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -25,11 +25,16 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(String(255))  # a userid, a conversation id or a webhook
     kind: Mapped[str] = mapped_column(String(24))  # text | markdown | card | card_update | reply
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|failed
+    # pending | sending | sent | failed | duplicate | unknown (docs/delivery.md, "States")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
     last_error: Mapped[str | None] = mapped_column(Text)
     platform_ref: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # Set when a platform call starts; cleared once its outcome is known. Still set afterwards, it
+    # says since when the platform may have the message without our knowing (a read timeout, a
+    # sender killed mid-call): a repeat is made only where the platform drops it (bot/pipeline/outbox.py).
+    unsure_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=stamp_now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

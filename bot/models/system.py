@@ -1,4 +1,4 @@
-"""Bookkeeping: sync cursors, the scheduler lease and evaluation runs."""
+"""Bookkeeping: sync cursors, leases (scheduler, Stream connectors), connector status, evaluation runs."""
 
 from __future__ import annotations
 
@@ -31,6 +31,31 @@ class Lease(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The fencing token: +1 each time the lease changes hands, so a deposed holder's writes can be refused.
     generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class StreamConnector(Base):
+    """What one DingTalk Stream connector process last reported, for ``carebot stream --check`` and doctor.
+
+    Each ``carebot stream`` process (leader or standby) rewrites its own row every few seconds;
+    the counters are totals since that process started.
+    """
+
+    __tablename__ = "stream_connectors"
+
+    holder: Mapped[str] = mapped_column(String(128), primary_key=True)
+    lease_name: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(12))  # leader | standby | stopped
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    connected_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_frame_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    frames_in: Mapped[int] = mapped_column(Integer, default=0)
+    frames_acked: Mapped[int] = mapped_column(Integer, default=0)
+    frames_unacked: Mapped[int] = mapped_column(Integer, default=0)  # the handler asked for a redelivery
+    frame_errors: Mapped[int] = mapped_column(Integer, default=0)
+    # Robot messages that reached us but were not stored: DingTalk never redelivers them (the gap).
+    robot_lost: Mapped[int] = mapped_column(Integer, default=0)
+    reconnects: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class EvaluationRun(Base):

@@ -87,10 +87,12 @@ def serve(host: str | None, port: int | None, with_scheduler: bool) -> None:
     port = port or runtime.settings.server.port
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if with_scheduler:
-        from bot.ops.scheduler import build
+        from bot.pipeline.inbox_worker import start_if_configured
+        from bot.pipeline.scheduler import build
 
         runtime.extras["app"] = app
         build(runtime, blocking=False).start()
+        start_if_configured(runtime, app)  # callbacks stored by this server are processed at once
     base = f"http://{host}:{port}"
     settings = runtime.settings
     click.echo(f"CareBot is running on {base} (platform: {settings.platform.default})")
@@ -122,13 +124,17 @@ def scheduler() -> None:
     """Run the scheduler (exactly one leader; further instances stand by)."""
     from flask import current_app
 
-    from bot.ops.scheduler import build, registered_jobs
+    from bot.pipeline.inbox_worker import start_if_configured
+    from bot.pipeline.scheduler import build, registered_jobs
 
     runtime = get_runtime()
     _refuse_unsafe(runtime)
-    runtime.extras["app"] = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    runtime.extras["app"] = app
     sched = build(runtime, blocking=True)
     click.echo(f"scheduler starting with {len(registered_jobs())} jobs (timezone {runtime.settings.app.timezone})")
+    # Every scheduler, leader or standby, processes stored callbacks: claims skip each other's rows.
+    worker = start_if_configured(runtime, app)
 
     def stop(signum: int, _frame: object) -> None:
         # A deploy sends SIGTERM: leave start() so the lease is released now, not after it expires.
@@ -142,6 +148,8 @@ def scheduler() -> None:
     finally:
         if sched.running:
             sched.shutdown(wait=False)
+        if worker is not None:
+            worker.stop(timeout=10)  # let the batch in hand commit
         runtime.extras["leader"].release()
         click.echo("scheduler stopped; lease released")
 
@@ -190,7 +198,10 @@ def register_cli(app: Flask) -> None:
     from bot.evaluation.cli import COMMANDS as EVALUATION_COMMANDS
     from bot.intake.cli import COMMANDS as DATA_COMMANDS
     from bot.journeys.cli import COMMANDS as JOURNEY_COMMANDS
-    from bot.pipeline.outbox_cli import COMMANDS as OUTBOX_COMMANDS
+    from bot.ops.doctor_cli import COMMANDS as DOCTOR_COMMANDS
+    from bot.ops.inbox_cli import COMMANDS as INBOX_COMMANDS
+    from bot.ops.outbox_cli import COMMANDS as OUTBOX_COMMANDS
+    from bot.platforms.dingtalk.stream.cli import COMMANDS as STREAM_COMMANDS
     from bot.privacy.jobs import COMMANDS as PRIVACY_COMMANDS
     from bot.reminders.cli import COMMANDS as REMINDER_COMMANDS
     from bot.report.cli import COMMANDS as REPORT_COMMANDS
@@ -204,9 +215,12 @@ def register_cli(app: Flask) -> None:
         db_group,
         serve,
         scheduler,
+        *STREAM_COMMANDS,
         demo,
         *DATA_COMMANDS,
+        *DOCTOR_COMMANDS,
         *CALENDAR_COMMANDS,
+        *INBOX_COMMANDS,
         *OUTBOX_COMMANDS,
         *PRIVACY_COMMANDS,
         *REMINDER_COMMANDS,

@@ -12,7 +12,7 @@ from bot.core import i18n
 from bot.core.db import mask_url
 from bot.core.migrate import is_at_head
 from bot.core.runtime import Runtime
-from bot.platforms.configured import dingtalk_configured, wecom_configured
+from bot.platforms.configured import callbacks_configured, missing_credentials
 
 Level = Literal["ok", "warning", "error"]
 
@@ -60,6 +60,22 @@ i18n.register(
         "doctor.public_url": {
             "zh-CN": "[app].public_url 未设置：消息中的链接无法打开",
             "en": "[app].public_url is not set: links in messages will not open",
+        },
+        "doctor.stream_ok": {
+            "zh-CN": "钉钉 Stream 连接器 {holder} 已连接，最后一帧在 {ago} 秒前",
+            "en": "DingTalk Stream connector {holder} is connected; last frame {ago} s ago",
+        },
+        "doctor.stream_no_leader": {
+            "zh-CN": "[dingtalk].mode 为 stream，但没有 Stream 连接器持有租约：请运行 `carebot stream`",
+            "en": "[dingtalk].mode is stream but no Stream connector holds the lease: run `carebot stream`",
+        },
+        "doctor.stream_not_connected": {
+            "zh-CN": "Stream 连接器 {holder} 未连接到钉钉网关（见 `carebot stream --check`）",
+            "en": "Stream connector {holder} is not connected to the DingTalk gateway (see `carebot stream --check`)",
+        },
+        "doctor.stream_stale": {
+            "zh-CN": "Stream 连接器 {holder} 超过 {seconds} 秒未收到任何帧（见 `carebot stream --check`）",
+            "en": "Stream connector {holder} has received no frame for over {seconds} s (see `carebot stream --check`)",
         },
         "doctor.shift": {
             "zh-CN": "[attendance] day_boundary 应早于 workday_start，否则早到的打卡会算到前一天",
@@ -112,23 +128,43 @@ def _platforms(runtime: Runtime) -> list[CheckResult]:
     settings = runtime.settings
     default = settings.platform.default
     out: list[CheckResult] = []
-    if default == "dingtalk" and not dingtalk_configured(settings):
-        out.append(_check("warning", "doctor.platform_missing", platform=default, keys="app_key, app_secret, agent_id"))
-    elif default == "wecom" and not wecom_configured(settings):
-        out.append(_check("warning", "doctor.platform_missing", platform=default, keys="corp_id, secret, agent_id"))
+    missing = missing_credentials(settings, default)
+    if missing is not None:
+        out.append(_check("warning", "doctor.platform_missing", platform=default, keys=missing))
     elif default != "local":
         out.append(_check("ok", "doctor.platform_ok", platform=default))
-    if default == "dingtalk" and not (settings.dingtalk.callback_token and settings.dingtalk.callback_aes_key):
-        out.append(_check("warning", "doctor.callbacks_missing", platform=default))
-    if default == "wecom" and not (settings.wecom.callback_token and settings.wecom.callback_aes_key):
+    if not callbacks_configured(settings, default):
         out.append(_check("warning", "doctor.callbacks_missing", platform=default))
     if default != "local" and not settings.app.public_url:
         out.append(_check("warning", "doctor.public_url"))
     return out
 
 
+def _stream(runtime: Runtime) -> list[CheckResult]:
+    """The Stream connector's health, when DingTalk talks to us over Stream (docs/stream.md)."""
+    if runtime.settings.dingtalk.mode != "stream":
+        return []
+    from bot.platforms.dingtalk.stream.options import StreamOptions
+    from bot.platforms.dingtalk.stream.status import read_health
+
+    options = StreamOptions.from_settings(runtime.settings)
+    try:
+        health = read_health(runtime, options)
+    except SQLAlchemyError:
+        return []  # the database line already says why
+    row = health.leader_row()
+    if health.problem == "no_leader" or row is None:
+        return [_check("error", "doctor.stream_no_leader")]
+    if health.problem == "not_connected":
+        return [_check("error", "doctor.stream_not_connected", holder=row.holder)]
+    if health.problem == "stale":
+        return [_check("warning", "doctor.stream_stale", holder=row.holder, seconds=int(options.stale_after_seconds))]
+    last = max(t for t in (row.last_frame_at, row.connected_since) if t is not None)
+    return [_check("ok", "doctor.stream_ok", holder=row.holder, ago=int((health.now - last).total_seconds()))]
+
+
 def run_checks(runtime: Runtime) -> list[CheckResult]:
-    """Every general check, in the order an admin would fix things (security: bot/security/doctor_checks.py)."""
+    """Every general check, in the order an admin would fix things (security: bot/ops/security_checks.py)."""
     settings = runtime.settings
     results = [
         _check(
@@ -141,6 +177,7 @@ def run_checks(runtime: Runtime) -> list[CheckResult]:
         _database(runtime),
         *_calendar(runtime),
         *_platforms(runtime),
+        *_stream(runtime),
     ]
     if not settings.api.tokens:
         results.append(_check("warning", "doctor.api_closed"))

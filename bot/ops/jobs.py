@@ -1,6 +1,8 @@
-"""Import the modules that register scheduled jobs, so ``bot.ops.scheduler.build`` sees them all."""
+"""Every package's scheduled jobs, registered explicitly (``create_app`` calls :func:`register`)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from bot.attendance import jobs as attendance_jobs
 from bot.journeys import jobs as journeys_jobs
@@ -11,15 +13,23 @@ from bot.risk import jobs as risk_jobs
 from bot.surveys import jobs as surveys_jobs
 from bot.tags import jobs as rules_jobs
 
-# Importing registers each module's @job functions; the tuple documents (and keeps) them.
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
+
 JOB_MODULES = (
-    attendance_jobs,
     inbox_jobs,
-    journeys_jobs,
     outbox_jobs,
-    privacy_jobs,
-    reminders_jobs,
+    attendance_jobs,
     rules_jobs,
+    reminders_jobs,
     surveys_jobs,
+    journeys_jobs,
+    privacy_jobs,
     risk_jobs,
 )
+
+
+def register(registry: Registry) -> None:
+    """What ``carebot scheduler`` runs: the pipeline's sweeps first, then each feature's jobs."""
+    for module in JOB_MODULES:
+        module.register(registry)

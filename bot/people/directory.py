@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.core.chunks import chunked
+from bot.core.input_values import date_value, month_day
 from bot.core.sqlutil import IN_CHUNK
-from bot.intake.input_values import date_value, month_day
 from bot.models import Department, Employee, Punch
 
 _BIRTHDAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")

@@ -1,7 +1,9 @@
 """Route normalised events to the handlers registered for their type.
 
 Handlers are plain functions ``handler(event, ctx) -> Reply | None`` registered with ``@on(Type)``;
-several may listen to one type (e.g. one stores a survey answer, another replies).
+several may listen to one type (e.g. one stores a survey answer, another replies). A handler may
+also have a *batch form* (``@batched(handler)``): the batch processor calls it once with every
+event that handler would have seen one by one (bot/pipeline/inbox_batch.py).
 """
 
 from __future__ import annotations
@@ -39,9 +41,13 @@ class Context:
 
 Handler = Callable[[Any, Context], Reply | None]
 H = TypeVar("H", bound=Handler)
+# The batch form of a handler: same effect as calling the handler on each event, never a reply.
+BatchHandler = Callable[[list[Any], Context], None]
+B = TypeVar("B", bound=BatchHandler)
 
 _handlers: dict[type, list[Handler]] = {}
 _fallbacks: dict[type, list[Handler]] = {}
+_batch_forms: dict[Handler, BatchHandler] = {}
 
 
 def on(event_type: type, *, fallback: bool = False) -> Callable[[H], H]:
@@ -59,14 +65,44 @@ def on(event_type: type, *, fallback: bool = False) -> Callable[[H], H]:
     return register
 
 
+def batched(handler: Handler) -> Callable[[B], B]:
+    """Register ``fn(events, ctx)`` as the batch form of ``handler``; returns ``fn`` unchanged.
+
+    Only handlers that never reply can have one: a batch has nobody to answer. The batch form must
+    leave the database exactly as calling ``handler`` on each event would (the tests compare).
+    """
+
+    def register(fn: B) -> B:
+        _batch_forms[handler] = fn
+        return fn
+
+    return register
+
+
+def batch_form(handler: Handler) -> BatchHandler | None:
+    """The batch form of ``handler``, if it has one."""
+    return _batch_forms.get(handler)
+
+
 def handlers_for(event_type: type) -> list[Handler]:
     return list(_handlers.get(event_type, []))
 
 
-def dispatch(event: Any, ctx: Context) -> list[Reply]:
-    """Run every handler of the event's type in registration order, then fallbacks if none replied."""
+def has_work(event: Any, *, skip: frozenset[Handler] | set[Handler] = frozenset()) -> bool:
+    """Whether any handler or fallback other than ``skip`` listens to the event's type."""
+    kind = type(event)
+    return any(h not in skip for h in _handlers.get(kind, ())) or bool(_fallbacks.get(kind))
+
+
+def dispatch(event: Any, ctx: Context, *, skip: frozenset[Handler] | set[Handler] = frozenset()) -> list[Reply]:
+    """Run every handler of the event's type in registration order, then fallbacks if none replied.
+
+    Handlers in ``skip`` are left out (the batch processor runs their batch forms instead).
+    """
     before = len(ctx.replies)
     for handler in handlers_for(type(event)):
+        if handler in skip:
+            continue
         reply = handler(event, ctx)
         if reply is not None:
             ctx.replies.append(reply)

@@ -8,23 +8,23 @@ callback finds its key already stored and is acknowledged without being processe
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.db import session_now
+from bot.core.logsafe import describe
 from bot.core.runtime import Runtime
 from bot.core.sqlutil import dialect_insert
 from bot.models import InboundEvent
-from bot.pipeline.dispatch import Context, Reply, dispatch
+from bot.pipeline import sent_cards
+from bot.pipeline.dispatch import Context, Handler, Reply, dispatch
 from bot.pipeline.events import CardAction, Event
 from bot.pipeline.payloads import bounded_key, storable
-from bot.security import sent_cards
-from bot.security.logsafe import describe
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,9 @@ class StoredEvent:
 
 ReplySink = Callable[[Session, StoredEvent, list[Reply]], None]
 _sinks: dict[str, ReplySink] = {}
+# Event types the request itself processes, because their replies are its answer (chat, card
+# clicks); None means every type of the platform. Batch processors leave them to the request.
+_answered_in_request: dict[str, frozenset[str] | None] = {}
 
 
 def register_normaliser(platform: str, fn: Normaliser) -> None:
@@ -61,6 +64,55 @@ def register_reply_sink(platform: str, fn: ReplySink) -> None:
     together with the event's "processed" status, or not at all.
     """
     _sinks[platform] = fn
+
+
+def register_answered_in_request(platform: str, event_types: Iterable[str] | None) -> None:
+    """Declare the ``platform`` event types processed in the request (None: all of them).
+
+    The batch processor does not claim these while they are fresh: taking one before the request
+    does would leave the person in the chat without the answer. The sweep still retries them once
+    they failed, or when a request died before processing its event.
+    """
+    _answered_in_request[platform] = None if event_types is None else frozenset(event_types)
+
+
+def answered_in_request() -> dict[str, frozenset[str] | None]:
+    """What :func:`register_answered_in_request` declared, per platform."""
+    return dict(_answered_in_request)
+
+
+_STORE_COLUMNS = (
+    "platform",
+    "idempotency_key",
+    "event_type",
+    "payload",
+    "raw_payload",
+    "status",
+    "attempts",
+    "received_at",
+)
+_store_statements: dict[str, Any] = {}
+
+
+def _store_statement(session: Session) -> Any:
+    """The ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` of :func:`store`, built once per dialect.
+
+    Every callback runs it: building the statement anew each time cost more CPU than the rest of
+    the request's Python (values are bound at execution, so one statement serves all).
+    """
+    dialect = session.get_bind().dialect.name
+    stmt = _store_statements.get(dialect)
+    if stmt is None:
+        table = InboundEvent.__table__
+        params = {c: bindparam(f"v_{c}", type_=table.c[c].type) for c in _STORE_COLUMNS}
+        stmt = (
+            dialect_insert(session, InboundEvent)
+            .values(params)
+            .on_conflict_do_nothing(index_elements=["platform", "idempotency_key"])
+            .returning(InboundEvent.id)
+        )
+        _store_statements[dialect] = stmt
+    return stmt
 
 
 def store(
@@ -89,12 +141,7 @@ def store(
         "attempts": 0,
         "received_at": session_now(session),
     }
-    stmt = (
-        dialect_insert(session, InboundEvent)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["platform", "idempotency_key"])
-    )
-    result = session.execute(stmt.returning(InboundEvent.id))
+    result = session.execute(_store_statement(session), {f"v_{k}": v for k, v in values.items()})
     new_id = result.scalar_one_or_none()
     if new_id is not None:
         return new_id, True
@@ -119,6 +166,47 @@ def _claim(session: Session, event_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def handle(
+    ctx: Context,
+    stored: StoredEvent,
+    events: list[Event],
+    deliver: ReplySink | None,
+    *,
+    skip: frozenset[Handler] | set[Handler] = frozenset(),
+) -> list[Reply]:
+    """Run the handlers of one stored event's normalised events in ``ctx.session``; deliver replies.
+
+    ``skip`` leaves out handlers whose batch form the caller runs instead (bot/pipeline/inbox_batch.py).
+    """
+    replies: list[Reply] = []
+    s, runtime = ctx.session, ctx.runtime
+    for event in events:
+        if isinstance(event, CardAction) and not sent_cards.admit(s, event, runtime.clock.now()):
+            continue  # a forged or guessed click: nothing happens, nothing is echoed
+        ctx.replies = []
+        replies.extend(dispatch(event, ctx, skip=skip))
+    ctx.replies = []
+    if replies and deliver is not None:
+        deliver(s, stored, replies)
+    return replies
+
+
+def normalise(stored: StoredEvent) -> list[Event]:
+    """The stored event's normalised events (none when its platform has no normaliser)."""
+    fn = _normalisers.get(stored.platform)
+    return fn(stored.event_type, stored.payload) if fn else []
+
+
+def reply_sink(platform: str) -> ReplySink | None:
+    """The reply sink registered for ``platform``."""
+    return _sinks.get(platform)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """What is kept in ``inbound_events.error`` (the column, not a log: it may quote the payload)."""
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
 def process(runtime: Runtime, event_id: int, *, sink: ReplySink | None = None) -> list[Reply]:
     """Process one stored event once; returns the replies its handlers produced.
 
@@ -132,21 +220,17 @@ def process(runtime: Runtime, event_id: int, *, sink: ReplySink | None = None) -
         row = s.get(InboundEvent, event_id)
         assert row is not None
         stored = StoredEvent(row.id, row.platform, row.idempotency_key, row.event_type, row.payload)
-    platform, event_type, payload = stored.platform, stored.event_type, stored.payload
-    normalise = _normalisers.get(platform)
+    return run_claimed(runtime, stored, sink=sink)
+
+
+def run_claimed(runtime: Runtime, stored: StoredEvent, *, sink: ReplySink | None = None) -> list[Reply]:
+    """Process an event this worker has claimed, in one transaction; failures are kept on the row."""
+    event_id, platform, event_type = stored.id, stored.platform, stored.event_type
     deliver = sink or _sinks.get(platform)
     try:
-        events = normalise(event_type, payload) if normalise else []
-        replies: list[Reply] = []
+        events = normalise(stored)
         with runtime.db.session() as s:
-            ctx = Context(runtime=runtime, session=s)
-            for event in events:
-                if isinstance(event, CardAction) and not sent_cards.admit(s, event, runtime.clock.now()):
-                    continue  # a forged or guessed click: nothing happens, nothing is echoed
-                replies.extend(dispatch(event, ctx))
-            ctx.replies = []
-            if replies and deliver is not None:
-                deliver(s, stored, replies)
+            replies = handle(Context(runtime=runtime, session=s), stored, events, deliver)
             s.execute(
                 update(InboundEvent)
                 .where(InboundEvent.id == event_id)
@@ -161,7 +245,7 @@ def process(runtime: Runtime, event_id: int, *, sink: ReplySink | None = None) -
             s.execute(
                 update(InboundEvent)
                 .where(InboundEvent.id == event_id)
-                .values(status="failed", error=f"{type(exc).__name__}: {exc}"[:2000])
+                .values(status="failed", error=failure_reason(exc))
             )
         return []
 
@@ -187,20 +271,12 @@ def reclaim_stuck(runtime: Runtime, older_than: timedelta) -> int:
 
 
 def process_pending(runtime: Runtime, limit: int = 500) -> int:
-    """Process stored events not yet done (e.g. after a crash); returns how many were tried."""
+    """Process stored events not yet done (after a crash, or failed); returns how many were tried.
+
+    Reclaims events stuck in processing first, then handles up to ``limit`` due events in batches
+    (bot/pipeline/inbox_batch.py).
+    """
+    from bot.pipeline import inbox_batch  # it builds on this module
+
     reclaim_stuck(runtime, timedelta(minutes=runtime.settings.inbox.stuck_after_minutes))
-    with runtime.db.session() as s:
-        ids = list(
-            s.scalars(
-                select(InboundEvent.id)
-                .where(
-                    InboundEvent.status.in_(("pending", "failed")),
-                    InboundEvent.attempts < MAX_ATTEMPTS,
-                )
-                .order_by(InboundEvent.id)
-                .limit(limit)
-            )
-        )
-    for event_id in ids:
-        process(runtime, event_id)
-    return len(ids)
+    return inbox_batch.sweep(runtime, limit).claimed

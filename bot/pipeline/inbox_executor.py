@@ -1,9 +1,12 @@
-"""After the commit: process stored callbacks and push queued replies without making the platform wait.
+"""After the commit: have stored callbacks processed, and push queued replies, without making the platform wait.
 
-In ``background`` mode (production) a small thread pool per web process does the work after the
-response; the scheduler's inbox sweep and outbox drain are the safety net if the process dies. In
-``inline`` mode — and always under Flask's testing flag, so tests are deterministic — it happens
-before the response.
+In ``background`` mode (production) the web request processes nothing it does not answer with:
+:func:`after_commit` only tells a processor in this process, if there is one, that work is waiting
+(``carebot serve --with-scheduler``); the processors of ``carebot scheduler`` and ``carebot inbox
+work`` claim stored events in batches (bot/pipeline/inbox_batch.py, bot/pipeline/inbox_worker.py).
+Replies a chat message queued for the outbox are pushed by a small thread pool of the web process,
+with the scheduler's outbox drain as the safety net. In ``inline`` mode — and always under Flask's
+testing flag, so tests are deterministic — the events are processed, as one batch, before the response.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import select
 
+from bot.core.logsafe import describe
 from bot.core.runtime import Runtime
 from bot.models import OutboxMessage
-from bot.pipeline import inbox, outbox
-from bot.security.logsafe import describe
+from bot.pipeline import inbox_batch, inbox_worker, outbox
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +31,7 @@ _create_lock = threading.Lock()
 
 
 class Background:
-    """A per-process thread pool for inbox processing, plus a coalesced outbox drain."""
+    """A per-process thread pool for the coalesced outbox drain after chat replies."""
 
     def __init__(self, runtime: Runtime, app: Flask | None, workers: int) -> None:
         self._runtime = runtime
@@ -48,18 +51,6 @@ class Background:
         except Exception as exc:
             # Classes and location only: the error's text may quote decrypted payloads (docs/security.md).
             log.error("background %s failed; the scheduler sweep will retry: %s", what, describe(exc))
-
-    def process(self, event_ids: Iterable[int], *, push: bool) -> None:
-        """Process the events in a worker thread, then push what they queued."""
-        ids = list(event_ids)
-
-        def work() -> None:
-            for event_id in ids:
-                inbox.process(self._runtime, event_id)
-            if push:
-                self.push_outbox()
-
-        self._pool.submit(self._run, "inbox processing", work)
 
     def push_outbox(self) -> None:
         """Drain the outbox soon; requests made while a drain is queued share it."""
@@ -132,14 +123,17 @@ def push_outbox(runtime: Runtime) -> None:
 
 
 def after_commit(runtime: Runtime, event_ids: Iterable[int], *, push: bool = True) -> None:
-    """Process newly stored events (inline or in the background), then push their replies."""
+    """Newly stored events are waiting: process them now (inline) or tell a processor (background).
+
+    In background mode this does no I/O: a processor in this process (if any) is woken, the others
+    find the events at their next poll (``[inbox].poll_seconds``).
+    """
     ids = list(event_ids)
     if not ids:
         return
     if is_inline(runtime):
-        for event_id in ids:
-            inbox.process(runtime, event_id)
+        inbox_batch.process_ids(runtime, ids)
         if push:
             push_outbox(runtime)
         return
-    background(runtime).process(ids, push=push and runtime.settings.inbox.push_outbox)
+    inbox_worker.nudge(runtime)

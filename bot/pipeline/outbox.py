@@ -1,13 +1,18 @@
 """The durable outbox: messages are rows (with an idempotency key) before anything is sent.
 
 ``enqueue`` is called inside the caller's unit of work, so a message exists if and only if the
-change that caused it was committed. ``send_pending`` drains due rows: claims them (pacing them
-under the platforms' caps, see :mod:`bot.pipeline.outbox_pacing`), calls the platform, and records the
-outcome; failures are retried with exponential backoff and jitter. docs/delivery.md states the
-delivery guarantee.
+change that caused it was committed. ``send_pending`` drains due rows: claims them
+(:mod:`bot.pipeline.outbox_claims`, paced under the platforms' caps by
+:mod:`bot.pipeline.outbox_pacing`), calls the platform, and records the outcome; failures are
+retried with exponential backoff and jitter. docs/delivery.md states the delivery guarantee.
 
 Statuses: ``pending`` → ``sending`` → ``sent`` | ``failed`` (permanent error or attempts used up)
-| ``duplicate`` (DingTalk would drop it: identical content already sent to the user today).
+| ``duplicate`` (DingTalk would drop it: identical content already sent to the user today)
+| ``unknown`` (a call got no answer — a read timeout, a sender killed mid-call — and sending it
+again could show the user a second copy; only ``carebot outbox retry --force`` sends it again).
+
+A call without an answer is repeated only where the platform itself drops the repeat (its
+dedupe key or rule, see each platform's ``repeat_risk``); docs/delivery.md has the state machine.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -27,11 +32,10 @@ from bot.core.errors import PlatformAPIError
 from bot.core.runtime import Runtime
 from bot.core.sqlutil import dialect_insert
 from bot.models import OutboxMessage
-from bot.ops.scheduler import current_leader
-from bot.pipeline import outbox_pacing
+from bot.pipeline import outbox_claims as claims
+from bot.pipeline import sent_cards
 from bot.pipeline.payloads import bounded_key
-from bot.platforms.base import Button, Card, SendResult
-from bot.security import sent_cards
+from bot.pipeline.platform import Button, Card, SendResult, delivery_starting
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +43,7 @@ Kind = Literal["text", "markdown", "card", "card_update", "reply"]
 MAX_ATTEMPTS = 8  # default of [outbox].max_attempts
 BASE_DELAY_SECONDS = 30
 MAX_DELAY_SECONDS = 3600
-# A claimed row is "sending" until its claim deadline (next_attempt_at): long enough for one call
-# with its timeouts, renewed just before the send, so a killed worker's unsent rows are retried
-# within two minutes instead of ten, and a slow worker never sends a row someone else re-claimed.
-CLAIM_SECONDS = 120
-FINAL_STATUSES = ("sent", "failed", "duplicate")
+FINAL_STATUSES = ("sent", "failed", "duplicate", "unknown")
 
 
 def card_payload(card: Card) -> dict[str, Any]:
@@ -120,81 +120,8 @@ def deliver(runtime: Runtime, msg: OutboxMessage) -> SendResult:
     if msg.kind == "card_update":
         return platform.update_card(msg.recipient, card_from_payload(p), p.get("ref") or {})
     if msg.kind == "reply":
-        reply = getattr(platform, "reply", None)
-        if reply is not None:
-            result: SendResult = reply(msg.recipient, p, dedupe_key=msg.idempotency_key)
-            return result
-        # Platforms without a reply channel answer the sender directly.
-        userid = p.get("userid") or msg.recipient
-        if p.get("title"):
-            return platform.send_markdown(userid, p["title"], p["text"])
-        return platform.send_text(userid, p["text"])
+        return platform.reply(msg.recipient, p, dedupe_key=msg.idempotency_key)
     raise PlatformAPIError(f"unknown outbox message kind {msg.kind!r}", retryable=False)
-
-
-def _due(now: datetime) -> Any:
-    return or_(
-        (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
-        # A worker that died mid-send leaves "sending" rows; retry them once their claim lapsed.
-        (OutboxMessage.status == "sending") & (OutboxMessage.next_attempt_at <= now),
-    )
-
-
-def _claim(runtime: Runtime, limit: int, counts: dict[str, int]) -> list[OutboxMessage]:
-    """Pace up to ``limit`` due rows and mark the admitted ones ``sending``; returns them (detached)."""
-    now = runtime.clock.now()
-    deadline = now + timedelta(seconds=CLAIM_SECONDS)
-    with runtime.db.session() as s:
-        due = select(OutboxMessage).where(_due(now)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        due = due.limit(limit)
-        if runtime.db.dialect == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        rows = list(s.scalars(due))
-        if not rows:
-            return []
-        decided = outbox_pacing.plan(s, runtime.settings, rows, now)
-        s.expunge_all()
-        for row_id, (until, why) in decided.defer.items():
-            s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id)
-                .values(status="pending", next_attempt_at=until, last_error=f"paced: {why}")
-                .execution_options(synchronize_session=False)
-            )
-        for row_id, original in decided.duplicate.items():
-            s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id)
-                .values(
-                    status="duplicate",
-                    platform_ref={"duplicate_of": original},
-                    last_error=f"identical content already sent to this user today (message {original}); "
-                    "DingTalk delivers one identical work notification per user per day",
-                )
-                .execution_options(synchronize_session=False)
-            )
-        if not decided.admit:
-            ids: list[int] = []
-        else:
-            # The status guard makes a concurrent claimer (SQLite has no SKIP LOCKED) lose the row, not send it twice.
-            ids = list(
-                s.scalars(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(decided.admit), _due(now))
-                    .values(status="sending", next_attempt_at=deadline, attempts=OutboxMessage.attempts + 1)
-                    .returning(OutboxMessage.id)
-                    .execution_options(synchronize_session=False)
-                )
-            )
-    if decided.defer:
-        counts["deferred"] = counts.get("deferred", 0) + len(decided.defer)
-    if decided.duplicate:
-        counts["duplicate"] = counts.get("duplicate", 0) + len(decided.duplicate)
-    got = set(ids)
-    claimed = [r for r in rows if r.id in got]
-    for row in claimed:  # what the UPDATE wrote, without reading the rows again
-        row.status, row.next_attempt_at, row.attempts = "sending", deadline, row.attempts + 1
-    return claimed
 
 
 def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
@@ -202,74 +129,67 @@ def send_pending(runtime: Runtime, limit: int | None = None) -> dict[str, int]:
     duplicate when pacing held back or skipped some)."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     try:
-        claimed = _claim(runtime, limit or runtime.settings.outbox.batch_size, counts)
+        claimed = claims.claim(runtime, limit or runtime.settings.outbox.batch_size, counts)
     except OperationalError as exc:
         # SQLite allows one writer; a concurrent drain holding it means this one has nothing to do.
         log.info("outbox claim skipped: %s", type(exc.orig).__name__ if exc.orig else type(exc).__name__)
         return counts
     for index, msg in enumerate(claimed):
-        if not _confirm_claim(runtime, msg):
-            if _deposed(runtime):
+        earlier = msg.unsure_since  # an earlier call that got no answer, if any
+        announces = bool(getattr(runtime.platforms.get(msg.platform), "announces_deliveries", False))
+        if not claims.confirm(runtime, msg, mark_unsure=not announces):
+            if claims.deposed(runtime):
                 # A scheduler that lost its lease stops at once and hands the rest back.
-                counts["released"] = _release(runtime, claimed[index:])
+                counts["released"] = claims.release(runtime, claimed[index:])
                 log.warning("outbox drain stopped: this scheduler is no longer the leader")
                 break
             continue  # someone re-claimed this row after our claim lapsed: it is theirs now
-        try:
-            result = deliver(runtime, msg)
-        except PlatformAPIError as exc:
-            outcome = _failed(runtime, msg, str(exc), retryable=exc.retryable, retry_after=_hint(exc))
-        except Exception as exc:  # network errors and the like are worth another try
-            outcome = _failed(runtime, msg, f"{type(exc).__name__}: {exc}", retryable=True)
+        risk = _repeat_risk(runtime, msg, earlier) if earlier is not None else None
+        if risk is not None:
+            # The platform may already have shown it and would show a repeat: ask a human instead.
+            outcome = _mark_unknown(runtime, msg, "an earlier try got no answer", risk, earlier)
         else:
-            _mark_sent(runtime, msg.id, result)
-            if msg.kind == "card":
-                _remember_card(runtime, msg)
-            outcome = "sent"
-        counts[outcome] += 1
+            outcome = _send_one(runtime, msg, earlier)
+        counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
 
-def _still_ours(msg: OutboxMessage) -> Any:
-    """The row is still in the claim we made: "sending" with the attempt count our claim gave it."""
-    return and_(OutboxMessage.id == msg.id, OutboxMessage.status == "sending", OutboxMessage.attempts == msg.attempts)
+def _send_one(runtime: Runtime, msg: OutboxMessage, earlier: datetime | None) -> str:
+    """Call the platform for a confirmed row and record the outcome; returns its count key."""
+    token = delivery_starting.set(lambda: claims.mark_unsure(runtime, msg))
+    try:
+        result = deliver(runtime, msg)
+    except PlatformAPIError as exc:
+        # No answer: the platform may have the message since this call (or the earlier one).
+        unsure = (earlier or msg.unsure_since) if exc.delivery_unknown else earlier
+        return _failed(runtime, msg, str(exc), retryable=exc.retryable, retry_after=_hint(exc), unsure=unsure)
+    except Exception as exc:
+        # The platform clients turn every transport failure into PlatformAPIError (saying whether
+        # the call may have arrived); anything else failed in our code, before or after the call.
+        return _failed(runtime, msg, f"{type(exc).__name__}: {exc}", retryable=True, unsure=earlier)
+    finally:
+        delivery_starting.reset(token)
+    ref = dict(result.ref)
+    if earlier is not None:
+        ref["repeat_after_no_answer"] = True  # the platform's dedupe absorbed the repeat, if it had the first
+    _mark_sent(runtime, msg.id, ref)
+    if msg.kind == "card":
+        _remember_card(runtime, msg)
+    return "sent"
 
 
-def _deposed(runtime: Runtime) -> bool:
-    leader = current_leader.get()
-    if leader is None:
-        return False
-    with runtime.db.session() as s:
-        return not s.scalar(select(leader.fence(runtime.clock.now())))
-
-
-def _confirm_claim(runtime: Runtime, msg: OutboxMessage) -> bool:
-    """Renew the row's claim just before sending it; False if it is no longer ours to send.
-
-    The row must still be "sending" with the attempt count our claim gave it (nobody re-claimed it
-    after a lapse), and a scheduler must still hold its lease with the same fencing token.
-    """
-    now = runtime.clock.now()
-    stmt = update(OutboxMessage).where(_still_ours(msg)).values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
-    leader = current_leader.get()
-    if leader is not None:
-        stmt = stmt.where(leader.fence(now))
-    with runtime.db.session() as s:
-        return bool(s.execute(stmt).rowcount)  # type: ignore[attr-defined]
-
-
-def _release(runtime: Runtime, rows: list[OutboxMessage]) -> int:
-    """Hand claimed, unsent rows back as pending (their attempt not used), for the next leader."""
-    released = 0
-    with runtime.db.session() as s:
-        for msg in rows:
-            result = s.execute(
-                update(OutboxMessage)
-                .where(_still_ours(msg))
-                .values(status="pending", attempts=msg.attempts - 1, next_attempt_at=runtime.clock.now())
-            )
-            released += int(result.rowcount)  # type: ignore[attr-defined]
-    return released
+def _repeat_risk(runtime: Runtime, msg: OutboxMessage, since: datetime) -> str | None:
+    """Why sending ``msg`` again may show a second copy after a call at ``since`` got no answer;
+    None when the platform drops such a repeat itself (``Platform.repeat_risk``)."""
+    try:
+        platform = runtime.platform(msg.platform)
+    except LookupError:
+        return None  # deliver() fails with the reason; nothing can have been sent through it
+    check = getattr(platform, "repeat_risk", None)
+    if check is None:
+        return f"the {msg.platform} platform cannot say whether it would drop a repeat"
+    risk: str | None = check(msg.kind, msg.payload, since, runtime.clock.now())
+    return risk
 
 
 def drain(runtime: Runtime, *, max_rounds: int = 50) -> dict[str, int]:
@@ -284,17 +204,34 @@ def drain(runtime: Runtime, *, max_rounds: int = 50) -> dict[str, int]:
     return total
 
 
-def _mark_sent(runtime: Runtime, msg_id: int, result: SendResult) -> None:
+def _mark_sent(runtime: Runtime, msg_id: int, ref: dict[str, Any]) -> None:
+    """Sent: ``ref`` keeps the platform's id for it (task id, ``processQueryKey``, ``msgid`` …)."""
     with runtime.db.session() as s:
         s.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == msg_id)
-            .values(status="sent", sent_at=runtime.clock.now(), platform_ref=result.ref, last_error=None)
+            .values(status="sent", sent_at=runtime.clock.now(), platform_ref=ref, last_error=None, unsure_since=None)
         )
 
 
+def _mark_unknown(runtime: Runtime, msg: OutboxMessage, what: str, why: str, since: datetime | None) -> str:
+    """``unknown``: the platform may have the message; a repeat is left to an admin (``--force``)."""
+    error = (
+        f"delivery unknown: {what}; not sent again because {why}. "
+        f"Ask the recipient, then `carebot outbox retry --force {msg.id}` if it never arrived"
+    )
+    log.warning("outbox message %s to %s: delivery unknown, not sent again (%s)", msg.id, msg.platform, why[:200])
+    with runtime.db.session() as s:
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == msg.id)
+            .values(status="unknown", last_error=error[:2000], unsure_since=since)
+        )
+    return "unknown"
+
+
 def _remember_card(runtime: Runtime, msg: OutboxMessage) -> None:
-    """Clicks are believed only for cards delivered to the clicker (bot/security/sent_cards.py)."""
+    """Clicks are believed only for cards delivered to the clicker (bot/pipeline/sent_cards.py)."""
     with runtime.db.session() as s:
         sent_cards.record(s, msg.platform, msg.recipient, card_from_payload(msg.payload), msg.id, runtime.clock.now())
 
@@ -305,10 +242,22 @@ def _hint(exc: PlatformAPIError) -> float | None:
 
 
 def _failed(
-    runtime: Runtime, msg: OutboxMessage, error: str, *, retryable: bool, retry_after: float | None = None
+    runtime: Runtime,
+    msg: OutboxMessage,
+    error: str,
+    *,
+    retryable: bool,
+    retry_after: float | None = None,
+    unsure: datetime | None = None,
 ) -> str:
+    """Record a failed call: ``retry`` later, ``failed`` for good, or ``unknown`` when a call
+    without an answer (since ``unsure``) may have delivered it and a repeat would not be dropped."""
     give_up = not retryable or msg.attempts >= runtime.settings.outbox.max_attempts
-    values: dict[str, Any] = {"last_error": error[:2000]}
+    if unsure is not None:
+        why = "no try is left" if give_up else _repeat_risk(runtime, msg, unsure)
+        if why is not None:
+            return _mark_unknown(runtime, msg, error[:1000], why, unsure)
+    values: dict[str, Any] = {"last_error": error[:2000], "unsure_since": unsure}
     if give_up:
         values["status"] = "failed"
         log.warning(
@@ -326,14 +275,18 @@ def _failed(
 
 
 def requeue(runtime: Runtime, ids: list[int] | None = None, *, statuses: tuple[str, ...] = ("failed",)) -> int:
-    """Send failed messages again (all of them, or ``ids``) from a fresh attempt count; returns how many."""
+    """Send failed messages again (all of them, or ``ids``) from a fresh attempt count; returns how many.
+
+    Including ``unknown`` in ``statuses`` is an admin's decision that the message never arrived:
+    its doubt is cleared, so it is sent like a new one.
+    """
     stmt = update(OutboxMessage).where(OutboxMessage.status.in_(statuses))
     if ids is not None:
         stmt = stmt.where(OutboxMessage.id.in_(ids))
     with runtime.db.session() as s:
         result = s.execute(
-            stmt.values(status="pending", attempts=0, next_attempt_at=runtime.clock.now()).execution_options(
-                synchronize_session=False
-            )
+            stmt.values(
+                status="pending", attempts=0, next_attempt_at=runtime.clock.now(), unsure_since=None
+            ).execution_options(synchronize_session=False)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]

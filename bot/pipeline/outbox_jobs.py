@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from bot.core.runtime import Runtime
-from bot.ops.scheduler import job
 from bot.pipeline import outbox
+from bot.pipeline.scheduler import job
+
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -22,3 +26,8 @@ def drain_outbox(runtime: Runtime) -> None:
     counts = outbox.drain(runtime)
     if any(counts.values()):
         log.info("outbox drain: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def register(registry: Registry) -> None:
+    """The outbox drain."""
+    registry.jobs(drain_outbox)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,34 +31,35 @@ from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
 from bot.models import OutboxMessage
+from bot.pipeline.platform import Cap
 
 CHINA = ZoneInfo("Asia/Shanghai")  # the platforms count days in China time, whatever the company's zone
-MESSAGE_KINDS = frozenset({"text", "markdown", "card"})
-DUPLICATE_KINDS = frozenset({"text", "markdown"})  # DingTalk work notifications
 
 
-@dataclass(frozen=True)
-class Cap:
-    """At most ``limit`` messages of ``kinds`` per recipient of ``platform`` per window."""
+# Each platform states its own limits (bot/platforms/<name>/limits.py); ``create_app`` hands them
+# over through the registry (bot/platforms/limits.py ``register``), so pacing never names a platform.
+def _no_caps(settings: Settings) -> list[Cap]:
+    return []
 
-    platform: str
-    kinds: frozenset[str]
-    limit: int
-    window: timedelta | None  # None: the calendar day in China
-    label: str
+
+_send_caps: Callable[[Settings], list[Cap]] = _no_caps
+_identical_once_a_day: dict[str, frozenset[str]] = {}
+
+
+def use_limits(send_caps: Callable[[Settings], list[Cap]], identical_once_a_day: dict[str, frozenset[str]]) -> None:
+    """Set the platforms' send caps (from settings) and which message kinds each delivers once a day."""
+    global _send_caps, _identical_once_a_day
+    _send_caps, _identical_once_a_day = send_caps, dict(identical_once_a_day)
 
 
 def caps(settings: Settings) -> list[Cap]:
     """The caps in force, from ``[outbox]``."""
-    cfg = settings.outbox
-    return [
-        Cap("dingtalk", MESSAGE_KINDS, cfg.dingtalk_per_user_per_day, None, "DingTalk daily cap per user"),
-        Cap("dingtalk", frozenset({"reply"}), cfg.robot_per_minute, timedelta(minutes=1), "robot cap per minute"),
-        Cap("wecom", MESSAGE_KINDS | {"reply"}, cfg.wecom_per_member_per_minute, timedelta(minutes=1),
-            "WeCom cap per member per minute"),
-        Cap("wecom", MESSAGE_KINDS | {"reply"}, cfg.wecom_per_member_per_hour, timedelta(hours=1),
-            "WeCom cap per member per hour"),
-    ]  # fmt: skip
+    return _send_caps(settings)
+
+
+def identical_once_a_day() -> dict[str, frozenset[str]]:
+    """Platform → outbox kinds of which it delivers one identical content per user per day."""
+    return _identical_once_a_day
 
 
 def content_digest(kind: str, payload: dict[str, Any]) -> str:
@@ -89,14 +90,17 @@ def _next_day_morning(now: datetime, settings: Settings) -> datetime:
 
 
 def _sent_since() -> Any:
-    """The instant a row counts from: when it was sent, or claimed when it is being sent right now."""
-    return func.coalesce(OutboxMessage.sent_at, OutboxMessage.next_attempt_at)
+    """The instant a row counts from: when it was sent, when a call without an answer began, or
+    when it was claimed if it is being sent right now."""
+    return func.coalesce(OutboxMessage.sent_at, OutboxMessage.unsure_since, OutboxMessage.next_attempt_at)
 
 
 def _in_window(since: datetime) -> Any:
     return or_(
         and_(OutboxMessage.status == "sent", OutboxMessage.sent_at >= since),
         and_(OutboxMessage.status == "sending", OutboxMessage.next_attempt_at >= since),
+        # It may have arrived: count it against the caps as if it had.
+        and_(OutboxMessage.status == "unknown", OutboxMessage.unsure_since >= since),
     )
 
 
@@ -141,24 +145,30 @@ class _Counter:
         return max(now, earliest + self.cap.window) + timedelta(seconds=1)
 
 
+def _identical(platform: str, kind: str) -> bool:
+    """Whether the platform delivers only one identical message of this kind per user per day."""
+    return kind in identical_once_a_day().get(platform, frozenset())
+
+
 def _sent_today(
     session: Session, recipients: Sequence[str], batch_ids: Sequence[int], now: datetime
-) -> dict[tuple[str, str], int]:
-    """``(recipient, content digest) → id`` of DingTalk work notifications sent today."""
+) -> dict[tuple[str, str, str], int]:
+    """``(platform, recipient, content digest) → id`` of today's messages the platforms deliver once a day."""
+    once = identical_once_a_day()
     rows = session.execute(
-        select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.kind, OutboxMessage.payload)
+        select(OutboxMessage.id, OutboxMessage.platform, OutboxMessage.recipient, OutboxMessage.kind,
+               OutboxMessage.payload)
         .where(
-            OutboxMessage.platform == "dingtalk",
-            OutboxMessage.kind.in_(sorted(DUPLICATE_KINDS)),
+            or_(*(and_(OutboxMessage.platform == p, OutboxMessage.kind.in_(sorted(k))) for p, k in once.items())),
             OutboxMessage.recipient.in_(recipients),
             OutboxMessage.id.notin_(batch_ids),
             _in_window(_day_start(now)),
         )
         .order_by(OutboxMessage.id)
-    )
-    seen: dict[tuple[str, str], int] = {}
-    for row_id, recipient, kind, payload in rows:
-        seen.setdefault((recipient, content_digest(kind, payload or {})), row_id)
+    )  # fmt: skip
+    seen: dict[tuple[str, str, str], int] = {}
+    for row_id, platform, recipient, kind, payload in rows:
+        seen.setdefault((platform, recipient, content_digest(kind, payload or {})), row_id)
     return seen
 
 
@@ -172,12 +182,13 @@ def plan(session: Session, settings: Settings, rows: Sequence[OutboxMessage], no
         counter = _Counter(cap, _day_start(now) if cap.window is None else now - cap.window)
         counter.load(session, sorted({r.recipient for r in rows if r.platform == cap.platform}), batch_ids)
         counters.append(counter)
-    dup_rows = [r for r in rows if r.platform == "dingtalk" and r.kind in DUPLICATE_KINDS]
+    dup_rows = [r for r in rows if _identical(r.platform, r.kind)]
     seen = _sent_today(session, sorted({r.recipient for r in dup_rows}), batch_ids, now) if dup_rows else {}
 
     for row in rows:
-        if row.platform == "dingtalk" and row.kind in DUPLICATE_KINDS:
-            key = (row.recipient, content_digest(row.kind, row.payload or {}))
+        identical = _identical(row.platform, row.kind)
+        if identical:
+            key = (row.platform, row.recipient, content_digest(row.kind, row.payload or {}))
             if key in seen:
                 result.duplicate[row.id] = seen[key]
                 continue
@@ -189,7 +200,7 @@ def plan(session: Session, settings: Settings, rows: Sequence[OutboxMessage], no
             continue
         for c in mine:
             c.add(row.recipient, now)
-        if row.platform == "dingtalk" and row.kind in DUPLICATE_KINDS:
-            seen[(row.recipient, content_digest(row.kind, row.payload or {}))] = row.id
+        if identical:
+            seen[(row.platform, row.recipient, content_digest(row.kind, row.payload or {}))] = row.id
         result.admit.append(row.id)
     return result

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import requests
+from urllib3.exceptions import ConnectTimeoutError
 
 from bot.core.errors import PlatformAPIError
+from bot.pipeline.platform import delivery_starting
 
 log = logging.getLogger(__name__)
 
@@ -67,28 +69,36 @@ class JsonHttpClient:
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
+        delivers: bool = False,
     ) -> tuple[int, dict[str, Any]]:
         """Send one request; returns ``(HTTP status, decoded JSON object)``.
+
+        ``delivers`` marks a call that hands the platform a message: the outbox's
+        ``delivery_starting`` hook runs first, and when the call fails after the request may have
+        reached the platform, the error says the delivery is unknown.
 
         Raises:
             PlatformAPIError: retryable for network errors and non-JSON 5xx/429 answers.
         """
+        starting = delivery_starting.get() if delivers else None
+        if starting is not None:
+            starting()
         try:
             resp = self._session.request(
                 method, url, params=params, json=json_body, headers=dict(headers or {}), timeout=self._timeout
             )
-        except requests.Timeout as exc:
-            raise PlatformAPIError(
-                f"{self.platform}: timeout calling {_path(url)}", code="timeout", retryable=True
-            ) from exc
         except requests.RequestException as exc:
-            # Connection refused/reset, DNS, TLS: the message may contain the URL with the token,
-            # so only the exception type is reported.
-            raise PlatformAPIError(
-                f"{self.platform}: network error calling {_path(url)} ({type(exc).__name__})",
-                code="network",
-                retryable=True,
-            ) from exc
+            unknown = delivers and may_have_arrived(exc)
+            if isinstance(exc, requests.Timeout):
+                what = "timeout" if unknown or not delivers else "connect timeout"
+                message, code = f"{self.platform}: {what} calling {_path(url)}", "timeout"
+            else:
+                # Connection refused/reset, DNS, TLS: the message may contain the URL with the
+                # token, so only the exception type is reported.
+                message, code = f"{self.platform}: network error calling {_path(url)} ({type(exc).__name__})", "network"
+            if unknown:
+                message += "; the platform may have received it"
+            raise PlatformAPIError(message, code=code, retryable=True, delivery_unknown=unknown) from exc
         try:
             body = resp.json()
         except ValueError:
@@ -103,6 +113,23 @@ class JsonHttpClient:
                 retry_after=_retry_after(resp.headers.get("Retry-After")),
             )
         return resp.status_code, body
+
+
+def may_have_arrived(exc: requests.RequestException) -> bool:
+    """Whether a failed request may have reached the server: only a connection never made says no.
+
+    A read timeout, or a connection reset or closed after the request was written, leaves the
+    platform's side unknown (it may have accepted the message); a refused connection, a DNS or
+    TLS failure or a connect timeout never sent anything.
+    """
+    if isinstance(exc, requests.ConnectTimeout | requests.exceptions.SSLError | requests.exceptions.ProxyError):
+        return False
+    if isinstance(exc, requests.ConnectionError):
+        cause = exc.args[0] if exc.args else None
+        reason = getattr(cause, "reason", cause)  # urllib3's MaxRetryError wraps the cause
+        # NewConnectionError and NameResolutionError are ConnectTimeoutError subclasses in urllib3 2.
+        return not isinstance(reason, ConnectTimeoutError)
+    return not isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema)
 
 
 def _path(url: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.models import OutboxMessage
 from bot.pipeline import outbox
 from bot.pipeline.dispatch import Reply
-from bot.platforms.base import Card
+from bot.pipeline.platform import Card
 
 # How many of a user's latest cards to look through for the one being updated.
 _CARD_LOOKBACK = 200

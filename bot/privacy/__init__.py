@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.privacy.policy import Category, Level, Policy, Role, Viewer, check_grants
 
-if TYPE_CHECKING:  # bot.core.config imports bot.privacy.scopes: no import of config at run time here
+if TYPE_CHECKING:  # bot.core.config imports bot.core.settings.scopes: no import of config at run time here
     from bot.core.config import Settings
 
 __all__ = ["Category", "Level", "Policy", "Role", "Viewer", "policy_of"]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from flask.cli import with_appcontext
 
 from bot.core.config import Settings
 from bot.core.runtime import Runtime, get_runtime
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 from bot.privacy.purge import purge
+
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
 
 
 def _hour(settings: Settings) -> int:
@@ -42,3 +47,8 @@ def purge_command() -> None:
 
 
 COMMANDS = (privacy_group,)
+
+
+def register(registry: Registry) -> None:
+    """The daily retention purge."""
+    registry.jobs(daily_purge)

@@ -214,7 +214,7 @@ class Policy:
         cell = self.level(viewer.role, category)
         if viewer.role is not Role.API:
             return cell
-        from bot.privacy.scopes import READ_AGGREGATES, READ_PEOPLE, READ_SENSITIVE
+        from bot.core.settings.scopes import READ_AGGREGATES, READ_PEOPLE, READ_SENSITIVE
 
         scopes = viewer.scopes
         if category is Category.TEAM_PULSE:

@@ -13,10 +13,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
+from bot.core.settings.scopes import Grant
 from bot.models import Employee
 from bot.people.access import hr_clause, reports_clause
 from bot.privacy.policy import Role, Viewer
-from bot.privacy.scopes import Grant
 
 # Reminder.role → the viewer a reminder card or digest is written for.
 RECIPIENT_ROLES = {"hrbp": Role.HR, "hr": Role.HR, "manager": Role.MANAGER_DIRECT}

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from bot.core import i18n
 from bot.core.runtime import Runtime
+from bot.core.send_window import local_instant
 from bot.models import CareAction, Employee, OutboxMessage, Reminder, Tag
 from bot.pipeline.outbox import card_from_payload, card_payload, enqueue
 from bot.reminders import messages  # noqa: F401  (registers the texts)
 from bot.reminders.delivery import locale_of, templates
 from bot.reminders.planner import send_window
-from bot.reminders.window import local_instant
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from bot.core.runtime import Runtime
 from bot.core.sqlutil import dialect_insert
 from bot.core.workcalendar import WorkCalendar
-from bot.journeys.budget import sends_on as journey_sends
 from bot.models import BudgetUse, Reminder, Tag
+from bot.reminders.journey_sends import sends_on as journey_sends
 
 SEVERITY_POINTS = {"high": 3, "medium": 2, "low": 1}
 DATE_BOUND_POINTS = 2  # a dated moment (birthday, new-hire day) is worth as much as high severity

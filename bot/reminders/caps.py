@@ -9,9 +9,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.runtime import Runtime
-from bot.journeys.budget import sends_on as journey_sends
+from bot.core.send_window import local_instant
 from bot.models import Reminder, Tag
-from bot.reminders.window import local_instant
+from bot.reminders.journey_sends import sends_on as journey_sends
 
 
 def contacts(session: Session, employee_ids: Collection[int], since: datetime) -> dict[int, set[int]]:

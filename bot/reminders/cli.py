@@ -6,10 +6,10 @@ import click
 from flask.cli import with_appcontext
 
 from bot.core.runtime import get_runtime
+from bot.core.send_window import is_open
 from bot.pipeline import outbox
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan, send_window
-from bot.reminders.window import is_open
 
 
 @click.group("reminders")

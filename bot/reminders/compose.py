@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.models import Employee, Reminder, Tag
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 from bot.reminders.ruleinfo import RuleText
 from bot.reminders.templates import Templates
 

@@ -21,17 +21,17 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.core import i18n
 from bot.core.runtime import Runtime
+from bot.core.send_window import is_open, local_instant
 from bot.models import Employee, Reminder, Tag
+from bot.people.leave import on_leave
 from bot.pipeline.outbox import card_payload, enqueue
 from bot.privacy import Level
 from bot.privacy.viewers import recipient_viewer
 from bot.reminders import compose, digest, moment, ruleinfo, summary
 from bot.reminders.budget import DailyBudget, rank_key
 from bot.reminders.caps import ContactCap, RecipientCap
-from bot.reminders.leave import on_leave
 from bot.reminders.planner import send_window
 from bot.reminders.templates import Templates, get
-from bot.reminders.window import is_open, local_instant
 
 log = logging.getLogger(__name__)
 

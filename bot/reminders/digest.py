@@ -6,18 +6,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.models import Reminder, Tag
+from bot.pipeline.platform import MarkdownLimit
+from bot.platforms.limits import markdown_limit
+from bot.platforms.names import LOCAL
 from bot.reminders.compose import SEVERITY_ORDER, Subject, advice_text, quote, severity_icon, who_line
 from bot.reminders.ruleinfo import RuleText
 from bot.reminders.templates import Templates
 
-# Markdown limits (shared/protocols.md §4.2, §6.2): DingTalk 5,000 characters, WeCom 2,048 UTF-8
-# bytes including the bold title line the WeCom platform puts first. Unknown platforms get both.
-LIMITS: dict[str, tuple[int | None, int | None]] = {
-    "dingtalk": (5000, None),
-    "wecom": (None, 2048),
-    "local": (5000, None),  # the simulator shows a digest whole, as DingTalk would
-}
-STRICTEST: tuple[int | None, int | None] = (5000, 2048)
+# Markdown limits are the platforms' (bot/platforms/<name>/limits.py), counted with the bold title
+# line the WeCom platform puts first; unknown platforms get the strictest of all.
+SIMULATOR = MarkdownLimit(chars=5000)  # the simulator shows a digest whole, as DingTalk would
 SEPARATOR = "\n\n---\n\n"
 
 
@@ -34,9 +32,8 @@ class DigestItem:
 
 def fits(title: str, text: str, platform: str) -> bool:
     """Whether a markdown message (title and body) is within the platform's limit."""
-    chars, size = LIMITS.get(platform, STRICTEST)
-    whole = f"**{title}**\n{text}"
-    return (chars is None or len(whole) <= chars) and (size is None or len(whole.encode("utf-8")) <= size)
+    limit = SIMULATOR if platform == LOCAL else markdown_limit(platform)
+    return limit.fits(f"**{title}**\n{text}")
 
 
 def _item(tpl: Templates, locale: str, index: int, item: DigestItem, today: date) -> str:

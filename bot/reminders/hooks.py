@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from bot.core.runtime import Runtime
 from bot.reminders.delivery import deliver_in
 from bot.reminders.planner import plan
-from rules.engine import EvaluationResult, on_evaluated
+from rules.engine import EvaluationResult
+
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
 
 log = logging.getLogger(__name__)
 
 
-@on_evaluated
 def remind_new_tags(runtime: Runtime, result: EvaluationResult) -> None:
     """Plan reminders for the tags an evaluation raised and send the due individual ones now."""
     if not result.raised:
@@ -27,3 +30,8 @@ def remind_new_tags(runtime: Runtime, result: EvaluationResult) -> None:
         planned.reminders,
         sent.sent,
     )
+
+
+def register(registry: Registry) -> None:
+    """Reminders follow every rule evaluation."""
+    registry.after_evaluation(remind_new_tags)

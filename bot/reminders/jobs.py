@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from bot.core.runtime import Runtime
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 from bot.reminders.delivery import deliver
 from bot.reminders.planner import plan
+
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -18,3 +22,8 @@ def deliver_reminders(runtime: Runtime) -> None:
     with runtime.db.session() as s:
         plan(runtime, s)
     deliver(runtime)
+
+
+def register(registry: Registry) -> None:
+    """Reminder planning and delivery."""
+    registry.jobs(deliver_reminders)

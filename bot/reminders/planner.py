@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from bot.core.chunks import chunked
 from bot.core.runtime import Runtime
+from bot.core.send_window import Window, local_instant, next_open
 from bot.core.sqlutil import dialect_insert
 from bot.evaluation.holdout import Holdout
 from bot.models import Employee, Reminder, Tag
 from bot.reminders import moment, ruleinfo
 from bot.reminders.routing import Router
-from bot.reminders.window import Window, local_instant, next_open
 
 PLAN_CHUNK = 2000  # tag ids per IN (...) and rows per INSERT: far below every bound-parameter limit
 

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session, aliased
 from bot.core.i18n import fmt_date, normalise_locale
 from bot.core.runtime import Runtime
 from bot.models import Employee, Reminder, Tag
+from bot.people.leave import on_leave
 from bot.pipeline.outbox import enqueue
 from bot.reminders import compose, ruleinfo
 from bot.reminders.budget import rank_key
 from bot.reminders.digest import fits
-from bot.reminders.leave import on_leave
 from bot.reminders.templates import Templates
 
 log = logging.getLogger(__name__)

@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.core import journey_file as definition
 from bot.core.runtime import Runtime
-from bot.journeys import definition
 from bot.journeys.schedule import overdue_on
 from bot.models import Employee, Journey, JourneyStep
 from bot.report.model import HireCohort, NewHires, RoleSteps

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from bot.core.config import Settings
 from bot.core.runtime import Runtime
 from bot.models import RiskModel
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 from bot.risk import train
+
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -46,3 +50,8 @@ def _at(part: str) -> object:
 def retrain(runtime: Runtime) -> None:
     """The scheduled entry point of :func:`retrain_if_due`."""
     retrain_if_due(runtime)
+
+
+def register(registry: Registry) -> None:
+    """The attrition model's retraining."""
+    registry.jobs(retrain)

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
 
 PERIOD_DAYS = 30
 
@@ -83,6 +82,14 @@ def fit(
     x: np.ndarray, y: np.ndarray, features: tuple[str, ...], *, c: float = 0.5, metrics: tuple[str, ...] = ()
 ) -> Learned:
     """Fit the standardised, L2-regularised logistic regression and its sigmoid calibration."""
+    # Imported here: scoring needs only numpy and the stored JSON, and scikit-learn would add
+    # seconds to the start of every web worker and scheduler (they only read the model).
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+
     base = Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(C=c, max_iter=1000))])
     folds = max(2, min(3, int(y.sum())))
     # ensemble=False: one model fitted on all rows, calibrated on out-of-fold decision values.

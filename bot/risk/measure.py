@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import average_precision_score, roc_auc_score
 
 
 def caught_in_top(score: np.ndarray, left: np.ndarray, share: float) -> float | None:
@@ -38,6 +37,9 @@ def deciles(score: np.ndarray, left: np.ndarray) -> list[dict[str, Any]]:
 
 def summary(score: np.ndarray, left: np.ndarray) -> dict[str, Any]:
     """Every figure of one set of predictions (AUCs are None when only one class occurs)."""
+    # Imported here, as in bot/risk/learn.py: web workers and the scheduler start without scikit-learn.
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
     both = 0 < int(left.sum()) < len(left)
     return {
         "n": len(left),

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from sqlalchemy import exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from bot.core import journey_file as definition
 from bot.core.config import SurveysSection
 from bot.core.runtime import Runtime
-from bot.journeys import definition
 from bot.models import Department, Employee, Journey, Survey
-from bot.reminders.leave import on_leave
+from bot.people.leave import on_leave
 
 
 @dataclass(frozen=True)

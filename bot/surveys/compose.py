@@ -8,7 +8,7 @@ from typing import Any, Literal
 from bot.core import i18n
 from bot.models import Survey, SurveyQuestion
 from bot.pipeline.outbox import card_payload
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 from bot.surveys import messages  # noqa: F401  (registers the texts)
 from bot.surveys.bank import COMMENT_KEY
 

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from bot.core import i18n
 from bot.core.chunks import chunked
 from bot.core.runtime import Runtime
+from bot.core.send_window import Window, is_open, local_instant
 from bot.core.sqlutil import dialect_insert
 from bot.models import Employee, Survey, SurveyQuestion
-from bot.reminders.leave import on_leave
-from bot.reminders.window import Window, is_open, local_instant
+from bot.people.leave import on_leave
 from bot.surveys import rotation
 from bot.surveys.bank import BANK, COMMENT_KEY, load_questions, seed_questions
 from bot.surveys.cadence import due_on

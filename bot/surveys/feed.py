@@ -12,8 +12,8 @@ import logging
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bot.core.logsafe import describe
 from bot.core.runtime import Runtime
-from bot.security.logsafe import describe
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from bot.core.config import Settings
 from bot.core.runtime import Runtime
-from bot.ops.scheduler import job
+from bot.pipeline.scheduler import job
 from rules.engine import EvaluationResult, evaluate
 from rules.loader import load_rules
 from rules.runs import due_days
+
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
 
 log = logging.getLogger(__name__)
 _running = threading.Lock()
@@ -52,3 +56,8 @@ def daily_evaluation(runtime: Runtime) -> None:
 @job("rules.catch_up", "interval", "Evaluate missed days of care-tag rules", minutes=60)
 def catch_up(runtime: Runtime) -> None:
     run_due(runtime)
+
+
+def register(registry: Registry) -> None:
+    """Daily rule evaluation and its catch-up."""
+    registry.jobs(daily_evaluation, catch_up)

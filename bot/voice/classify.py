@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.settings.voice import ESCALATING, VoiceSection
 from bot.voice.lexicon import IntentLexicon, Lexicon
 from bot.voice.segment import Segmenter, normalise
-from bot.voice.settings import ESCALATING, VoiceSection
 
 _CLAUSE_END = re.compile(r"[,.!?;，。！？；~～…\n]")
 # Among intents of equal score, the one that matters more for the person wins.

@@ -15,12 +15,12 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from bot.core import i18n
+from bot.core.logsafe import describe
 from bot.core.runtime import Runtime
 from bot.models import Employee, VoiceRequest
 from bot.pipeline import outbox
 from bot.pipeline.dispatch import Reply
-from bot.platforms.base import Button, Card
-from bot.security.logsafe import describe
+from bot.pipeline.platform import Button, Card
 from bot.voice import messages  # noqa: F401  (registers the texts)
 from bot.voice.support import support_lines
 

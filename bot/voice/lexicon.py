@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.errors import ConfigError
-from bot.voice.settings import INTENTS
+from bot.core.settings.voice import INTENTS
 
 BUILTIN = Path(__file__).parent / "data" / "lexicon.toml"
 _MODIFIER_LISTS = (

@@ -20,7 +20,7 @@ from bot.core import i18n
 from bot.core.runtime import Runtime
 from bot.models import Employee, VoiceRequest
 from bot.pipeline import outbox
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 from bot.voice import life_messages  # noqa: F401  (registers the texts)
 from bot.voice.consent import hrbp_of, parse_answer
 from bot.voice.life_records import declare

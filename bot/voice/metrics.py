@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.voice.settings import ESCALATING, INTENTS
+from bot.core.settings.voice import ESCALATING, INTENTS
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from bot.core import i18n
+from bot.core.logsafe import describe
 from bot.core.runtime import get_runtime
+from bot.core.settings import scopes as token_scopes
 from bot.people.directory import MAX_DATE, MIN_DATE
 from bot.privacy import Policy, Viewer, policy_of
-from bot.privacy import scopes as token_scopes
 from bot.privacy.viewers import api_viewer
-from bot.security.logsafe import describe
 from handlers import auth_limits
 from handlers.routing_errors import on_routing_error
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from bot.core import i18n
 from bot.core.runtime import get_runtime
+from bot.core.settings.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.models import AttendanceDay, Employee
 from bot.people import audit
-from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
 from handlers.api import api_actor, bp, error, locale, needs, query_day
 
 MAX_SPAN_DAYS = 366

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from bot.attendance.orphans import upsert_people
 from bot.core import i18n
+from bot.core.input_errors import describe, field_of
 from bot.core.runtime import get_runtime
-from bot.intake.input_errors import describe, field_of
+from bot.core.settings.scopes import EMPLOYEES_WRITE, READ_PEOPLE
 from bot.models import Employee
 from bot.people import audit
 from bot.people.directory import EmployeeRow, employee_dict
-from bot.privacy.scopes import EMPLOYEES_WRITE, READ_PEOPLE
 from handlers.api import api_actor, bp, error, json_body, locale, needs
 
 i18n.register(

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from bot.core import i18n
 from bot.core.runtime import get_runtime
+from bot.core.settings.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.journeys.views import journey_dict, journey_of
 from bot.models import Employee
 from bot.people import audit
-from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
 from handlers.api import api_actor, bp, error, locale, needs, policy, viewer
 
 i18n.register(

@@ -8,11 +8,11 @@ from flask import Response, jsonify, request
 
 from bot.core import i18n
 from bot.core.runtime import get_runtime
+from bot.core.settings.scopes import METRICS_WRITE
 from bot.intake.metric_input import validate_metric
 from bot.intake.metrics import MetricRow, upsert_metrics
 from bot.people import audit
 from bot.people.directory import unknown_userids
-from bot.privacy.scopes import METRICS_WRITE
 from handlers.api import api_actor, bp, error, json_body, locale, needs
 
 MAX_ITEMS = 10_000

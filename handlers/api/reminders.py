@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from bot.core import i18n
+from bot.core.input_guard import plain_int
 from bot.core.runtime import get_runtime
+from bot.core.settings.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.people import audit
 from bot.privacy import Category, Level
-from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.reminders.queries import STATUSES, list_reminders
-from bot.security.input_guard import plain_int
 from handlers.api import api_actor, bp, error, locale, needs, policy, viewer
 
 MAX_LIMIT = 5000

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from bot.core.runtime import get_runtime
-from bot.privacy.scopes import READ_AGGREGATES, READ_PEOPLE, READ_SENSITIVE
+from bot.core.settings.scopes import READ_AGGREGATES, READ_PEOPLE, READ_SENSITIVE
 from bot.report import period as periods
 from bot.report.render_json import as_dict
 from bot.report.service import generate

@@ -11,8 +11,8 @@ from flask import Response, jsonify, request
 
 from bot.core import i18n
 from bot.core.runtime import get_runtime
+from bot.core.settings.scopes import READ_SENSITIVE
 from bot.people import audit
-from bot.privacy.scopes import READ_SENSITIVE
 from bot.risk import present, scores
 from handlers.api import api_actor, bp, error, locale, needs, query_day
 

@@ -16,13 +16,13 @@ from flask import Response, jsonify, request
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from bot.core import i18n
+from bot.core.input_guard import plain_int
 from bot.core.runtime import Runtime, get_runtime
+from bot.core.settings.scopes import READ_PEOPLE, READ_SENSITIVE
 from bot.evaluation.assignment import arms_of
 from bot.models import Employee, Tag
 from bot.people import audit
 from bot.privacy import evidence as privacy_evidence
-from bot.privacy.scopes import READ_PEOPLE, READ_SENSITIVE
-from bot.security.input_guard import plain_int
 from bot.tags import rulebook
 from handlers.api import api_actor, bp, error, has_scope, locale, needs, policy, query_day, viewer
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from bot.core import i18n
+from bot.core.logsafe import describe
 from bot.people.access import roles_of
 from bot.people.directory import active_employee
 from bot.pipeline import ratelimit
-from bot.pipeline.dispatch import Context, Reply, on
+from bot.pipeline.dispatch import Context, Reply
 from bot.pipeline.events import ChatMessage
-from bot.security.logsafe import describe
 from handlers.commands import registry
 from handlers.commands.context import CommandContext
 from handlers.commands.help import help_reply
@@ -23,10 +24,12 @@ from handlers.commands.parser import MAX_ARGS_CHARS, parse
 from handlers.commands.suggest import suggest
 from handlers.commands.text import plain
 
+if TYPE_CHECKING:
+    from bot.ops.registry import Registry
+
 log = logging.getLogger(__name__)
 
 
-@on(ChatMessage)
 def run_command(event: ChatMessage, ctx: Context) -> Reply | None:
     """Run the slash command in ``event`` (if any) for its sender, within their rights."""
     parsed = parse(event.text, registry.names())
@@ -83,7 +86,6 @@ def run_command(event: ChatMessage, ctx: Context) -> Reply | None:
     return reply
 
 
-@on(ChatMessage, fallback=True)
 def hint_help(event: ChatMessage, ctx: Context) -> Reply | None:
     """A message nobody answered (not a command, not a survey answer): point to /help."""
     if not event.text.strip():
@@ -91,3 +93,9 @@ def hint_help(event: ChatMessage, ctx: Context) -> Reply | None:
     caller = active_employee(ctx.session, event.sender_userid)
     locale = i18n.normalise_locale((caller.locale if caller else None) or ctx.runtime.settings.app.locale)
     return Reply(text=i18n.t("commands.hint", locale))
+
+
+def register(registry: Registry) -> None:
+    """Slash commands in chat; the ``/help`` hint when nothing else answered."""
+    registry.on(ChatMessage, run_command)
+    registry.on(ChatMessage, hint_help, fallback=True)

@@ -15,6 +15,7 @@ from bot.growth.progress import Milestone, Progress, milestones, progress
 from bot.growth.trend import TEAM_MIN, WEEKS, Trend, trends
 from bot.models import Employee
 from bot.pipeline.dispatch import Reply
+from bot.platforms.limits import MARKDOWN_LINKS
 from handlers.commands.context import CommandContext
 from handlers.commands.registry import command
 from handlers.commands.text import Section, limit_for, plain, render
@@ -22,7 +23,7 @@ from handlers.commands.text import Section, limit_for, plain, render
 log = logging.getLogger(__name__)
 
 # Platforms whose chat markdown opens links; the chart needs [app].public_url as well.
-LINK_PLATFORMS = frozenset({"dingtalk", "wecom", "local"})
+LINK_PLATFORMS = MARKDOWN_LINKS
 
 
 def figure(trend: Trend, value: float | None, locale: str) -> str:

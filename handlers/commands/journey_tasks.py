@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.core import i18n
-from bot.journeys import definition
+from bot.core import journey_file as definition
 from bot.journeys.actions import Action, act
 from bot.journeys.compose import People, title
 from bot.journeys.schedule import overdue_on

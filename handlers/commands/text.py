@@ -11,20 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core import i18n
+from bot.pipeline.platform import MarkdownLimit
+from bot.platforms.limits import STRICTEST, markdown_limit
+
+__all__ = ["STRICTEST", "Limit", "Section", "fits", "layout", "limit_for", "plain", "render"]
 
 
-@dataclass(frozen=True)
-class Limit:
-    chars: int | None = None
-    bytes: int | None = None
-
-
-LIMITS: dict[str, Limit] = {
-    "dingtalk": Limit(chars=5000),
-    "wecom": Limit(bytes=2048),
-    "local": Limit(chars=5000, bytes=2048),
-}
-STRICTEST = Limit(chars=5000, bytes=2048)
+Limit = MarkdownLimit
 MAX_LINE_CHARS = 300
 _LIST_ITEM = re.compile(r"^(- |\d+\. )")
 
@@ -36,15 +29,13 @@ _MARKDOWN = str.maketrans(
 
 
 def limit_for(platform: str) -> Limit:
-    """The markdown size limit of ``platform`` (the strictest one for unknown platforms)."""
-    return LIMITS.get(platform, STRICTEST)
+    """The markdown size limit of ``platform`` (the strictest one for the simulator and unknown platforms)."""
+    return markdown_limit(platform)
 
 
 def fits(text: str, limit: Limit) -> bool:
     """Whether ``text`` is within ``limit``."""
-    if limit.chars is not None and len(text) > limit.chars:
-        return False
-    return limit.bytes is None or len(text.encode("utf-8")) <= limit.bytes
+    return limit.fits(text)
 
 
 def plain(value: str | None, max_chars: int = 64) -> str:

@@ -22,11 +22,11 @@ from sqlalchemy import select
 
 from bot.core import i18n
 from bot.core.runtime import get_runtime
+from bot.core.settings.security import DashboardUser
 from bot.models import Employee
 from bot.privacy import Role
 from bot.privacy import Viewer as PolicyViewer
 from bot.security import dashboard_sessions
-from bot.security.settings import DashboardUser
 from handlers.dashboard import bp
 from handlers.dashboard import messages as _messages  # noqa: F401  (registers the texts)
 

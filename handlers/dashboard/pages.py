@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from bot.core import i18n
+from bot.core.input_guard import plain_int
 from bot.core.runtime import Runtime, get_runtime
 from bot.evaluation.assignment import arms_by_employee
 from bot.models import CareAction, Department, Employee, Reminder, Tag
@@ -25,7 +26,6 @@ from bot.people import access, audit
 from bot.privacy import Category, Level, policy_of
 from bot.report import period as periods
 from bot.report.service import generate, render
-from bot.security.input_guard import plain_int
 from handlers.api.tags import active_on
 from handlers.commands.evidence import rule_name, shown_tag
 from handlers.dashboard import bp, charts

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.intake.metric_catalogue import PERFORMANCE_GROUP
+from bot.core.settings.metric_catalogue import PERFORMANCE_GROUP
 from rules.conditions import (
     birthday,
     composite,

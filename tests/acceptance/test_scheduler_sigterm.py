@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app import create_app
 from bot.core.config import load_settings
 from bot.models import Lease
-from bot.ops.scheduler import LEASE_NAME, LEASE_SECONDS
+from bot.pipeline.scheduler import LEASE_NAME, LEASE_SECONDS
 from tests.acceptance.cli import carebot, command
 from tests.wallclock import subprocess_env
 

@@ -23,3 +23,7 @@ if _destination:
     _now = datetime.fromisoformat(_destination) + timedelta(seconds=time.time() - _anchor)
     # tick=True: time moves on from there, so timeouts and freshness windows behave.
     time_machine.travel(_now, tick=True).start()
+    # time-machine starts the tick at the first read, not at start(): read now, or a process whose
+    # imports take 15 s on a busy machine (a scheduler starting beside gunicorn workers) runs 15 s
+    # behind its siblings for good.
+    time.time()

@@ -73,12 +73,19 @@ class DingTalkClient(JsonHttpClient):
             raise PlatformAPIError("dingtalk: accessToken answer without a token", retryable=True)
         return str(body["accessToken"]), int(body.get("expireIn") or 7200)
 
-    def api(self, method: str, path: str, body: Any, what: str) -> dict[str, Any]:
-        """Call the v1.0 OpenAPI with the cached token (refreshed once if rejected)."""
+    def api(self, method: str, path: str, body: Any, what: str, *, delivers: bool = False) -> dict[str, Any]:
+        """Call the v1.0 OpenAPI with the cached token (refreshed once if rejected).
+
+        ``delivers``: the call hands DingTalk a message (see :meth:`JsonHttpClient.request`).
+        """
 
         def call(token: str) -> dict[str, Any]:
             status, answer = self.request(
-                method, f"{self.api_base}{path}", json_body=body, headers={"x-acs-dingtalk-access-token": token}
+                method,
+                f"{self.api_base}{path}",
+                json_body=body,
+                headers={"x-acs-dingtalk-access-token": token},
+                delivers=delivers,
             )
             error = dingtalk_error(status, answer, what)
             if error is not None:
@@ -87,12 +94,23 @@ class DingTalkClient(JsonHttpClient):
 
         return self.tokens.call(call)
 
-    def oapi(self, method: str, path: str, body: Any, what: str, params: Mapping[str, Any] | None = None) -> dict:
+    def oapi(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        what: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        delivers: bool = False,
+    ) -> dict:
         """Call the legacy oapi with the cached token (refreshed once if rejected)."""
 
         def call(token: str) -> dict[str, Any]:
             query = {**(params or {}), "access_token": token}
-            status, answer = self.request(method, f"{self.oapi_base}{path}", params=query, json_body=body)
+            status, answer = self.request(
+                method, f"{self.oapi_base}{path}", params=query, json_body=body, delivers=delivers
+            )
             error = dingtalk_error(status, answer, what)
             if error is not None:
                 raise error
@@ -113,7 +131,9 @@ class DingTalkClient(JsonHttpClient):
         results = []
         for batch in chunked(userids, WORK_NOTICE_BATCH):
             body = {"agent_id": int(self.agent_id), "userid_list": ",".join(batch), "msg": dict(msg)}
-            answer = self.oapi("POST", "/topapi/message/corpconversation/asyncsend_v2", body, "asyncsend_v2")
+            answer = self.oapi(
+                "POST", "/topapi/message/corpconversation/asyncsend_v2", body, "asyncsend_v2", delivers=True
+            )
             results.append({"task_id": answer.get("task_id"), "request_id": answer.get("request_id")})
         return results
 
@@ -127,8 +147,13 @@ class DingTalkClient(JsonHttpClient):
         robot_code: str,
         params: Mapping[str, str],
         callback_route_key: str = "",
+        stream_callbacks: bool = False,
     ) -> dict[str, Any]:
-        """Create a card in the robot 1:1 chat with ``userid``; the same ``out_track_id`` never makes a second card."""
+        """Create a card in the robot 1:1 chat with ``userid``; the same ``out_track_id`` never makes a second card.
+
+        Clicks come back over HTTP to ``callback_route_key``'s URL, or with ``stream_callbacks`` over
+        the Stream connection (topic ``/v1.0/card/instances/callback``).
+        """
         body: dict[str, Any] = {
             "cardTemplateId": template_id,
             "outTrackId": out_track_id,
@@ -138,10 +163,12 @@ class DingTalkClient(JsonHttpClient):
             "imRobotOpenDeliverModel": {"spaceType": "IM_ROBOT", "robotCode": robot_code},
             "userIdType": 1,
         }
-        if callback_route_key:
+        if stream_callbacks:
+            body["callbackType"] = "STREAM"
+        elif callback_route_key:
             body["callbackType"] = "HTTP"
             body["callbackRouteKey"] = callback_route_key
-        answer = self.api("POST", "/v1.0/card/instances/createAndDeliver", body, "createAndDeliver")
+        answer = self.api("POST", "/v1.0/card/instances/createAndDeliver", body, "createAndDeliver", delivers=True)
         raw = answer.get("result")
         result: dict[str, Any] = raw if isinstance(raw, dict) else {}
         for item in result.get("deliverResults") or []:
@@ -161,7 +188,7 @@ class DingTalkClient(JsonHttpClient):
             "cardUpdateOptions": {"updateCardDataByKey": True},
             "userIdType": 1,
         }
-        return self.api("PUT", "/v1.0/card/instances", body, "update card")
+        return self.api("PUT", "/v1.0/card/instances", body, "update card", delivers=True)
 
     # -- robot messages (§3.2) -------------------------------------------------------------------
     def robot_send_to_users(
@@ -176,7 +203,7 @@ class DingTalkClient(JsonHttpClient):
                 "msgKey": msg_key,
                 "msgParam": json.dumps(dict(msg_param), ensure_ascii=False),
             }
-            answer = self.api("POST", "/v1.0/robot/oToMessages/batchSend", body, "oToMessages/batchSend")
+            answer = self.api("POST", "/v1.0/robot/oToMessages/batchSend", body, "oToMessages/batchSend", delivers=True)
             invalid = answer.get("invalidStaffIdList") or []
             throttled = answer.get("flowControlledStaffIdList") or []
             if throttled:
@@ -191,7 +218,7 @@ class DingTalkClient(JsonHttpClient):
         allowed = {urlsplit(self.oapi_base).netloc, urlsplit(self.api_base).netloc}
         if urlsplit(url).scheme not in ("https", "http") or urlsplit(url).netloc not in allowed:
             raise PlatformAPIError("dingtalk: sessionWebhook is not on the configured DingTalk host", retryable=False)
-        status, answer = self.request("POST", url, json_body=dict(body))
+        status, answer = self.request("POST", url, json_body=dict(body), delivers=True)
         error = dingtalk_error(status, answer, "sessionWebhook")
         if error is not None:
             raise error

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from bot.pipeline import inbox
 from bot.pipeline.events import ApprovalChange, AttendancePunch, Event, OrgChange, UnknownEvent
 from bot.platforms.dingtalk import inbound_chat as chat
 from bot.platforms.dingtalk.fields import digest, field, ms_to_datetime
@@ -170,6 +169,3 @@ def normalise(event_type: str, payload: dict[str, Any]) -> list[Event]:
         return chat.normalise_card(payload)
     return normalise_event(event_type, payload)
 
-
-inbox.register_normaliser(PLATFORM, normalise)
-inbox.register_reply_sink(PLATFORM, chat.outbox_sink)

@@ -19,20 +19,31 @@ import json
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.errors import PlatformAPIError
-from bot.platforms.base import Card, SendResult
+from bot.core.input_guard import plain_int
+from bot.pipeline.platform import Card, SendResult
 from bot.platforms.dingtalk.client import DingTalkClient
-from bot.security.input_guard import plain_int
 
 log = logging.getLogger(__name__)
 
 __all__ = ["DingTalkClient", "DingTalkPlatform", "card_params", "parse_expiry"]
 
 WEBHOOK_MARGIN = timedelta(seconds=30)  # don't start a webhook call that may arrive after it expired
+CHINA = ZoneInfo("Asia/Shanghai")  # DingTalk counts its days in China time, whatever the company's zone
+
+Route = Literal["work_notice", "card", "card_update", "session_webhook", "robot"]
+_ROUTE_NAMES: dict[str, str] = {
+    "work_notice": "work notification",
+    "card": "interactive card",
+    "card_update": "card update",
+    "session_webhook": "session-webhook reply",
+    "robot": "robot 1:1 message",
+}
 
 
 # DingTalk limits each cardParamMap value to 1 KB; a reminder (evidence, why, talking points) is
@@ -105,9 +116,11 @@ def msg_uuid(key: str) -> str:
 
 
 class DingTalkPlatform:
-    """Implements :class:`bot.platforms.base.Platform` on DingTalk."""
+    """Implements :class:`bot.pipeline.platform.Platform` on DingTalk."""
 
     name = "dingtalk"
+    # Its client runs ``delivery_starting`` just before each message request (bot/platforms/http.py).
+    announces_deliveries = True
 
     def __init__(
         self,
@@ -118,6 +131,7 @@ class DingTalkPlatform:
         card_template_id: str = "",
         card_callback_route_key: str = "",
         link_url: str = "",
+        stream_callbacks: bool = False,
     ) -> None:
         self.client = client
         self._clock = clock
@@ -125,6 +139,7 @@ class DingTalkPlatform:
         self.card_template_id = card_template_id
         self.card_callback_route_key = card_callback_route_key
         self.link_url = link_url
+        self.stream_callbacks = stream_callbacks  # [dingtalk].mode = "stream": card clicks come over Stream
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock) -> DingTalkPlatform:
@@ -145,6 +160,7 @@ class DingTalkPlatform:
             card_template_id=cfg.card_template_id,
             card_callback_route_key=cfg.card_callback_route_key,
             link_url=settings.app.public_url,
+            stream_callbacks=cfg.mode == "stream",
         )
 
     @property
@@ -165,15 +181,20 @@ class DingTalkPlatform:
 
     def send_card(self, userid: str, card: Card) -> SendResult:
         if self.interactive_cards:
-            self.client.create_and_deliver_card(
+            sent = self.client.create_and_deliver_card(
                 userid=userid,
                 out_track_id=card.card_id,
                 template_id=self.card_template_id,
                 robot_code=self.robot_code,
                 params=card_params(card),
                 callback_route_key=self.card_callback_route_key,
+                stream_callbacks=self.stream_callbacks,
             )
-            return SendResult(ok=True, ref={"via": "card", "card_id": card.card_id, "out_track_id": card.card_id})
+            ref = {"via": "card", "card_id": card.card_id, "out_track_id": card.card_id}
+            carriers = [d.get("carrierId") for d in sent["result"].get("deliverResults") or [] if isinstance(d, dict)]
+            if any(carriers):
+                ref["carrier_id"] = next(c for c in carriers if c)  # the card message in the 1:1 chat
+            return SendResult(ok=True, ref=ref)
         result = self._notice(userid, self._action_card(card))
         return SendResult(ok=True, ref={**result.ref, "card_id": card.card_id})
 
@@ -207,18 +228,17 @@ class DingTalkPlatform:
         """Answer a chat message: session webhook while valid, else robot 1:1, else work notification."""
         text, title = str(payload.get("text") or ""), payload.get("title")
         userid = str(payload.get("userid") or recipient)
-        webhook = payload.get("session_webhook")
-        expires = parse_expiry(payload.get("session_webhook_expires_at"))
-        if webhook and expires is not None and self._clock.now() + WEBHOOK_MARGIN < expires:
+        route = self.route("reply", payload, self._clock.now())
+        if route == "session_webhook":
             body: dict[str, Any] = (
                 {"msgtype": "markdown", "markdown": {"title": str(title), "text": text}}
                 if title
                 else {"msgtype": "text", "text": {"content": text}}
             )
             body["msgUuid"] = msg_uuid(dedupe_key)
-            self.client.send_session_webhook(str(webhook), body)
+            self.client.send_session_webhook(str(payload["session_webhook"]), body)
             return SendResult(ok=True, ref={"via": "session_webhook", "msg_uuid": body["msgUuid"]})
-        if self.robot_code:
+        if route == "robot":
             key, param = (
                 ("sampleMarkdown", {"title": title, "text": text}) if title else ("sampleText", {"content": text})
             )
@@ -227,3 +247,37 @@ class DingTalkPlatform:
         if title:
             return self.send_markdown(userid, str(title), text)
         return self.send_text(userid, text)
+
+    # -- repeats after a call without an answer (RepeatAware) ------------------------------------
+    def route(self, kind: str, payload: dict[str, Any], at: datetime) -> Route:
+        """Which DingTalk API a message of ``kind`` goes out through if it is sent at ``at``."""
+        if kind == "card_update":
+            return "card_update"
+        if kind == "card":
+            return "card" if self.interactive_cards else "work_notice"
+        if kind == "reply":
+            expires = parse_expiry(payload.get("session_webhook_expires_at"))
+            if payload.get("session_webhook") and expires is not None and at + WEBHOOK_MARGIN < expires:
+                return "session_webhook"
+            return "robot" if self.robot_code else "work_notice"
+        return "work_notice"
+
+    def repeat_risk(self, kind: str, payload: dict[str, Any], since: datetime, now: datetime) -> str | None:
+        """None where DingTalk drops a repeat of a call made at ``since``, else why it would not.
+
+        Dropped: an interactive card or card update (same ``outTrackId``: "同一个outTrackId重复创建，
+        卡片数据不覆盖更新"), a session-webhook reply (same ``msgUuid``), and a work notification
+        repeated on the same China day (one identical content per user per day, §4.2). Not dropped:
+        robot 1:1 messages (``oToMessages/batchSend`` takes no dedupe key, and its
+        ``processQueryKey`` — the only handle to ask about it — was in the answer that was lost).
+        """
+        before, again = self.route(kind, payload, since), self.route(kind, payload, now)
+        if before != again:
+            return f"the first try went out as a {_ROUTE_NAMES[before]} and a repeat would be a {_ROUTE_NAMES[again]}"
+        if before in ("card", "card_update", "session_webhook"):
+            return None
+        if before == "robot":
+            return "DingTalk robot 1:1 messages have no dedupe key and cannot be looked up without the lost answer"
+        if since.astimezone(CHINA).date() == now.astimezone(CHINA).date():
+            return None
+        return "DingTalk drops an identical work notification only on the same (China) day, and that day is over"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.runtime import Runtime
-from bot.pipeline import inbox
 from bot.pipeline.dispatch import Reply
 from bot.pipeline.events import CardAction, ChatMessage, Event, UnknownEvent
+from bot.pipeline.requests import InboundRequest
 from bot.platforms.inbound_replies import updated_card
+
+PLATFORM = "local"
 
 
 def _sent_at(payload: dict[str, Any]) -> datetime:
@@ -25,7 +28,7 @@ def normalise(event_type: str, payload: dict[str, Any]) -> list[Event]:
     if event_type == "text":
         return [
             ChatMessage(
-                platform="local",
+                platform=PLATFORM,
                 sender_userid=payload["user"],
                 text=payload["text"],
                 message_id=str(payload.get("id") or ""),
@@ -37,26 +40,23 @@ def normalise(event_type: str, payload: dict[str, Any]) -> list[Event]:
     if event_type == "card":
         return [
             CardAction(
-                platform="local",
+                platform=PLATFORM,
                 userid=payload["user"],
                 card_id=payload["card_id"],
                 action=payload["action"],
                 params=dict(payload.get("params") or {}),
             )
         ]
-    return [UnknownEvent(platform="local", event_type=event_type)]
-
-
-inbox.register_normaliser("local", normalise)
+    return [UnknownEvent(platform=PLATFORM, event_type=event_type)]
 
 
 def deliver_replies(runtime: Runtime, userid: str, replies: list[Reply], card_id: str | None = None) -> None:
     """Show handler replies in the user's simulator chat; a clicked card (``card_id``) shows its update."""
-    platform = runtime.platforms["local"]
+    platform = runtime.platforms[PLATFORM]
     for reply in replies:
         if reply.card_update and card_id:
             with runtime.db.session() as s:
-                card = updated_card(s, "local", userid, card_id, reply.card_update)
+                card = updated_card(s, PLATFORM, userid, card_id, reply.card_update)
             platform.update_card(userid, card, {"card_id": card_id})
         if reply.markdown_title is not None:
             platform.send_markdown(userid, reply.markdown_title, reply.text)
@@ -64,17 +64,15 @@ def deliver_replies(runtime: Runtime, userid: str, replies: list[Reply], card_id
             platform.send_text(userid, reply.text)
 
 
-def enter(runtime: Runtime, event_type: str, payload: dict[str, Any], key: str) -> tuple[int, bool, list[Reply]]:
-    """A simulated user's message or click through the real inbound path: store, process, show replies.
+def enter(runtime: Runtime, event_type: str, payload: dict[str, Any], key: str) -> dict[str, Any]:
+    """A user's message (``text``) or click (``card``) of the demo, through the inbound pipeline.
 
-    Returns the inbox event id, whether it was new (a repeated ``key`` is a duplicate) and the replies.
+    Returns the pipeline's answer: ``{"event_id", "duplicate", "replies"}``; a repeated ``key`` is a duplicate.
     """
-    from bot.models import LocalMessage
-
-    with runtime.db.session() as s:
-        event_id, created = inbox.store(s, "local", key, event_type, payload)
-        if event_type == "text":  # a repeated message shows in the log, as on a real client
-            s.add(LocalMessage(userid=payload["user"], direction="in", kind="text", payload={"text": payload["text"]}))
-    replies: list[Reply] = inbox.process(runtime, event_id) if created else []
-    deliver_replies(runtime, payload["user"], replies, card_id=payload.get("card_id"))
-    return event_id, created, replies
+    route = "messages" if event_type == "text" else "cards"
+    body = json.dumps({**payload, "id": key}, ensure_ascii=False).encode("utf-8")
+    answer = runtime.pipeline.dispatch(InboundRequest(PLATFORM, route, "replay", body=body))
+    if not answer.ok:
+        raise ValueError(f"local {route} not accepted ({answer.status}): {answer.text[:200]}")
+    result: dict[str, Any] = answer.json_value()
+    return result

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from bot.core.db import Database
 from bot.models import LocalMessage
-from bot.platforms.base import Card, SendResult
+from bot.pipeline.platform import Card, SendResult, reply_directly
 
 
 class LocalPlatform:
@@ -43,9 +44,17 @@ class LocalPlatform:
             return SendResult(ok=True, ref={"message_id": existing, "card_id": card.card_id})
         return self._store(userid, "card", asdict(card), ref=card.card_id)
 
+    def reply(self, recipient: str, payload: dict[str, Any], *, dedupe_key: str) -> SendResult:
+        """No conversation reply channel is used here: the sender gets a message."""
+        return reply_directly(self, recipient, payload)
+
     def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
         with self._db.session() as s:
             row = s.scalar(select(LocalMessage).where(LocalMessage.ref == card.card_id, LocalMessage.kind == "card"))
             if row is not None:
                 row.payload = asdict(card)
         return self._store(userid, "card_update", asdict(card), ref=card.card_id)
+
+    def repeat_risk(self, kind: str, payload: dict[str, Any], since: datetime, now: datetime) -> str | None:
+        """A repeat is harmless here: the simulator is a developer's chat, and cards are kept by id."""
+        return None

@@ -12,7 +12,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.platforms.base import Button, Card
+from bot.pipeline.platform import Button, Card
 
 TASK_ID_MAX = 128
 KEY_MAX = 1024

@@ -67,13 +67,25 @@ class WeComClient(JsonHttpClient):
         return str(body["access_token"]), int(body.get("expires_in") or 7200)
 
     def call(
-        self, method: str, path: str, what: str, *, body: Any = None, params: Mapping[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        what: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        delivers: bool = False,
     ) -> dict[str, Any]:
-        """Call ``/cgi-bin/…`` with the cached token (refreshed once if rejected)."""
+        """Call ``/cgi-bin/…`` with the cached token (refreshed once if rejected).
+
+        ``delivers``: the call hands WeCom a message (see :meth:`JsonHttpClient.request`).
+        """
 
         def attempt(token: str) -> dict[str, Any]:
             query = {**(params or {}), "access_token": token}
-            status, answer = self.request(method, f"{self.api_base}{path}", params=query, json_body=body)
+            status, answer = self.request(
+                method, f"{self.api_base}{path}", params=query, json_body=body, delivers=delivers
+            )
             error = wecom_error(status, answer, what)
             if error is not None:
                 raise error
@@ -101,7 +113,7 @@ class WeComClient(JsonHttpClient):
                 "enable_duplicate_check": 1,
                 "duplicate_check_interval": DUPLICATE_CHECK_SECONDS,
             }
-            results.append(self.call("POST", "/cgi-bin/message/send", "message/send", body=body))
+            results.append(self.call("POST", "/cgi-bin/message/send", "message/send", body=body, delivers=True))
         return results
 
     def update_template_card(
@@ -120,7 +132,9 @@ class WeComClient(JsonHttpClient):
             body["template_card"] = dict(template_card)
         else:
             body["button"] = {"replace_name": replace_name or ""}
-        return self.call("POST", "/cgi-bin/message/update_template_card", "update_template_card", body=body)
+        return self.call(
+            "POST", "/cgi-bin/message/update_template_card", "update_template_card", body=body, delivers=True
+        )
 
     # -- directory and attendance (ingestion) ----------------------------------------------------
     def get_user(self, userid: str, *, dept_names: bool = True) -> dict[str, Any]:

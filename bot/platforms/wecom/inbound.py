@@ -19,7 +19,6 @@ from defusedxml.ElementTree import fromstring
 from sqlalchemy.orm import Session
 
 from bot.core.errors import BadPayload
-from bot.pipeline import inbox
 from bot.pipeline.dispatch import Reply
 from bot.pipeline.events import AppEntered, ApprovalChange, CardAction, ChatMessage, Event, OrgChange, UnknownEvent
 from bot.pipeline.inbox import StoredEvent
@@ -228,6 +227,3 @@ def outbox_sink(session: Session, event: StoredEvent, replies: list[Reply]) -> N
         if reply.text:
             enqueue_reply(session, platform=PLATFORM, recipient=sender, key=reply_key(event.id, i), reply=reply)
 
-
-inbox.register_normaliser(PLATFORM, normalise)
-inbox.register_reply_sink(PLATFORM, outbox_sink)

@@ -10,18 +10,23 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.errors import PlatformAPIError
-from bot.platforms.base import Card, SendResult
+from bot.pipeline.platform import Card, SendResult, reply_directly
 from bot.platforms.wecom import cards as wecom_cards
-from bot.platforms.wecom.client import TASK_ID_EXISTS, WeComClient
+from bot.platforms.wecom.client import DUPLICATE_CHECK_SECONDS, TASK_ID_EXISTS, WeComClient
 
 log = logging.getLogger(__name__)
 
 __all__ = ["WeComClient", "WeComPlatform"]
+
+# WeCom counts its duplicate-check interval from the first message; stop relying on it a little
+# before the end, as the repeat itself takes a moment to arrive.
+DUPLICATE_WINDOW = timedelta(seconds=DUPLICATE_CHECK_SECONDS) - timedelta(minutes=5)
 
 
 def _check_delivered(userid: str, answer: dict[str, Any]) -> None:
@@ -33,9 +38,11 @@ def _check_delivered(userid: str, answer: dict[str, Any]) -> None:
 
 
 class WeComPlatform:
-    """Implements :class:`bot.platforms.base.Platform` on WeCom."""
+    """Implements :class:`bot.pipeline.platform.Platform` on WeCom."""
 
     name = "wecom"
+    # Its client runs ``delivery_starting`` just before each message request (bot/platforms/http.py).
+    announces_deliveries = True
 
     def __init__(self, client: WeComClient) -> None:
         self.client = client
@@ -81,6 +88,10 @@ class WeComPlatform:
             ref["response_code"] = answer["response_code"]
         return SendResult(ok=True, ref=ref)
 
+    def reply(self, recipient: str, payload: dict[str, Any], *, dedupe_key: str) -> SendResult:
+        """No conversation reply channel is used here: the sender gets a message."""
+        return reply_directly(self, recipient, payload)
+
     def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
         code = ref.get("response_code")
         if not code:
@@ -94,3 +105,17 @@ class WeComPlatform:
         return SendResult(
             ok=True, ref={"via": "card", "card_id": card.card_id, "task_id": wecom_cards.task_id(card.card_id)}
         )
+
+    def repeat_risk(self, kind: str, payload: dict[str, Any], since: datetime, now: datetime) -> str | None:
+        """None where WeCom drops a repeat of a call made at ``since``, else why it would not.
+
+        Dropped: a template card (same ``task_id``: refused with 42014, recorded as already sent),
+        a card update (the same state again; a spent ``response_code`` fails without showing
+        anything), and a text or markdown message inside ``duplicate_check_interval`` (4 h) of the
+        first try. There is no API to ask whether a message arrived without its ``msgid``.
+        """
+        if kind in ("card", "card_update"):
+            return None
+        if now - since < DUPLICATE_WINDOW:
+            return None
+        return "WeCom's duplicate check covers 4 hours from the first try, and they are over"

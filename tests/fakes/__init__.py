@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.platforms.base import Card, SendResult
+from bot.pipeline.platform import Card, SendResult, reply_directly
 
 
 @dataclass
@@ -42,6 +42,10 @@ class FakePlatform:
 
     def update_card(self, userid: str, card: Card, ref: dict[str, Any]) -> SendResult:
         return self._record("card_update", userid, card=card, ref=ref)
+
+    def reply(self, recipient: str, payload: dict[str, Any], *, dedupe_key: str) -> SendResult:
+        """No conversation channel: the sender gets a text or markdown message (recorded as such)."""
+        return reply_directly(self, recipient, payload)
 
     def to(self, userid: str) -> list[Sent]:
         return [s for s in self.sent if s.userid == userid]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import uuid
 from datetime import datetime
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -15,9 +16,12 @@ from bot.core.i18n import fmt_datetime
 from bot.core.runtime import Runtime, get_runtime
 from bot.models import OutboxMessage
 from bot.pipeline import outbox
+from bot.platforms import names as platform_names
+from bot.platforms.configured import CREDENTIAL_KEYS, setup_notes
 
-STATUSES = ("pending", "sending", "sent", "failed", "duplicate")
-CREDENTIAL_KEYS = {"dingtalk": "app_key, app_secret, agent_id", "wecom": "corp_id, secret, agent_id"}
+STATUSES = ("pending", "sending", "sent", "failed", "duplicate", "unknown")
+# The platform's own id of a sent message, by what each send records (first found wins).
+PLATFORM_ID_KEYS = ("task_id", "process_query_key", "carrier_id", "msgid", "out_track_id", "msg_uuid", "message_id")
 
 
 def _when(runtime: Runtime, at: object) -> str:
@@ -25,7 +29,7 @@ def _when(runtime: Runtime, at: object) -> str:
 
 
 def _summary(counts: dict[str, int]) -> str:
-    keys = ["sent", "retry", "failed", "deferred", "duplicate"]
+    keys = ["sent", "retry", "failed", "deferred", "duplicate"] + (["unknown"] if counts.get("unknown") else [])
     return ", ".join(f"{k} {counts.get(k, 0)}" for k in keys)
 
 
@@ -46,6 +50,8 @@ def send_pending() -> None:
     click.echo(f"outbox: {_summary(counts)}; {_backlog(runtime)}")
     if counts.get("failed"):
         click.echo("failed messages: carebot outbox list --status failed", err=True)
+    if counts.get("unknown"):
+        click.echo("messages that may have arrived (not sent again): carebot outbox list --status unknown", err=True)
 
 
 @click.command("send-test")
@@ -82,7 +88,7 @@ def platform_group() -> None:
 
 
 @platform_group.command("check")
-@click.option("--platform", "platform_name", type=click.Choice(["dingtalk", "wecom", "local"]), default=None)
+@click.option("--platform", "platform_name", type=click.Choice(platform_names.ALL), default=None)
 @with_appcontext
 def platform_check(platform_name: str | None) -> None:
     """Fetch an access token and say whether the platform credentials work (exit 1 if not)."""
@@ -109,8 +115,8 @@ def platform_check(platform_name: str | None) -> None:
         click.echo(f"{name}: credentials NOT working: {exc}", err=True)
         sys.exit(1)
     click.echo(f"{name}: credentials OK (access token valid until {_when(runtime, token.expires_at)})")
-    if name == "dingtalk" and not getattr(platform, "interactive_cards", False):
-        click.echo("dingtalk: interactive cards off: set [dingtalk].card_template_id and robot_code for buttons")
+    for note in setup_notes(name, platform):
+        click.echo(note)
 
 
 @click.group("outbox")
@@ -123,7 +129,7 @@ def outbox_group() -> None:
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @with_appcontext
 def outbox_list(status: str | None, limit: int) -> None:
-    """List messages, newest first: id, status, recipient, attempts, last error."""
+    """List messages, newest first: id, status, recipient, attempts, the platform's id, last error."""
     runtime = get_runtime()
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
     if status:
@@ -133,25 +139,66 @@ def outbox_list(status: str | None, limit: int) -> None:
     if not rows:
         click.echo(f"no {status or ''} messages".replace("  ", " "))
         return
-    click.echo("id\tstatus\tplatform\trecipient\tkind\tattempts\tcreated\tlast_error")
+    click.echo("id\tstatus\tplatform\trecipient\tkind\tattempts\tcreated\tplatform_id\tlast_error")
     for r in rows:
-        error = (r.last_error or "").replace("\n", " ")[:200]
+        error = (r.last_error or "").replace("\n", " ")[:300]
         click.echo(
             f"{r.id}\t{r.status}\t{r.platform}\t{r.recipient}\t{r.kind}\t{r.attempts}\t"
-            f"{_when(runtime, r.created_at)}\t{error}"
+            f"{_when(runtime, r.created_at)}\t{platform_id(r.platform_ref)}\t{error}"
         )
+
+
+def platform_id(ref: dict[str, Any] | None) -> str:
+    """The id the platform gave a sent message (task id, ``processQueryKey``, ``msgid`` …), or ``-``."""
+    for key in PLATFORM_ID_KEYS:
+        if ref and ref.get(key) not in (None, ""):
+            return f"{key}={ref[key]}"
+    return "-"
 
 
 @outbox_group.command("retry")
 @click.argument("ids", nargs=-1, type=int)
 @click.option("--all-failed", is_flag=True, help="Retry every failed message.")
+@click.option(
+    "--force", is_flag=True, help="Also send the given 'unknown' messages again (after checking they never arrived)."
+)
 @with_appcontext
-def outbox_retry(ids: tuple[int, ...], all_failed: bool) -> None:
-    """Queue failed messages again (after fixing what made them fail)."""
+def outbox_retry(ids: tuple[int, ...], all_failed: bool, force: bool) -> None:
+    """Queue failed messages again (after fixing what made them fail).
+
+    Messages in ``unknown`` may already have reached the recipient (the platform's answer was lost
+    and it would not drop a second copy): they are sent again only when named with ``--force``.
+    """
     if not ids and not all_failed:
         raise click.UsageError("give message ids or --all-failed")
-    count = outbox.requeue(get_runtime(), None if all_failed else list(ids))
+    runtime = get_runtime()
+    unknown = OutboxMessage.status == "unknown"
+    with runtime.db.session() as s:
+        named_unknown = list(
+            s.execute(select(OutboxMessage.id, OutboxMessage.last_error).where(unknown, OutboxMessage.id.in_(ids)))
+        )
+        all_unknown = s.scalar(select(func.count()).where(unknown)) or 0
+    count = outbox.requeue(runtime, None if all_failed else list(ids), statuses=("failed",))
+    if force and named_unknown:
+        count += outbox.requeue(runtime, [i for i, _ in named_unknown], statuses=("unknown",))
     click.echo(f"{count} message(s) queued again; they go out with the next drain")
+    if named_unknown and not force:
+        for msg_id, error in named_unknown:
+            click.echo(f"message {msg_id} not queued: {error or 'delivery unknown'}", err=True)
+        listed = " ".join(str(i) for i, _ in named_unknown)
+        click.echo(
+            f"{len(named_unknown)} message(s) may already have reached the recipient: a retry could show a second "
+            f"copy. Check with the recipient, then: carebot outbox retry --force {listed}",
+            err=True,
+        )
+        sys.exit(1)
+    others = all_unknown - len(named_unknown)
+    if all_failed and others:
+        click.echo(
+            f"{others} message(s) in 'unknown' were left alone (they may have arrived): "
+            "carebot outbox list --status unknown",
+            err=True,
+        )
 
 
 COMMANDS = (send_pending, send_test, platform_group, outbox_group)

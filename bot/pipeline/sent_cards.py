@@ -8,7 +8,7 @@ admitted only when that user received that card and the click is one of its butt
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,15 +19,24 @@ from bot.core.sqlutil import dialect_insert
 from bot.models import SentCard
 from bot.people import audit
 from bot.pipeline.events import CardAction
-from bot.platforms.base import Card
-from bot.platforms.wecom.cards import task_id
+from bot.pipeline.platform import Card
 
 log = logging.getLogger(__name__)
 
+# Per platform, the id it echoes in a click made from CareBot's card id; set by each inbound
+# adapter when the pipeline takes it (``InboundPipeline.add``). A platform without one echoes ours.
+_clicked_ids: dict[str, Callable[[str], str]] = {}
+
+
+def register_clicked_card_id(platform: str, convert: Callable[[str], str]) -> None:
+    """Set how ``platform`` names CareBot's card ids in its click callbacks."""
+    _clicked_ids[platform] = convert
+
 
 def platform_card_id(platform: str, card_id: str) -> str:
-    """The id the platform echoes in a click: WeCom's ``task_id`` form, else the card id itself."""
-    return task_id(card_id) if platform == "wecom" else card_id
+    """The id the platform echoes in a click (e.g. WeCom's ``task_id`` form), else the card id itself."""
+    convert = _clicked_ids.get(platform)
+    return convert(card_id) if convert is not None else card_id
 
 
 def record(session: Session, platform: str, userid: str, card: Card, outbox_id: int | None, at: datetime) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from bot.core import i18n
 from bot.core.config import Settings
+from bot.core.settings import scopes
 from bot.ops.doctor import CheckResult, Level
-from bot.privacy import scopes
 from bot.security.startup import platform_keys_set, unsafe_development
 
 MIN_TOKEN_LENGTH = 24

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.core.errors import ConfigError
 from bot.core.i18n import normalise_locale
 
-BUNDLED = Path(__file__).resolve().parent / "default_journey.toml"
+BUNDLED = Path(__file__).resolve().parents[1] / "journeys" / "default_journey.toml"
 ROLES = ("hr", "manager", "mentor", "admin", "it", "new_hire")
 Role = Literal["hr", "manager", "mentor", "admin", "it", "new_hire"]
 Reader = Literal["manager", "new_hire"]

@@ -9,8 +9,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.runtime import Runtime
+from bot.core.send_window import local_instant
 from bot.models import Approval, AttendanceDay
-from bot.reminders.window import local_instant
 
 
 def on_leave(runtime: Runtime, session: Session, employee_ids: Collection[int], day: date) -> set[int]:

@@ -1,0 +1,1 @@
+"""The models of the configuration sections, composed by ``bot.core.config.Settings``."""
