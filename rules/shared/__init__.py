@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from bot.intake.metric_catalogue import PERFORMANCE_GROUP
+from bot.core.settings.metric_catalogue import PERFORMANCE_GROUP
 from rules.context import EvalContext
 from rules.model import AllOf, AnyOf, NotOf, Rule, Score
 
