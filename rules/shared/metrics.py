@@ -3,15 +3,17 @@
 ``metric_change`` (weekly averages or sums, week over week) and ``metric_threshold`` (an
 aggregate over the last days) of every metric and context are columns of one
 ``GROUP BY employee_id, metric`` pass: one aggregate per distinct (span, function), shared by
-every condition that reads it. ``HAVING`` applies each kind's own test (the same SQL
+every condition that reads it. A filter on the groups applies each kind's own test (the same SQL
 expressions as the kind's query), and Python applies it again per condition — the same double
 arithmetic — since a row kept for one condition can fail another.
 
-``metric_vs_team`` needs the rest of the team's average per (team, day): one small aggregate of
-the population per context (a CTE), joined to each person's rows in the window. Per person and
-condition the query returns the satisfying days with value, team average and team size, and the
-last data day that did not satisfy. The kind asks whether the person's last N data days all
-satisfy, which is exactly "at least N satisfying days after the last one that did not".
+``metric_vs_team`` needs the rest of the team's average per (team, day): one aggregate of the
+population per day evaluated (a CTE), joined to each person's rows in the window. Per person and
+condition the query returns the satisfying days (few) as exact text — day, value, team total and
+size, from which Python computes the kind's own ``(total - value) / (size - 1)`` — and the last
+data day that did not satisfy: the kind asks whether the person's last N data days all satisfy,
+which is exactly "at least N satisfying days after the last one that did not". Under ``all`` it is
+computed only for the people the siblings let through (:func:`rules.shared.narrowing`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from rules.context import EvalContext, Matches
 from rules.model import MetricChange, MetricThreshold, MetricVsTeam
 from rules.shared import Narrowed, Wanted
 from rules.shared.sql import (
-    MASK_DAYS,
     day_text,
     dialect,
     float_text,
@@ -191,9 +192,6 @@ def _team_pass(items: list[Wanted], team_kind: str, narrowed: Narrowed) -> None:
             ctxs.append(w.ctx)
     days = {id(w): w.ctx.workdays_back(w.cond.lookback_workdays) for w in items}  # type: ignore[attr-defined]
     every_day = sorted({d for ds in days.values() for d in ds})
-    base = every_day[0]
-    if (every_day[-1] - base).days >= MASK_DAYS:
-        return  # an unusually long look-back: these conditions keep their own path
     metrics = sorted({w.cond.metric for w in items})  # type: ignore[attr-defined]
     rows_read = and_(top.in_population(), m.metric.in_(metrics), m.day.in_(every_day), team.is_not(None))
     people: list[Any] = []  # only the people whose result can matter, and their teams

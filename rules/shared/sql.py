@@ -1,17 +1,18 @@
-"""Values passed through aggregated strings, exactly, on both databases; and the shared scans' common bits.
+"""SQL pieces the shared scans have in common: exact text, day masks, a join order for SQLite.
 
-A shared scan returns one row per person; the few rows that matter inside it (satisfying days,
-missed pulses) come back as one string (``2026-11-18:1302,2026-11-19:1290``) so that SQL does
-the filtering and Python reads a handful of values. Dates are ISO text on both databases
-(PostgreSQL's DateStyle is ISO; SQLite stores them as text). Floats must survive the trip
-bit for bit: PostgreSQL prints the shortest text that reads back as the same double, SQLite's
-``CAST(… AS TEXT)`` keeps only 15 digits, so there ``printf('%!.17g')`` is used.
+A shared scan returns one row per person; the few rows that matter inside it come back folded:
+
+* as a string (``2026-11-18:1302,2026-11-19:1290``) when they carry values. Dates are ISO text
+  on both databases (PostgreSQL's DateStyle is ISO; SQLite stores them as text). Floats must
+  survive the trip bit for bit: PostgreSQL prints the shortest text that reads back as the same
+  double, SQLite's ``CAST(… AS TEXT)`` keeps only 15 digits, so there ``printf('%!.17g')``;
+* as a day mask when only the days matter (:func:`counted_days`): a number, so PostgreSQL can
+  aggregate in parallel (its ``string_agg`` cannot before version 16).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import BigInteger, Date, Float, Integer, String, cast, func
@@ -42,12 +43,6 @@ def float_text(expr: Any, name: str) -> Any:
 def int_text(expr: Any) -> Any:
     """An integer expression as text."""
     return cast(expr, String)
-
-
-@lru_cache(maxsize=4096)
-def iso_day(text: str) -> date:
-    """``date.fromisoformat`` for the few dozen distinct days a scan returns, parsed once each."""
-    return date.fromisoformat(text)
 
 
 def split(text: str | None) -> list[str]:
