@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,7 +13,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine, event, select, text, update
 
-from app import create_app
 from bot.attendance import facts
 from bot.core.clock import FixedClock
 from bot.models import AttendanceDay, Employee, InboundEvent, Punch
@@ -23,12 +22,14 @@ from bot.pipeline.events import AttendancePunch
 from bot.pipeline.inbox_executor import background
 from bot.pipeline.inbox_worker import InboxWorker, start_if_configured
 from handlers import events_ingest
-from tests.conftest import _truncate, make_settings
+from tests.production_app import production_app
 from tests.test_webhooks_dingtalk import DINGTALK, post_event, post_robot
 from tests.webhook_helpers import dingtalk_payload, inbox_rows
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 23)  # the fixed clock's Monday
+
+__all__ = ["production_app"]  # a fixture
 
 
 def ms(day: date, hhmm: str) -> int:
@@ -74,33 +75,6 @@ def facts_table(runtime: Any) -> dict[tuple[str, date], tuple[Any, ...]]:
 def statuses(runtime: Any) -> dict[str, tuple[str, int]]:
     return {r.idempotency_key: (r.status, r.attempts) for r in inbox_rows(runtime)}
 
-
-@pytest.fixture
-def production_app(tmp_path: Any, db_url: str, clock: FixedClock) -> Iterator[Callable[..., Flask]]:
-    """Apps as in production (background processing, not Flask's testing mode) on the test database."""
-    apps: list[Flask] = []
-
-    def build(**inbox_settings: Any) -> Flask:
-        settings = make_settings(
-            tmp_path,
-            db_url,
-            platform={"default": "dingtalk"},
-            dingtalk=DINGTALK,
-            inbox={"process": "background", **inbox_settings},
-        )
-        application = create_app(settings, clock=clock)
-        apps.append(application)
-        return application
-
-    yield build
-    for application in apps:
-        runtime = application.extensions["carebot"]
-        worker = runtime.extras.get("inbox_worker")
-        if isinstance(worker, InboxWorker):
-            worker.stop()
-        background(runtime).shutdown(wait=True)
-        runtime.db.dispose()
-    _truncate(db_url)
 
 
 # -- the request path -------------------------------------------------------------------------------

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
-import pytest
 from flask import Flask
 from sqlalchemy import update
 
-from app import create_app
-from bot.core.clock import FixedClock
 from bot.core.db import session_now
 from bot.models import InboundEvent
 from bot.pipeline import inbox, sent_cards
@@ -20,36 +16,13 @@ from bot.pipeline.events import AttendancePunch, CardAction, ChatMessage
 from bot.pipeline.inbox_executor import background
 from bot.pipeline.inbox_worker import InboxWorker
 from bot.pipeline.platform import Button, Card
-from tests.conftest import _truncate, make_settings
 from tests.fakes import FakePlatform
-from tests.test_webhooks_dingtalk import DINGTALK, post_card, post_event, post_robot
+from tests.production_app import production_app
+from tests.test_webhooks_dingtalk import post_card, post_event, post_robot
 from tests.webhook_helpers import Recorder, dingtalk_payload, inbox_rows, outbox_rows, recorder
 
-__all__ = ["recorder"]
+__all__ = ["production_app", "recorder"]
 
-
-@pytest.fixture
-def production_app(tmp_path: Any, db_url: str, clock: FixedClock) -> Iterator[Callable[..., Flask]]:
-    """An app as in production: background processing, not in Flask testing mode."""
-    apps: list[Flask] = []
-
-    def build(**inbox_settings: Any) -> Flask:
-        settings = make_settings(
-            tmp_path,
-            db_url,
-            platform={"default": "dingtalk"},
-            dingtalk=DINGTALK,
-            inbox={"process": "background", **inbox_settings},
-        )
-        application = create_app(settings, clock=clock)
-        apps.append(application)
-        return application
-
-    yield build
-    for application in apps:
-        background(application.extensions["carebot"]).shutdown(wait=True)
-        application.extensions["carebot"].db.dispose()
-    _truncate(db_url)
 
 
 def test_events_are_acknowledged_before_they_are_processed(
